@@ -1,0 +1,26 @@
+/* initramfs: write a staged tree as a deterministic cpio newc archive.
+ *
+ * Contract: entries are sorted by path; every mtime is `epoch`; owners are
+ * 0:0 unless an override says otherwise, so no root is needed to build.
+ * Hard links in the tree stay hard links. Extra entries (device nodes,
+ * owners, modes) come from overrides, the way gen_init_cpio takes them:
+ *   nod PATH MODE UID GID c|b MAJOR MINOR
+ *   dir PATH MODE UID GID
+ *   own PATH UID GID           (owner of an entry already in the tree)
+ * The archive is written to a temporary file beside `out` and renamed, so
+ * a failure never leaves half an image. Returns 0, or -1 after printing
+ * one line that names what failed. */
+#ifndef STELE_INITRAMFS_H
+#define STELE_INITRAMFS_H
+
+#include <stdint.h>
+
+enum initramfs_compression { COMPRESS_NONE, COMPRESS_GZIP, COMPRESS_ZSTD, COMPRESS_LZ4 };
+
+/* "none", "gzip", "zstd", "lz4"; returns -1 for anything else. */
+int initramfs_compression_parse(const char *name);
+
+int initramfs_write(const char *tree, const char *overrides_path, const char *out,
+		    enum initramfs_compression compression, int64_t epoch);
+
+#endif

@@ -1,0 +1,99 @@
+#include "log.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+static const char *log_prog = "stele";
+static enum log_level log_threshold = LOG_INFO;
+static bool log_to_console = true;
+static bool log_to_kmsg = true;
+static int kmsg_fd = -1;
+
+void log_init(const char *prog)
+{
+	log_prog = prog;
+}
+
+void log_set_level(enum log_level level)
+{
+	log_threshold = level;
+}
+
+void log_set_console(bool console)
+{
+	log_to_console = console;
+}
+
+void log_set_kmsg(bool kmsg)
+{
+	log_to_kmsg = kmsg;
+}
+
+bool log_debug_enabled(void)
+{
+	return log_threshold >= LOG_DEBUG;
+}
+
+/* Opened lazily: /dev may not be mounted yet when the first message comes. */
+static int kmsg(void)
+{
+	if (kmsg_fd < 0 && log_to_kmsg)
+		kmsg_fd = open("/dev/kmsg", O_WRONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	return kmsg_fd;
+}
+
+static void write_quietly(int fd, const char *buf, size_t len)
+{
+	while (len > 0) {
+		ssize_t n = write(fd, buf, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return;
+		buf += n;
+		len -= (size_t)n;
+	}
+}
+
+void log_vmsg(enum log_level level, const char *fmt, va_list ap)
+{
+	if (level > log_threshold)
+		return;
+	int saved_errno = errno;
+	char text[1024];
+	int len = vsnprintf(text, sizeof text, fmt, ap);
+	if (len < 0)
+		len = 0;
+	if ((size_t)len >= sizeof text)
+		len = sizeof text - 1;
+
+	char line[1200];
+	int n;
+	if (log_to_console) {
+		struct timespec ts;
+		clock_gettime(CLOCK_BOOTTIME, &ts);
+		n = snprintf(line, sizeof line, "[%5ld.%06ld] %s: %.*s\n", (long)ts.tv_sec,
+			     ts.tv_nsec / 1000, log_prog, len, text);
+		if (n > 0)
+			write_quietly(STDERR_FILENO, line, (size_t)n < sizeof line ? (size_t)n : sizeof line - 1);
+	}
+	int fd = kmsg();
+	if (fd >= 0) {
+		n = snprintf(line, sizeof line, "<%d>%s: %.*s\n", (int)level, log_prog, len, text);
+		if (n > 0)
+			write_quietly(fd, line, (size_t)n < sizeof line ? (size_t)n : sizeof line - 1);
+	}
+	errno = saved_errno;
+}
+
+void log_msg(enum log_level level, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	log_vmsg(level, fmt, ap);
+	va_end(ap);
+}

@@ -1,0 +1,26 @@
+# tests/: cmocka unit tests (tests/unit/test_*.c, one binary each) and the
+# integration tests (tests/AREA/*.test), all run by tests/run.
+#
+# A unit test names the sources it tests in a comment line
+#   // sources: init/sysctl.c lib/log.c
+# and links against them and cmocka; nothing else is needed to add one.
+
+UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/unit/%)
+
+unit_sources = $(shell sed -n 's|^// sources: *||p' $(1))
+
+.SECONDEXPANSION:
+$(BUILD)/tests/unit/%: tests/unit/%.c $$(call unit_sources,tests/unit/%.c) | $(UL)/.done
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Wno-unused-parameter -o $@ $(filter %.c,$^) \
+		$(UL_LIBS) -lcmocka $(TEST_LIBS_$*) $(TEST_LIBS)
+
+TEST_LIBS ?=
+
+# Everything the tests need: binaries, unit tests, the guest kernel.
+test-build: all $(UNIT_BINS) kernel
+test: deps
+	$(MAKE) test-build
+	tests/run $(T)
+.PHONY: test test-build

@@ -1,0 +1,55 @@
+# Boot a kernel + initrd in qemu, bounded, with the console in a file.
+# Source after common.sh.
+#
+#   vm_boot LOG TIMEOUT INITRD "CMDLINE" [qemu args...]
+# runs qemu to completion (the guest powers off, or TIMEOUT seconds pass)
+# and returns qemu's exit status (124 on timeout). KVM is used when it
+# works, TCG otherwise.
+#   vm_start LOG INITRD "CMDLINE" [qemu args...]; vm_wait_for LOG REGEX SECS
+# start qemu in the background (pid in $VM_PID) and wait for console text.
+
+VM_KERNEL=${VM_KERNEL:-$TOP/build/kernel/vmlinuz}
+VM_MEM=${VM_MEM:-1024}
+
+# KVM needs the CPU's virtualisation extensions; /dev/kvm alone is not
+# enough (here it exists but hangs the guest).
+vm_accel() {
+	if [ -w /dev/kvm ] && grep -qE '\b(vmx|svm)\b' /proc/cpuinfo; then
+		echo "-accel kvm -cpu host"
+	else
+		echo "-accel tcg -cpu max"
+	fi
+}
+VM_ACCEL=${VM_ACCEL:-$(vm_accel)}
+
+_vm_cmd() {
+	local log=$1 initrd=$2 cmdline=$3; shift 3
+	VM_CMD=(qemu-system-x86_64 $VM_ACCEL -m "$VM_MEM" -smp 2 -nodefaults -no-reboot
+		-display none -serial "file:$log" -kernel "$VM_KERNEL" -initrd "$initrd"
+		-append "console=ttyS0 panic=-1 $cmdline" -nic none "$@")
+}
+
+vm_boot() {
+	local log=$1 secs=$2 initrd=$3 cmdline=$4; shift 4
+	_vm_cmd "$log" "$initrd" "$cmdline" "$@"
+	timeout -k 5 "$secs" "${VM_CMD[@]}" </dev/null
+}
+
+vm_start() {
+	local log=$1 initrd=$2 cmdline=$3; shift 3
+	: >"$log"
+	_vm_cmd "$log" "$initrd" "$cmdline" "$@"
+	"${VM_CMD[@]}" </dev/null &
+	VM_PID=$!
+	at_exit "kill -9 $VM_PID 2>/dev/null"
+}
+
+# Wait until LOG matches REGEX (grep -E) or SECS pass. 0 when found.
+vm_wait_for() {
+	local log=$1 regex=$2 secs=$3 i
+	for ((i = 0; i < secs * 4; i++)); do
+		grep -qaE "$regex" "$log" 2>/dev/null && return 0
+		sleep 0.25
+	done
+	return 1
+}

@@ -1,0 +1,20 @@
+# Host packages, the static util-linux libraries and the guest kernel.
+# Each is cached under build/ and rebuilt only when missing.
+
+DEPS_STAMP := $(BUILD)/.deps
+
+deps: $(DEPS_STAMP)
+$(DEPS_STAMP): tools/deps.sh
+	@mkdir -p $(BUILD)
+	sh tools/deps.sh
+	@touch $@
+
+$(UL)/.done: tools/util-linux.sh | $(DEPS_STAMP)
+	sh tools/util-linux.sh $(UL)
+
+UL_LIBS := $(UL)/lib/libmount.a $(UL)/lib/libblkid.a
+
+kernel: $(KERNEL)/.done
+$(KERNEL)/.done: tools/fetch-kernel.sh | $(DEPS_STAMP)
+	sh tools/fetch-kernel.sh $(KERNEL)
+.PHONY: kernel

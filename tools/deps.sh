@@ -1,0 +1,24 @@
+#!/bin/sh
+# Install the Debian packages stele needs to build, test and boot, only the
+# ones that are missing, so `make deps` is cheap when nothing is to do.
+set -eu
+PKGS="build-essential pkg-config file cpio xz-utils zstd lz4 gzip
+ libcap-dev libseccomp-dev libnl-3-dev libnl-route-3-dev libnl-genl-3-dev
+ libyaml-dev libjansson-dev libarchive-dev libnghttp2-dev
+ libprotobuf-c-dev protobuf-c-compiler libprotobuf-dev
+ golang-github-containerd-containerd-dev libcurl4-openssl-dev
+ libsystemd-dev libudev-dev
+ runc containerd e2fsprogs util-linux kmod
+ libcmocka-dev qemu-system-x86 qemu-utils busybox-static dhcpcd5
+ cloud-image-utils expect dosfstools xfsprogs cryptsetup-bin mdadm gdisk fdisk
+ iproute2 redis-tools dpkg-dev"
+missing=""
+for p in $PKGS; do
+	dpkg-query -W -f '${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed' ||
+		missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+echo "deps: installing:$missing"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends $missing
