@@ -1,0 +1,26 @@
+/* hooks: LinuxKit's `runtime:` section, done with libmount and libnl
+ * instead of shell commands.
+ *
+ * Order, per container:
+ *   hooks_before_create()  mkdir, then mounts: host side, before `runc
+ *                          create`, so config.json's binds can use them;
+ *   hooks_after_create()   interfaces, then bindNS: they need the
+ *                          container's namespaces, which exist between
+ *                          `runc create` and `runc start`.
+ * Contract: each returns 0, or -1 with one line in err naming the hook and
+ * the cause; the caller fails the container (its on_failure applies). */
+#ifndef STELE_ONBOOT_HOOKS_H
+#define STELE_ONBOOT_HOOKS_H
+
+#include "settings.h"
+
+#include <stddef.h>
+#include <sys/types.h>
+
+int hooks_before_create(const struct runtime_hooks *h, char *err, size_t len);
+int hooks_after_create(const struct runtime_hooks *h, pid_t pid, char *err, size_t len);
+
+/* mkdir -p, mode 0755 for what it creates. */
+int mkdir_parents(const char *path);
+
+#endif

@@ -1,0 +1,122 @@
+#include "netif.h"
+
+#include "spawn.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <netlink/netlink.h>
+#include <netlink/route/link.h>
+#include <netlink/route/link/veth.h>
+#include <sched.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+__attribute__((format(printf, 3, 4))) static int fail(char *err, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(err, len, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+static struct nl_sock *route_socket(void)
+{
+	struct nl_sock *sk = nl_socket_alloc();
+	if (!sk)
+		return NULL;
+	if (nl_connect(sk, NETLINK_ROUTE) < 0) {
+		nl_socket_free(sk);
+		return NULL;
+	}
+	return sk;
+}
+
+static int move_link(struct nl_sock *sk, const char *name, int nsfd, char *err, size_t len)
+{
+	struct rtnl_link *link = NULL;
+	int rc = rtnl_link_get_kernel(sk, 0, name, &link);
+	if (rc < 0)
+		return fail(err, len, "runtime.interfaces %s: no such interface on the host (%s)",
+			    name, nl_geterror(rc));
+	struct rtnl_link *change = rtnl_link_alloc();
+	if (!change) {
+		rtnl_link_put(link);
+		return fail(err, len, "runtime.interfaces %s: out of memory", name);
+	}
+	rtnl_link_set_ns_fd(change, nsfd);
+	rc = rtnl_link_change(sk, link, change, 0);
+	rtnl_link_put(change);
+	rtnl_link_put(link);
+	if (rc < 0)
+		return fail(err, len, "runtime.interfaces %s: moving it into the container: %s",
+			    name, nl_geterror(rc));
+	return 0;
+}
+
+/* A veth with both ends in the container: create it from a child that
+ * joined the container's network namespace, so this process stays put. */
+static int veth_inside(const struct hook_iface *iface, int nsfd, char *err, size_t len)
+{
+	pid_t child = fork();
+	if (child < 0)
+		return fail(err, len, "runtime.interfaces %s: fork: %s", iface->name,
+			    strerror(errno));
+	if (child == 0) {
+		if (setns(nsfd, CLONE_NEWNET) < 0)
+			_exit(1);
+		struct nl_sock *sk = route_socket();
+		_exit(sk && rtnl_link_veth_add(sk, iface->name, iface->peer, 0) == 0 ? 0 : 2);
+	}
+	int status = 0;
+	if (wait_pid_timeout(child, 10000, &status) != 0) {
+		kill(child, SIGKILL);
+		wait_pid_timeout(child, -1, &status);
+		return fail(err, len, "runtime.interfaces %s: netlink did not answer", iface->name);
+	}
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		return fail(err, len,
+			    "runtime.interfaces %s: cannot create the veth pair %s/%s inside the "
+			    "container (%s)",
+			    iface->name, iface->name, iface->peer,
+			    WIFEXITED(status) && WEXITSTATUS(status) == 1 ? "setns failed"
+									  : "name in use?");
+	return 0;
+}
+
+int netif_apply(const struct hook_iface *iface, pid_t pid, char *err, size_t len)
+{
+	char path[64];
+	snprintf(path, sizeof path, "/proc/%d/ns/net", (int)pid);
+	int nsfd = open(path, O_RDONLY | O_CLOEXEC);
+	if (nsfd < 0)
+		return fail(err, len, "runtime.interfaces %s: %s: %s", iface->name, path,
+			    strerror(errno));
+	int r;
+	if (iface->add && !iface->create_in_root) {
+		r = veth_inside(iface, nsfd, err, len);
+		close(nsfd);
+		return r;
+	}
+	struct nl_sock *sk = route_socket();
+	if (!sk) {
+		close(nsfd);
+		return fail(err, len, "runtime.interfaces %s: cannot open a netlink socket",
+			    iface->name);
+	}
+	if (iface->add) {
+		/* The peer end stays here; `name` is created in pid's namespace. */
+		int rc = rtnl_link_veth_add(sk, iface->peer, iface->name, pid);
+		r = rc < 0 ? fail(err, len, "runtime.interfaces %s: creating veth %s/%s: %s",
+				  iface->name, iface->name, iface->peer, nl_geterror(rc))
+			   : 0;
+	} else {
+		r = move_link(sk, iface->name, nsfd, err, len);
+	}
+	nl_socket_free(sk);
+	close(nsfd);
+	return r;
+}

@@ -1,0 +1,426 @@
+#include "runner.h"
+
+#include "bundle.h"
+#include "hooks.h"
+#include "log.h"
+#include "output.h"
+#include "settings.h"
+#include "spawn.h"
+#include "timeline.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define TIMELINE_SRC	"stele-onboot"
+#define KILL_WAIT_MS	10000 /* after SIGKILL, the kernel only has to tear down */
+#define OUTPUT_DRAIN_MS 2000  /* for output still in flight after the exit */
+
+enum outcome { OUTCOME_OK, OUTCOME_FAILED, OUTCOME_TIMEOUT, OUTCOME_ERROR, OUTCOME_INTERRUPTED };
+
+struct result {
+	enum outcome outcome;
+	int status; /* wait status, when the process was reaped */
+	bool reaped;
+};
+
+/* One container, across its attempts. */
+struct job {
+	const struct runner_config *cfg;
+	const struct bundle *bundle;
+	struct onboot_settings settings;
+	struct output out;
+	int log_fd;
+	char log_path[PATH_MAX];
+	int sigfd;
+	bool interrupted;
+};
+
+struct tally {
+	unsigned ok, failed, skipped;
+};
+
+enum wait_end { WAIT_EXITED, WAIT_DEADLINE, WAIT_SIGNAL };
+
+static double deadline_in(unsigned ms)
+{
+	return boottime_ms() + ms;
+}
+
+static int ms_until(double deadline)
+{
+	if (deadline < 0)
+		return -1;
+	double left = deadline - boottime_ms();
+	return left <= 0 ? 0 : (int)left + 1;
+}
+
+/* Feed the container's output until its process exits, the deadline
+ * (< 0: none) passes, or the runner is asked to stop. */
+static enum wait_end wait_process(struct job *j, int pidfd, int *out_fd, double deadline)
+{
+	for (;;) {
+		struct pollfd fds[] = {
+		    {.fd = pidfd, .events = POLLIN},
+		    {.fd = *out_fd, .events = POLLIN},
+		    {.fd = j->sigfd, .events = POLLIN},
+		};
+		int r = poll(fds, 3, ms_until(deadline));
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			log_err("%s: poll: %s", j->bundle->name, strerror(errno));
+			return WAIT_DEADLINE;
+		}
+		if (r == 0)
+			return WAIT_DEADLINE;
+		if (fds[1].revents && !output_pump(&j->out, *out_fd)) {
+			close(*out_fd);
+			*out_fd = -1; /* poll ignores negative fds */
+		}
+		if (fds[2].revents) {
+			struct signalfd_siginfo info;
+			if (read(j->sigfd, &info, sizeof info) == sizeof info)
+				log_warn("%s: got signal %u: stopping the container and skipping "
+					 "the rest",
+					 j->bundle->name, info.ssi_signo);
+			j->interrupted = true;
+			return WAIT_SIGNAL;
+		}
+		if (fds[0].revents)
+			return WAIT_EXITED;
+	}
+}
+
+/* After the process is gone: the output still buffered in the pipe. */
+static void drain_output(struct job *j, int *out_fd)
+{
+	double deadline = deadline_in(OUTPUT_DRAIN_MS);
+	while (*out_fd >= 0) {
+		struct pollfd fd = {.fd = *out_fd, .events = POLLIN};
+		int r = poll(&fd, 1, ms_until(deadline));
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0 || !output_pump(&j->out, *out_fd)) {
+			close(*out_fd);
+			*out_fd = -1;
+		}
+	}
+	output_flush(&j->out);
+}
+
+/* The container's process is our child once `runc create` has exited
+ * (we are a subreaper), so waitpid gives its real status. */
+static bool reap(pid_t pid, int *status)
+{
+	pid_t r;
+	do
+		r = waitpid(pid, status, 0);
+	while (r < 0 && errno == EINTR);
+	if (r == pid)
+		return true;
+	log_warn("pid %d: cannot read its exit status (%s): is stele-onboot a subreaper?", (int)pid,
+		 strerror(errno));
+	return false;
+}
+
+/* Zombies runc left to us (its intermediate processes). Only called when
+ * no command of ours is running, so it cannot steal a status. */
+static void reap_strays(void)
+{
+	int status;
+	while (waitpid(-1, &status, WNOHANG) > 0)
+		;
+}
+
+static void stop_process(struct job *j, int pidfd, int *out_fd, const char *why)
+{
+	const char *name = j->bundle->name;
+	log_warn("%s: %s: sending SIGTERM", name, why);
+	runc_kill(&j->cfg->runc, name, "TERM", j->log_fd);
+	if (wait_process(j, pidfd, out_fd, deadline_in(j->settings.grace_s * 1000)) == WAIT_EXITED)
+		return;
+	log_warn("%s: still running %u s after SIGTERM: sending SIGKILL", name,
+		 j->settings.grace_s);
+	if (syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0) < 0)
+		log_err("%s: SIGKILL: %s", name, strerror(errno));
+	wait_process(j, pidfd, out_fd, deadline_in(KILL_WAIT_MS));
+}
+
+static struct result wait_for_exit(struct job *j, pid_t pid, int pidfd, int *out_fd)
+{
+	struct result res = {.outcome = OUTCOME_OK};
+	unsigned timeout = j->settings.timeout_s;
+	double deadline = timeout ? deadline_in(timeout * 1000) : -1;
+	enum wait_end end = wait_process(j, pidfd, out_fd, deadline);
+	if (end != WAIT_EXITED) {
+		char why[64];
+		snprintf(why, sizeof why, end == WAIT_SIGNAL ? "interrupted" : "timeout of %u s",
+			 timeout);
+		stop_process(j, pidfd, out_fd, why);
+		res.outcome = end == WAIT_SIGNAL ? OUTCOME_INTERRUPTED : OUTCOME_TIMEOUT;
+	}
+	res.reaped = reap(pid, &res.status);
+	if (res.outcome == OUTCOME_OK &&
+	    !(res.reaped && WIFEXITED(res.status) && WEXITSTATUS(res.status) == 0))
+		res.outcome = OUTCOME_FAILED;
+	return res;
+}
+
+static pid_t read_pid_file(const char *path)
+{
+	char buf[32] = "";
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	ssize_t n = read(fd, buf, sizeof buf - 1);
+	close(fd);
+	long pid = n > 0 ? strtol(buf, NULL, 10) : -1;
+	return pid > 0 && pid < INT32_MAX ? (pid_t)pid : -1;
+}
+
+/* Between `runc create` and the end: hooks, start, wait. */
+static struct result run_created(struct job *j, pid_t pid, int *out_fd)
+{
+	struct result res = {.outcome = OUTCOME_ERROR};
+	const char *name = j->bundle->name;
+	int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	if (pidfd < 0) {
+		log_err("%s: pidfd_open %d: %s (Linux 5.3 or later is needed)", name, (int)pid,
+			strerror(errno));
+		return res;
+	}
+	char err[512];
+	if (hooks_after_create(&j->settings.runtime, pid, err, sizeof err) < 0)
+		log_err("%s: %s", name, err);
+	else if (runc_start(&j->cfg->runc, name, j->log_fd) == 0)
+		res = wait_for_exit(j, pid, pidfd, out_fd);
+	if (!res.reaped) {
+		/* Never started, or not reaped: delete -f kills it; reap it then. */
+		runc_delete(&j->cfg->runc, name, j->log_fd);
+		if (wait_process(j, pidfd, out_fd, deadline_in(KILL_WAIT_MS)) == WAIT_EXITED)
+			reap(pid, &res.status);
+	}
+	close(pidfd);
+	return res;
+}
+
+static struct result run_attempt(struct job *j)
+{
+	struct result res = {.outcome = OUTCOME_ERROR};
+	const struct runc *runc = &j->cfg->runc;
+	const char *name = j->bundle->name;
+	char err[512];
+	if (runc_has_state(runc, name)) {
+		log_warn("%s: removing a container of that name left by an earlier run", name);
+		runc_delete(runc, name, j->log_fd);
+	}
+	if (hooks_before_create(&j->settings.runtime, err, sizeof err) < 0) {
+		log_err("%s: %s", name, err);
+		return res;
+	}
+	int pipefd[2];
+	if (pipe2(pipefd, O_CLOEXEC) < 0 || fcntl(pipefd[0], F_SETFL, O_NONBLOCK) < 0) {
+		log_err("%s: pipe: %s", name, strerror(errno));
+		return res;
+	}
+	char pid_file[PATH_MAX];
+	snprintf(pid_file, sizeof pid_file, "%s/%s.pid", runc->root, name);
+	unlink(pid_file);
+	int created = runc_create(runc, name, j->bundle->dir, pid_file, pipefd[1]);
+	close(pipefd[1]);
+	int out_fd = pipefd[0];
+	pid_t pid = created == 0 ? read_pid_file(pid_file) : -1;
+	unlink(pid_file);
+	if (created == 0 && pid < 0)
+		log_err("%s: runc create wrote no pid to %s", name, pid_file);
+	if (pid > 0)
+		res = run_created(j, pid, &out_fd);
+	if (runc_has_state(runc, name))
+		runc_delete(runc, name, j->log_fd);
+	drain_output(j, &out_fd);
+	reap_strays();
+	return res;
+}
+
+static const char *outcome_event(enum outcome o)
+{
+	switch (o) {
+	case OUTCOME_OK:
+		return "end";
+	case OUTCOME_TIMEOUT:
+		return "timeout";
+	default:
+		return "failed";
+	}
+}
+
+/* One line per attempt: how it ended, how long it took, where its log is. */
+static void report(const struct job *j, const struct result *res, double ms)
+{
+	const char *name = j->bundle->name;
+	char status[64] = "status unknown";
+	if (res->reaped)
+		describe_status(res->status, status, sizeof status);
+	switch (res->outcome) {
+	case OUTCOME_OK:
+		log_info("%s: finished in %.0f ms", name, ms);
+		break;
+	case OUTCOME_FAILED:
+		log_err("%s: failed: %s after %.0f ms; log %s", name, status, ms, j->log_path);
+		break;
+	case OUTCOME_TIMEOUT:
+		log_err("%s: failed: timed out after %u s, %s after %.0f ms; log %s", name,
+			j->settings.timeout_s, status, ms, j->log_path);
+		break;
+	case OUTCOME_INTERRUPTED:
+		log_err("%s: stopped: stele-onboot was asked to stop (%s after %.0f ms); log %s",
+			name, status, ms, j->log_path);
+		break;
+	case OUTCOME_ERROR:
+		log_err("%s: failed: could not run it (see above) after %.0f ms; log %s", name, ms,
+			j->log_path);
+		break;
+	}
+	timeline_mark(TIMELINE_SRC, "onboot", name, outcome_event(res->outcome));
+}
+
+static enum runner_verdict verdict_after_failure(const struct job *j)
+{
+	const char *name = j->bundle->name;
+	switch (j->settings.on_failure) {
+	case ON_FAILURE_HALT:
+		log_err("%s: on_failure is halt: asking to halt the system", name);
+		return VERDICT_HALT;
+	case ON_FAILURE_POWEROFF:
+		log_err("%s: on_failure is poweroff: asking to power the system off", name);
+		return VERDICT_POWEROFF;
+	default:
+		return VERDICT_CONTINUE;
+	}
+}
+
+static int open_log(const struct runner_config *cfg, const char *name, char *path, size_t len)
+{
+	snprintf(path, len, "%s/%s.log", cfg->log_dir, name);
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0640);
+	if (fd < 0)
+		log_warn("%s: log %s: %s: output goes to the console only", name, path,
+			 strerror(errno));
+	return fd;
+}
+
+static enum runner_verdict run_attempts(struct job *j, struct tally *t)
+{
+	const char *name = j->bundle->name;
+	unsigned runs = 1 + (j->settings.on_failure == ON_FAILURE_RETRY ? j->settings.retries : 0);
+	for (unsigned n = 1; n <= runs; n++) {
+		if (n == 1)
+			log_info("%s: starting", name);
+		else
+			log_info("%s: starting again (run %u of %u)", name, n, runs);
+		timeline_mark(TIMELINE_SRC, "onboot", name, "start");
+		double t0 = boottime_ms();
+		struct result res = run_attempt(j);
+		report(j, &res, boottime_ms() - t0);
+		if (res.outcome == OUTCOME_OK) {
+			t->ok++;
+			return VERDICT_CONTINUE;
+		}
+		if (res.outcome == OUTCOME_INTERRUPTED || j->interrupted) {
+			t->failed++;
+			return VERDICT_INTERRUPTED;
+		}
+	}
+	t->failed++;
+	return verdict_after_failure(j);
+}
+
+static enum runner_verdict run_bundle(const struct runner_config *cfg, const struct bundle *b,
+				      int sigfd, struct tally *t)
+{
+	char err[600], path[PATH_MAX + 16];
+	const char *label = b->name[0] ? b->name : b->dir;
+	if (bundle_check(b, err, sizeof err) < 0) {
+		log_err("%s: skipped: %s", label, err);
+		t->skipped++;
+		return VERDICT_CONTINUE;
+	}
+	struct job j = {.cfg = cfg, .bundle = b, .sigfd = sigfd};
+	snprintf(path, sizeof path, "%s/stele.json", b->dir);
+	if (settings_load(path, &j.settings, err, sizeof err) < 0) {
+		log_err("%s: skipped: %s", label, err);
+		t->skipped++;
+		return VERDICT_CONTINUE;
+	}
+	j.log_fd = open_log(cfg, b->name, j.log_path, sizeof j.log_path);
+	output_init(&j.out, j.log_fd, j.settings.console ? STDERR_FILENO : -1, b->name);
+	enum runner_verdict v = run_attempts(&j, t);
+	if (j.log_fd >= 0)
+		close(j.log_fd);
+	settings_free(&j.settings);
+	return v;
+}
+
+int runner_block_signals(void)
+{
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	return sigprocmask(SIG_BLOCK, &set, NULL);
+}
+
+/* Readable when SIGTERM or SIGINT is pending; -1 (never) if unavailable. */
+static int stop_signal_fd(void)
+{
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	int fd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (fd < 0)
+		log_warn("signalfd: %s: SIGTERM will not stop containers cleanly", strerror(errno));
+	return fd;
+}
+
+enum runner_verdict runner_run_all(const struct runner_config *cfg)
+{
+	double t0 = boottime_ms();
+	struct bundle *bundles;
+	int n = bundles_list(cfg->bundles_dir, &bundles);
+	if (n < 0) {
+		log_err("%s: cannot read %s: %s: no %s containers run", cfg->phase,
+			cfg->bundles_dir, strerror(errno), cfg->phase);
+		return VERDICT_CONTINUE;
+	}
+	if (n == 0) {
+		log_info("%s: no containers in %s", cfg->phase, cfg->bundles_dir);
+		free(bundles);
+		return VERDICT_CONTINUE;
+	}
+	if (mkdir_parents(cfg->log_dir) < 0)
+		log_warn("%s: log directory %s: %s", cfg->phase, cfg->log_dir, strerror(errno));
+	if (mkdir_parents(cfg->runc.root) < 0)
+		log_warn("%s: runc root %s: %s", cfg->phase, cfg->runc.root, strerror(errno));
+	int sigfd = stop_signal_fd();
+	struct tally t = {0};
+	enum runner_verdict v = VERDICT_CONTINUE;
+	for (int i = 0; i < n && v == VERDICT_CONTINUE; i++)
+		v = run_bundle(cfg, &bundles[i], sigfd, &t);
+	if (sigfd >= 0)
+		close(sigfd);
+	free(bundles);
+	log_info("%s: %u ok, %u failed, %u skipped of %d in %.0f ms", cfg->phase, t.ok, t.failed,
+		 t.skipped, n, boottime_ms() - t0);
+	return v;
+}

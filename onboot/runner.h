@@ -1,0 +1,45 @@
+/* runner: run a directory of bundles through runc, one after another.
+ *
+ * This is the module the `stele-onboot` command wraps; PID 1 could call it
+ * as well. The caller must be a child subreaper (PR_SET_CHILD_SUBREAPER) or
+ * an ancestor that reaps, so that the container's process, orphaned when
+ * `runc create` exits, is reaped here with its real exit status.
+ *
+ * For each bundle, in lexical order: check it (a bad one is skipped with
+ * one line), load stele.json, then per attempt: mkdir/mounts hooks, `runc
+ * create` with the container's stdout+stderr on a pipe, interfaces/bindNS
+ * hooks, `runc start`, wait for the process up to `timeout` (then SIGTERM,
+ * `grace`, SIGKILL), `runc delete -f`. Output goes to LOG_DIR/NAME.log and,
+ * when `console`, to stderr as "NAME: line". `on_failure` decides what a
+ * failed attempt leads to.
+ *
+ * Contract: returns what the caller should do with the system. A SIGTERM
+ * or SIGINT received while running (blocked by the caller, see
+ * runner_block_signals) stops the current container and skips the rest. */
+#ifndef STELE_ONBOOT_RUNNER_H
+#define STELE_ONBOOT_RUNNER_H
+
+#include "runc.h"
+
+/* The values are stele-onboot's exit codes (onboot/README.md). */
+enum runner_verdict {
+	VERDICT_CONTINUE = 0,
+	VERDICT_HALT = 10,
+	VERDICT_POWEROFF = 11,
+	VERDICT_INTERRUPTED = 12,
+};
+
+struct runner_config {
+	const char *phase;	 /* "onboot" or "onshutdown": used in messages */
+	const char *bundles_dir; /* e.g. /containers/onboot */
+	const char *log_dir;	 /* e.g. /run/log/onboot */
+	struct runc runc;
+};
+
+enum runner_verdict runner_run_all(const struct runner_config *cfg);
+
+/* Block SIGTERM, SIGINT and SIGCHLD so the runner can take them through a
+ * signalfd; spawn() unblocks them in children. Returns 0 or -1. */
+int runner_block_signals(void);
+
+#endif
