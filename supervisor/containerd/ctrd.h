@@ -180,6 +180,12 @@ int ctrd_subscribe_exits(struct ctrd *c, ctrd_exit_fn *on_exit, ctrd_done_fn *en
 
 /* --- helpers ------------------------------------------------------------ */
 
+/* Blocking: wait up to timeout_ms (<0: no bound, but never past the next
+ * call deadline) for the connection to be ready, then ctrd_process() it.
+ * Returns ctrd_process()'s result. A loop for tools that only talk to
+ * containerd (an exit waiter). */
+int ctrd_poll_once(struct ctrd *c, int timeout_ms);
+
 /* Blocking: run the loop until no call is pending (the subscription does not
  * count) or timeout_ms passes (<0: no bound). Returns 0, -1 with errno
  * ETIMEDOUT, or -1 when the connection is lost. For tools and tests. */
