@@ -58,7 +58,10 @@ static int move_link(struct nl_sock *sk, const char *name, int nsfd, char *err, 
 }
 
 /* A veth with both ends in the container: create it from a child that
- * joined the container's network namespace, so this process stays put. */
+ * joined the container's network namespace, so this process stays put.
+ * The child's exit code carries libnl's error number (255: setns). */
+#define SETNS_FAILED 255
+
 static int veth_inside(const struct hook_iface *iface, int nsfd, char *err, size_t len)
 {
 	pid_t child = fork();
@@ -67,9 +70,14 @@ static int veth_inside(const struct hook_iface *iface, int nsfd, char *err, size
 			    strerror(errno));
 	if (child == 0) {
 		if (setns(nsfd, CLONE_NEWNET) < 0)
-			_exit(1);
+			_exit(SETNS_FAILED);
 		struct nl_sock *sk = route_socket();
-		_exit(sk && rtnl_link_veth_add(sk, iface->name, iface->peer, 0) == 0 ? 0 : 2);
+		if (!sk)
+			_exit(NLE_FAILURE);
+		/* libnl always sends the peer's namespace: name ours, which is now
+		 * the container's. */
+		int rc = rtnl_link_veth_add(sk, iface->name, iface->peer, getpid());
+		_exit(rc < 0 ? -rc : 0);
 	}
 	int status = 0;
 	if (wait_pid_timeout(child, 10000, &status) != 0) {
@@ -77,14 +85,13 @@ static int veth_inside(const struct hook_iface *iface, int nsfd, char *err, size
 		wait_pid_timeout(child, -1, &status);
 		return fail(err, len, "runtime.interfaces %s: netlink did not answer", iface->name);
 	}
-	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-		return fail(err, len,
-			    "runtime.interfaces %s: cannot create the veth pair %s/%s inside the "
-			    "container (%s)",
-			    iface->name, iface->name, iface->peer,
-			    WIFEXITED(status) && WEXITSTATUS(status) == 1 ? "setns failed"
-									  : "name in use?");
-	return 0;
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		return 0;
+	int code = WIFEXITED(status) ? WEXITSTATUS(status) : NLE_FAILURE;
+	return fail(err, len, "runtime.interfaces %s: creating veth %s/%s in the container: %s",
+		    iface->name, iface->name, iface->peer,
+		    code == SETNS_FAILED ? "cannot join its network namespace"
+					 : nl_geterror(-code));
 }
 
 int netif_apply(const struct hook_iface *iface, pid_t pid, char *err, size_t len)
