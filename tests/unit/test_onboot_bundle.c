@@ -1,10 +1,11 @@
 // sources: onboot/bundle.c
 /* bundle: names come from NNN-NAME, bundles are listed in lexical order,
  * and bundle_check refuses what runc should never see. */
-#include <cmocka.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+
+#include <cmocka.h>
 
 #include "../../onboot/bundle.h"
 

@@ -1,10 +1,11 @@
 // sources: onboot/output.c
 /* output: the log gets every byte; the console gets whole lines with the
  * container's name in front, long lines cut, the last line completed. */
-#include <cmocka.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+
+#include <cmocka.h>
 
 #include "../../onboot/output.h"
 

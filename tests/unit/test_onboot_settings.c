@@ -2,10 +2,11 @@
 /* settings: stele.json gives on_failure, timeout, grace, console and the
  * runtime hooks; defaults fill the rest, and every bad value is refused
  * with a line naming the key. */
-#include <cmocka.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+
+#include <cmocka.h>
 
 #include "../../onboot/settings.h"
 
