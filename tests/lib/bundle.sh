@@ -4,7 +4,9 @@
 #   bundle_make DIR 'COMMAND'        DIR/config.json (from `runc spec`) and
 #                                    DIR/rootfs (busybox); the container runs
 #                                    sh -c COMMAND, no terminal, rootfs
-#                                    read-only, /tmp a tmpfs
+#                                    read-only, /tmp a tmpfs, PATH=/bin. The
+#                                    rootfs is hard-linked from one template
+#                                    per test, so bundles cost no space
 #   bundle_jq DIR 'FILTER' [ARGS..]  edit DIR/config.json with jq (extra
 #                                    jq ARGS such as --arg k v come after)
 #   bundle_bind DIR HOST CONTAINER   bind-mount HOST (read-write) at CONTAINER
@@ -13,15 +15,23 @@
 # runc comes from PATH, else /usr/sbin or /usr/bin ($RUNC overrides).
 RUNC=${RUNC:-$(command -v runc || echo /usr/sbin/runc)}
 
+_bundle_template() {
+	local t=$T/.bundle-rootfs app
+	if [ ! -d "$t" ]; then
+		mkdir -p "$t/bin" "$t/tmp" "$t/proc" "$t/dev" "$t/sys" "$t/etc"
+		cp /bin/busybox "$t/bin/busybox"
+		for app in $("$t/bin/busybox" --list); do
+			[ -e "$t/bin/$app" ] || ln -s busybox "$t/bin/$app"
+		done
+	fi
+	echo "$t"
+}
+
 bundle_make() {
-	local dir=$1 cmd=$2 app
-	mkdir -p "$dir/rootfs/bin" "$dir/rootfs/tmp" "$dir/rootfs/proc" "$dir/rootfs/dev" \
-		"$dir/rootfs/sys" "$dir/rootfs/etc"
-	cp /bin/busybox "$dir/rootfs/bin/busybox"
-	for app in $("$dir/rootfs/bin/busybox" --list); do
-		[ -e "$dir/rootfs/bin/$app" ] || ln -s busybox "$dir/rootfs/bin/$app"
-	done
-	rm -f "$dir/config.json"
+	local dir=$1 cmd=$2
+	mkdir -p "$dir"
+	rm -rf "$dir/rootfs" "$dir/config.json"
+	cp -al "$(_bundle_template)" "$dir/rootfs"
 	"$RUNC" spec --bundle "$dir"
 	bundle_jq "$dir" '.process.terminal = false | .process.args = ["sh", "-c", $cmd]
 		| .process.env += ["PATH=/bin"]
