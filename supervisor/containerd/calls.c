@@ -204,6 +204,10 @@ int ctrd_task_create(struct ctrd *c, const char *id, const char *stdout_uri, con
 	req.container_id = STR(id);
 	req.stdout = STR(stdout_uri);
 	req.stderr = STR(stderr_uri);
+	/* In file mode the shim copies both streams to stdout's file, and it
+	 * crashes (ttrpc: closed) when stderr is empty: name the file twice. */
+	if (stdout_uri && strncmp(stdout_uri, "file://", 7) == 0)
+		req.stderr = req.stdout;
 	return unary(c, TASKS "Create", &req.base, decode_task_create, done, arg);
 }
 

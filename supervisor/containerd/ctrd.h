@@ -153,10 +153,13 @@ int ctrd_container_delete(struct ctrd *c, const char *id, ctrd_done_fn *done, vo
 /* Containers.List: res->containers. */
 int ctrd_container_list(struct ctrd *c, ctrd_done_fn *done, void *arg);
 
-/* Tasks.Create for container id: res->pid. stdout_uri/stderr_uri: the path
- * of a FIFO that the caller created and reads, a "file:///abs/path" URI
- * (the shim appends to that file), or NULL/"" for /dev/null. No stdin, no
- * terminal. */
+/* Tasks.Create for container id: res->pid. No stdin, no terminal. The
+ * runc shim picks the output mode from stdout_uri:
+ *  - the path of a FIFO the caller created and reads: stdout goes there,
+ *    stderr to the FIFO at stderr_uri (may be the same path; NULL/"": none);
+ *  - "file:///abs/path": both streams are appended to that one file and
+ *    stderr_uri is ignored (the shim's rule; the same URI is sent twice);
+ *  - NULL/"": no output. */
 int ctrd_task_create(struct ctrd *c, const char *id, const char *stdout_uri, const char *stderr_uri,
 		     ctrd_done_fn *done, void *arg);
 /* Tasks.Start: res->pid. */

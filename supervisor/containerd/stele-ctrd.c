@@ -31,8 +31,9 @@ static void usage(void)
 		"  ready                      wait for containerd's API, print its version\n"
 		"  config ROOT STATE FILE     write a containerd config.toml (gRPC on SOCKET)\n"
 		"  run [-o DIR] ID BUNDLE...  create and start each bundle in parallel, print\n"
-		"                             \"ID PID\"; stdout/stderr go to DIR/ID.out and\n"
-		"                             DIR/ID.err (FIFOs when they exist, else files)\n"
+		"                             \"ID PID\"; output goes to the FIFOs DIR/ID.out\n"
+		"                             and DIR/ID.err when they exist, else to the\n"
+		"                             file DIR/ID.log (absolute DIR)\n"
 		"  list                       print \"ID STATUS PID EXIT\" per container\n"
 		"  kill [-a] ID SIGNAL        signal a task (-a: all its processes)\n"
 		"  wait-exit ID               wait for the task to exit, print its status\n"
@@ -123,22 +124,26 @@ struct job {
 	bool task_made;
 };
 
-/* A FIFO the caller made is passed as a path; anything else becomes a file
- * the shim appends to. */
-static void stdio_uri(const char *dir, const char *id, const char *ext, char *buf, size_t len)
+/* FIFOs the caller made at DIR/ID.out (and DIR/ID.err) are passed as paths;
+ * otherwise both streams go to the file DIR/ID.log (the shim's file mode). */
+static void stdio_uris(const char *dir, struct job *job)
 {
 	struct stat st;
-	buf[0] = '\0';
+	job->out[0] = job->err[0] = '\0';
 	if (!dir)
 		return;
-	int n = snprintf(buf, len, "%s/%s.%s", dir, id, ext);
-	if (n < 0 || (size_t)n >= len) {
-		log_err("%s: log path too long in %s", id, dir);
+	int n = snprintf(job->out, sizeof job->out, "%s/%s.out", dir, job->id);
+	if (n < 0 || (size_t)n >= sizeof job->out) {
+		log_err("%s: log path too long in %s", job->id, dir);
 		exit(EXIT_USAGE);
 	}
-	if (stat(buf, &st) == 0 && S_ISFIFO(st.st_mode))
+	if (stat(job->out, &st) == 0 && S_ISFIFO(st.st_mode)) {
+		snprintf(job->err, sizeof job->err, "%s/%s.err", dir, job->id);
+		if (stat(job->err, &st) < 0 || !S_ISFIFO(st.st_mode))
+			job->err[0] = '\0';
 		return;
-	snprintf(buf, len, "file://%s/%s.%s", dir, id, ext);
+	}
+	snprintf(job->out, sizeof job->out, "file://%s/%s.log", dir, job->id);
 }
 
 static void undo_done(void *arg, const struct ctrd_result *res)
@@ -193,6 +198,10 @@ static int cmd_run(int argc, char **argv)
 	argc -= optind, argv += optind;
 	if (argc == 0 || argc % 2 != 0)
 		usage();
+	if (dir && dir[0] != '/') {
+		log_err("-o %s: give an absolute directory (the shim resolves it, not us)", dir);
+		return EXIT_USAGE;
+	}
 	struct ctrd *c = connect_or_die();
 	struct job *jobs = calloc((size_t)argc / 2, sizeof *jobs);
 	if (!jobs) {
@@ -210,8 +219,7 @@ static int cmd_run(int argc, char **argv)
 			exit_code = EXIT_CALL;
 			continue;
 		}
-		stdio_uri(dir, job->id, "out", job->out, sizeof job->out);
-		stdio_uri(dir, job->id, "err", job->err, sizeof job->err);
+		stdio_uris(dir, job);
 		const char *labels[] = {"stele.bundle=stele-ctrd", NULL};
 		queued_or_die(
 		    ctrd_container_create(c, job->id, spec, len, labels, container_created, job),
