@@ -23,6 +23,7 @@ all:
 include tools/deps.mk
 include lib/build.mk
 -include init/build.mk
+-include init/state.mk
 -include supervisor/containerd.mk
 -include supervisor/build.mk
 -include onboot/build.mk

@@ -1,0 +1,24 @@
+/* state_mount: mount and unmount the state volume.
+ *
+ * Contract: each returns 0, or -1 after writing a one-line message that
+ * names the device and mountpoint into err. The mountpoint is created
+ * when missing. */
+#ifndef STELE_STATE_MOUNT_H
+#define STELE_STATE_MOUNT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Mount dev at mountpoint through libmount, with options (fstab syntax),
+ * read-only when readonly. */
+int state_mount_device(const char *dev, const char *fstype, const char *mountpoint,
+		       const char *options, bool readonly, char *err, size_t errlen);
+
+/* The fallback: a tmpfs at mountpoint. */
+int state_mount_tmpfs(const char *mountpoint, char *err, size_t errlen);
+
+/* Shutdown: sync, unmount; when busy, remount read-only; sync again.
+ * Not mounted is success. */
+int state_unmount(const char *mountpoint, char *err, size_t errlen);
+
+#endif
