@@ -27,6 +27,7 @@ include lib/build.mk
 -include supervisor/containerd.mk
 -include supervisor/build.mk
 -include onboot/build.mk
+-include onboot/metadata/build.mk
 -include services/build.mk
 -include config/build.mk
 include tests/build.mk

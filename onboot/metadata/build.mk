@@ -1,0 +1,32 @@
+# onboot/metadata/: stele-metadata, metadata and userdata to /run/config.
+# Two binaries from the same objects: stele-metadata is static (init runs
+# its `local` mode, so it needs no shared library), stele-metadata-net adds
+# the network providers and links libcurl dynamically (it runs in the
+# metadata onboot container, whose rootfs carries the libraries).
+# Included by the top Makefile and by onboot/build.mk: guard against twice.
+ifndef METADATA_BUILD_MK
+METADATA_BUILD_MK := 1
+
+MD := onboot/metadata
+MD_CORE := buf base64 validate plan plan_write hostconf meta userdata source sandbox \
+	drive output local main
+MD_CORE_OBJS := $(MD_CORE:%=$(OBJ)/$(MD)/%.o)
+MD_STATIC_LIBS := $(UL)/lib/libblkid.a -ljansson -lseccomp -lcap
+MD_NET_LIBS := $(UL)/lib/libblkid.a -ljansson -lseccomp -lcap -lcurl
+
+all: $(BIN)/stele-metadata $(BIN)/stele-metadata-net
+
+$(BIN)/stele-metadata: $(MD_CORE_OBJS) $(OBJ)/$(MD)/fetch_none.o $(LIBSTELE)
+	$(call static_link, $(MD_STATIC_LIBS))
+
+$(BIN)/stele-metadata-net: $(MD_CORE_OBJS) $(OBJ)/$(MD)/fetch.o $(OBJ)/$(MD)/http.o \
+		$(OBJ)/$(MD)/providers.o $(LIBSTELE)
+	@mkdir -p $(dir $@)
+	$(CC) -o $@ $^ $(MD_NET_LIBS)
+
+# The userdata parser, the code that sees hostile bytes first.
+MD_PARSER_SRCS := $(MD)/buf.c $(MD)/base64.c $(MD)/validate.c $(MD)/plan.c \
+	$(MD)/hostconf.c $(MD)/meta.c $(MD)/userdata.c $(MD)/source.c lib/log.c
+TEST_LIBS_test_metadata_parse := -ljansson
+
+endif
