@@ -1,0 +1,23 @@
+# supervisor/: stele-supervisor and stelectl (static, stripped, go into
+# images). The containerd client library comes from supervisor/containerd.mk
+# (CTRD_CFLAGS, CTRD_LIBS).
+
+SUPERVISOR_SRCS := main.c service.c supervise.c reconcile.c cdproc.c notify.c control.c \
+                   phases.c loop.c logstore.c ring.c restart.c svcconf.c deps.c spec.c
+SUPERVISOR_OBJS := $(SUPERVISOR_SRCS:%.c=$(OBJ)/supervisor/%.o)
+STELECTL_OBJS   := $(OBJ)/supervisor/stelectl.o $(OBJ)/supervisor/analyze.o
+
+$(SUPERVISOR_OBJS) $(STELECTL_OBJS): CFLAGS += $(CTRD_CFLAGS)
+$(SUPERVISOR_OBJS): | $(CTRD_GEN_STAMP)
+
+$(BIN)/stele-supervisor: $(SUPERVISOR_OBJS) $(CTRD_LIB) $(LIBSTELE)
+	$(call static_link, $(CTRD_LIBS))
+
+$(BIN)/stelectl: $(STELECTL_OBJS) $(LIBSTELE)
+	$(call static_link, $(LIBSTELE) -l:libjansson.a)
+
+all: $(BIN)/stele-supervisor $(BIN)/stelectl
+
+# Unit tests of the pure modules.
+TEST_LIBS_test_supervisor_svcconf := -ljansson
+TEST_LIBS_test_supervisor_spec := -ljansson

@@ -1,0 +1,369 @@
+/* control: the supervisor's side of the control socket. Every client is
+ * non-blocking and bounded (request size, output buffer, client count), so
+ * a slow or hostile client costs memory, never the loop. Only uid 0 is
+ * served (SO_PEERCRED), on top of the socket's mode 0600. */
+#include "control.h"
+
+#include "log.h"
+#include "supervisor.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#define OUT_LIMIT (256 * 1024)
+#define MAX_WORDS 8
+
+struct client {
+	struct watch w; /* first: loop_free_later() frees the client by it */
+	char in[CONTROL_MAX_REQUEST + 1];
+	size_t in_len;
+	char *out;
+	size_t out_len, out_sent;
+	bool answered;
+	struct logstore *follow;
+	uint64_t follow_at;
+};
+
+static struct watch listen_watch;
+static int listen_fd = -1;
+static struct client *clients[CONTROL_MAX_CLIENTS];
+static char sock_path[PATH_MAX];
+
+static void client_close(struct client *c)
+{
+	for (size_t i = 0; i < CONTROL_MAX_CLIENTS; i++)
+		if (clients[i] == c)
+			clients[i] = NULL;
+	loop_del(&c->w);
+	close(c->w.fd);
+	free(c->out);
+	loop_free_later(c);
+}
+
+static void put(struct client *c, const char *data, size_t len)
+{
+	if (c->out_len + len > OUT_LIMIT)
+		return; /* a reader this slow loses output, the loop loses nothing */
+	char *grown = realloc(c->out, c->out_len + len);
+	if (!grown)
+		return;
+	c->out = grown;
+	memcpy(c->out + c->out_len, data, len);
+	c->out_len += len;
+}
+
+static void putf(struct client *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void putf(struct client *c, const char *fmt, ...)
+{
+	char buf[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		put(c, buf, (size_t)n < sizeof buf ? (size_t)n : sizeof buf - 1);
+}
+
+static void pull_follow(struct client *c)
+{
+	char buf[16384];
+	while (c->follow && c->out_len - c->out_sent < OUT_LIMIT / 2) {
+		size_t n = ring_read(&c->follow->ring, &c->follow_at, buf, sizeof buf);
+		if (n == 0)
+			break;
+		put(c, buf, n);
+	}
+}
+
+/* Write what is pending; returns false when the client is gone. */
+static bool flush(struct client *c)
+{
+	while (c->out_sent < c->out_len) {
+		ssize_t n = send(c->w.fd, c->out + c->out_sent, c->out_len - c->out_sent,
+				 MSG_NOSIGNAL | MSG_DONTWAIT);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == EAGAIN)
+			break;
+		if (n <= 0) {
+			client_close(c);
+			return false;
+		}
+		c->out_sent += (size_t)n;
+		if (c->out_sent == c->out_len) {
+			c->out_sent = c->out_len = 0;
+			pull_follow(c);
+		}
+	}
+	if (c->answered && !c->follow && c->out_sent == c->out_len) {
+		client_close(c);
+		return false;
+	}
+	loop_mod(&c->w, EPOLLIN | (c->out_sent < c->out_len ? EPOLLOUT : 0));
+	return true;
+}
+
+static double since_s(double ms)
+{
+	return (now_ms() - ms) / 1000.0;
+}
+
+static void status_line(struct client *c, const struct service *s)
+{
+	putf(c, "service\t%s\t%s\t%u\t%.0f\t%u\t%s\n", s->name, svc_state_name(s->state), s->pid,
+	     since_s(s->state_since_ms), s->restarts, s->detail);
+}
+
+static void do_status(struct client *c, char **argv, int argc)
+{
+	if (argc > 1) {
+		struct service *s = service_find(argv[1]);
+		if (!s) {
+			putf(c, "error no service %s: stelectl status lists them\n", argv[1]);
+			return;
+		}
+		putf(c, "ok\n");
+		status_line(c, s);
+		return;
+	}
+	static const char *const cd_states[] = {"down", "starting", "starting", "up", "stopping"};
+	putf(c, "ok\n");
+	putf(c, "system\tcontainerd\t%s\t%d\t%.0f\t%d\t%s\n", cd_states[sv.cd], (int)sv.cd_pid,
+	     since_s(sv.cd_start_ms), sv.cd_failures, sv.sock);
+	putf(c, "system\tonboot\t%s\t%d\t-\t0\t%s\n",
+	     sv.onboot_done ? "done"
+	     : sv.phase_pid ? "running"
+			    : "waiting",
+	     (int)sv.phase_pid,
+	     sv.opt.no_onboot ? "disabled (--no-onboot)" : "stelectl logs onboot");
+	for (size_t i = 0; i < sv.n_svcs; i++)
+		status_line(c, &sv.svcs[i]);
+}
+
+static struct logstore *log_source(const char *name)
+{
+	struct service *s = service_find(name);
+	if (s)
+		return &s->log;
+	if (strcmp(name, "containerd") == 0)
+		return &sv.cd_log;
+	if (strcmp(name, "onboot") == 0 || strcmp(name, "onshutdown") == 0)
+		return &sv.onboot_log;
+	return NULL;
+}
+
+static void do_logs(struct client *c, char **argv, int argc)
+{
+	char *end = NULL;
+	long lines = argc == 4 ? strtol(argv[2], &end, 10) : -1;
+	if (argc != 4 || !end || *end || lines < 0 ||
+	    (strcmp(argv[3], "0") && strcmp(argv[3], "1"))) {
+		putf(c, "error usage: logs NAME LINES FOLLOW(0|1)\n");
+		return;
+	}
+	struct logstore *l = log_source(argv[1]);
+	if (!l) {
+		putf(c, "error no log %s: name a service, containerd or onboot\n", argv[1]);
+		return;
+	}
+	putf(c, "ok\n");
+	c->follow = l;
+	c->follow_at = lines == 0 ? ring_begin(&l->ring) : ring_last_lines(&l->ring, (size_t)lines);
+	pull_follow(c);
+	if (strcmp(argv[3], "1") != 0)
+		c->follow = NULL;
+}
+
+static void do_action(struct client *c, char **argv, int argc)
+{
+	if (argc != 2) {
+		putf(c, "error usage: %s NAME\n", argv[0]);
+		return;
+	}
+	struct service *s = service_find(argv[1]);
+	if (!s) {
+		putf(c, "error no service %s: stelectl status lists them\n", argv[1]);
+		return;
+	}
+	if (sv.shutdown != SD_NONE) {
+		putf(c, "error the system is shutting down\n");
+		return;
+	}
+	int rc = strcmp(argv[0], "start") == 0	? supervise_start(s)
+		 : strcmp(argv[0], "stop") == 0 ? supervise_stop(s)
+						: supervise_restart(s);
+	if (rc < 0)
+		putf(c, "error %s: %s\n", s->name,
+		     s->bad ? s->detail : "containerd is not connected; try again shortly");
+	else
+		putf(c, "ok %s\n", svc_state_name(s->state));
+}
+
+static void do_power(struct client *c, char **argv)
+{
+	enum power_action a = strcmp(argv[0], "poweroff") == 0 ? POWER_POWEROFF
+			      : strcmp(argv[0], "reboot") == 0 ? POWER_REBOOT
+							       : POWER_HALT;
+	putf(c, "ok\n");
+	power_request(a);
+}
+
+static void handle_request(struct client *c, char *line)
+{
+	char *argv[MAX_WORDS + 1];
+	int argc = 0;
+	for (char *save = NULL, *w = strtok_r(line, " ", &save); w && argc <= MAX_WORDS;
+	     w = strtok_r(NULL, " ", &save))
+		argv[argc++] = w;
+	c->answered = true;
+	if (argc == 0 || argc > MAX_WORDS) {
+		putf(c, "error empty or malformed request: see supervisor/README.md\n");
+		return;
+	}
+	for (int i = 0; i < argc; i++)
+		for (const char *p = argv[i]; *p; p++)
+			if ((unsigned char)*p < 0x20 || (unsigned char)*p >= 0x7f) {
+				putf(c, "error request has control or non-ASCII bytes\n");
+				return;
+			}
+	if (strcmp(argv[0], "status") == 0 && argc <= 2)
+		do_status(c, argv, argc);
+	else if (strcmp(argv[0], "logs") == 0)
+		do_logs(c, argv, argc);
+	else if (!strcmp(argv[0], "start") || !strcmp(argv[0], "stop") ||
+		 !strcmp(argv[0], "restart"))
+		do_action(c, argv, argc);
+	else if ((!strcmp(argv[0], "poweroff") || !strcmp(argv[0], "reboot") ||
+		  !strcmp(argv[0], "halt")) &&
+		 argc == 1)
+		do_power(c, argv);
+	else
+		putf(c, "error unknown request \"%.40s\": stelectl --help lists the commands\n",
+		     argv[0]);
+}
+
+static void client_event(struct watch *w, uint32_t events)
+{
+	struct client *c = (struct client *)w;
+	if (events & EPOLLIN) {
+		ssize_t n =
+		    recv(w->fd, c->in + c->in_len, sizeof c->in - 1 - c->in_len, MSG_DONTWAIT);
+		if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
+			client_close(c);
+			return;
+		}
+		if (n > 0 && !c->answered) {
+			c->in_len += (size_t)n;
+			c->in[c->in_len] = '\0';
+			char *nl = strchr(c->in, '\n');
+			if (nl) {
+				*nl = '\0';
+				handle_request(c, c->in);
+			} else if (c->in_len == sizeof c->in - 1 || memchr(c->in, 0, c->in_len)) {
+				c->answered = true;
+				putf(c, "error request too long or not a text line\n");
+			}
+		}
+	} else if (events & (EPOLLHUP | EPOLLERR)) {
+		client_close(c);
+		return;
+	}
+	flush(c);
+}
+
+static void refuse(int fd, const char *why)
+{
+	if (send(fd, why, strlen(why), MSG_NOSIGNAL | MSG_DONTWAIT) < 0)
+		log_debug("control: refusing a client: %m");
+	close(fd);
+}
+
+static void accept_client(struct watch *w, uint32_t events)
+{
+	(void)events;
+	int fd = accept4(w->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+	if (fd < 0) {
+		if (errno != EAGAIN && errno != EINTR)
+			log_warn("control: accept: %s", strerror(errno));
+		return;
+	}
+	struct ucred cred;
+	socklen_t len = sizeof cred;
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0 || cred.uid != 0) {
+		refuse(fd, "error permission denied: only root may control stele; run stelectl "
+			   "as root\n");
+		return;
+	}
+	size_t slot = 0;
+	while (slot < CONTROL_MAX_CLIENTS && clients[slot])
+		slot++;
+	struct client *c = slot < CONTROL_MAX_CLIENTS ? calloc(1, sizeof *c) : NULL;
+	if (!c) {
+		refuse(fd, "error too many control clients: try again\n");
+		return;
+	}
+	if (loop_add(&c->w, fd, EPOLLIN, client_event, c) < 0) {
+		free(c);
+		refuse(fd, "error internal: epoll\n");
+		return;
+	}
+	clients[slot] = c;
+}
+
+void control_log_appended(struct logstore *l)
+{
+	for (size_t i = 0; i < CONTROL_MAX_CLIENTS; i++) {
+		struct client *c = clients[i];
+		if (!c || c->follow != l)
+			continue;
+		pull_follow(c);
+		flush(c);
+	}
+}
+
+int control_open(void)
+{
+	struct sockaddr_un addr = {.sun_family = AF_UNIX};
+	snprintf(sock_path, sizeof sock_path, "%s/%s", sv.opt.run_dir, CONTROL_SOCKET);
+	if (strlen(sock_path) >= sizeof addr.sun_path) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	strcpy(addr.sun_path, sock_path);
+	if (unlink(sock_path) < 0 && errno != ENOENT)
+		return -1;
+	listen_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (listen_fd < 0)
+		return -1;
+	/* The mode is set before anyone can connect: bind under a tight umask. */
+	mode_t old = umask(0177);
+	int rc = bind(listen_fd, (struct sockaddr *)&addr, sizeof addr);
+	umask(old);
+	if (rc < 0 || chmod(sock_path, 0600) < 0 || listen(listen_fd, 16) < 0 ||
+	    loop_add(&listen_watch, listen_fd, EPOLLIN, accept_client, NULL) < 0) {
+		int saved = errno;
+		close(listen_fd);
+		listen_fd = -1;
+		errno = saved;
+		return -1;
+	}
+	return 0;
+}
+
+void control_close(void)
+{
+	if (listen_fd < 0)
+		return;
+	loop_del(&listen_watch);
+	close(listen_fd);
+	listen_fd = -1;
+	unlink(sock_path);
+}

@@ -1,0 +1,249 @@
+/* service: load every bundle under CONTAINERS/services into sv.svcs.
+ *
+ * A bundle that cannot be used is kept in the list as failed, with the
+ * reason, so `stelectl status` shows it; the others still start. */
+#include "deps.h"
+#include "log.h"
+#include "spec.h"
+#include "supervisor.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define MAX_SERVICES 512
+
+static bool name_ok(const char *s)
+{
+	if (!*s || strlen(s) > 63 || *s == '.')
+		return false;
+	for (; *s; s++)
+		if (!(('a' <= *s && *s <= 'z') || ('A' <= *s && *s <= 'Z') ||
+		      ('0' <= *s && *s <= '9') || *s == '-' || *s == '_' || *s == '.'))
+			return false;
+	return true;
+}
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void mark_bad(struct service *s, const char *why)
+{
+	s->bad = true;
+	s->state = SVC_FAILED;
+	snprintf(s->detail, sizeof s->detail, "%.250s", why);
+	console_failed("%s: %s", s->name, why);
+}
+
+/* The state volume is missing and was required: a service that binds from
+ * it would write to the tmpfs underneath and lose the data at reboot. */
+static const char *state_unavailable(void)
+{
+	static char status[128];
+	char path[PATH_MAX];
+	snprintf(path, sizeof path, "%s/state-status", sv.opt.run_dir);
+	FILE *f = fopen(path, "re");
+	if (!f)
+		return NULL;
+	if (!fgets(status, sizeof status, f))
+		status[0] = '\0';
+	fclose(f);
+	status[strcspn(status, "\n")] = '\0';
+	if (strncmp(status, "unavailable", 11) != 0 || !strstr(status, "required"))
+		return NULL;
+	return status;
+}
+
+static void load_spec(struct service *s)
+{
+	char err[512];
+	size_t len;
+	char *raw = ctrd_bundle_spec(s->dir, &len, err, sizeof err);
+	if (!raw) {
+		mark_bad(s, err);
+		return;
+	}
+	const char *blocked = state_unavailable();
+	if (blocked &&
+	    (s->conf.binds_state || spec_binds_under(raw, len, sv.opt.state_mountpoint))) {
+		char why[256];
+		snprintf(
+		    why, sizeof why,
+		    "not started: it binds from %s but the state volume is %s (state_required=1)",
+		    sv.opt.state_mountpoint, blocked);
+		mark_bad(s, why);
+		free(raw);
+		return;
+	}
+	s->spec =
+	    spec_adjust(raw, len, sv.opt.ns, s->name,
+			s->conf.ready == READY_NOTIFY ? s->notify_dir : NULL, err, sizeof err);
+	free(raw);
+	if (!s->spec)
+		mark_bad(s, err);
+	else
+		s->spec_len = strlen(s->spec);
+}
+
+static void drain_fifo(struct watch *w, uint32_t events)
+{
+	(void)events;
+	struct service *s = w->data;
+	uint64_t before = s->log.ring.end;
+	if (logstore_drain(&s->log, w->fd) < 0 && errno)
+		log_warn("%s: reading its output: %s", s->name, strerror(errno));
+	if (s->log.ring.end != before)
+		control_log_appended(&s->log);
+}
+
+/* The FIFO survives a supervisor restart, so a shim still writing to it
+ * is read again by the next supervisor. O_RDWR: with a writer of our own it
+ * never reports hang-up between two runs of the service. */
+static int open_fifo(struct service *s)
+{
+	snprintf(s->fifo, sizeof s->fifo, "%s/fifo/%s", sv.opt.run_dir, s->name);
+	if (mkfifo(s->fifo, 0600) < 0 && errno != EEXIST)
+		return -1;
+	s->fifo_fd = open(s->fifo, O_RDWR | O_NONBLOCK | O_CLOEXEC);
+	if (s->fifo_fd < 0)
+		return -1;
+	return loop_add(&s->fifo_watch, s->fifo_fd, EPOLLIN, drain_fifo, s);
+}
+
+static void setup_runtime(struct service *s)
+{
+	if (logstore_init(&s->log, s->name, sv.opt.log_dir, sv.opt.log_max_size) < 0) {
+		mark_bad(s, "no memory for its log ring");
+		return;
+	}
+	if (timer_init(&s->timer, supervise_timer, s) < 0 || open_fifo(s) < 0) {
+		char why[300];
+		snprintf(why, sizeof why, "its output FIFO %.200s: %s", s->fifo, strerror(errno));
+		mark_bad(s, why);
+		return;
+	}
+	if (s->conf.ready == READY_NOTIFY && notify_open(s) < 0) {
+		char why[300];
+		snprintf(why, sizeof why, "notify socket in %.200s: %s", s->notify_dir,
+			 strerror(errno));
+		mark_bad(s, why);
+	}
+}
+
+static void load_one(struct service *s, const char *name)
+{
+	memset(s, 0, sizeof *s);
+	snprintf(s->name, sizeof s->name, "%s", name);
+	snprintf(s->dir, sizeof s->dir, "%s/services/%s", sv.opt.containers, name);
+	snprintf(s->notify_dir, sizeof s->notify_dir, "%s/notify/%s", sv.opt.run_dir, name);
+	s->fifo_fd = s->notify_fd = -1;
+	s->state = SVC_WAITING;
+	s->state_since_ms = now_ms();
+	restart_history_init(&s->history);
+	svcconf_defaults(&s->conf);
+	char path[PATH_MAX + 16], err[512];
+	snprintf(path, sizeof path, "%s/stele.json", s->dir);
+	if (svcconf_load(path, &s->conf, err, sizeof err) < 0) {
+		mark_bad(s, err);
+		return;
+	}
+	setup_runtime(s);
+	if (!s->bad)
+		load_spec(s);
+}
+
+static void resolve_dependencies(void)
+{
+	struct dep_node *nodes = calloc(sv.n_svcs + 1, sizeof *nodes);
+	if (!nodes)
+		return;
+	for (size_t i = 0; i < sv.n_svcs; i++) {
+		struct service *s = &sv.svcs[i];
+		s->dep_index = calloc(s->conf.n_depends + 1, sizeof *s->dep_index);
+		nodes[i].name = s->name;
+		nodes[i].depends_on = s->conf.depends_on;
+		nodes[i].n_depends = s->dep_index ? s->conf.n_depends : 0;
+		nodes[i].dep_index = s->dep_index;
+	}
+	deps_resolve(nodes, sv.n_svcs);
+	for (size_t i = 0; i < sv.n_svcs; i++)
+		if (nodes[i].err[0] && !sv.svcs[i].bad)
+			mark_bad(&sv.svcs[i], nodes[i].err);
+	free(nodes);
+}
+
+static int make_dirs(void)
+{
+	const char *subdirs[] = {"", "/fifo", "/notify"};
+	for (size_t i = 0; i < sizeof subdirs / sizeof subdirs[0]; i++) {
+		char path[PATH_MAX];
+		snprintf(path, sizeof path, "%s%s", sv.opt.run_dir, subdirs[i]);
+		if (mkdir(path, 0755) < 0 && errno != EEXIST) {
+			log_err("%s: %s: check that %s is a writable tmpfs", path, strerror(errno),
+				sv.opt.run_dir);
+			return -1;
+		}
+	}
+	if (mkdir(sv.opt.log_dir, 0755) < 0 && errno != EEXIST)
+		log_warn("log dir %s: %s; service logs stay in memory", sv.opt.log_dir,
+			 strerror(errno));
+	return 0;
+}
+
+int services_load(void)
+{
+	if (make_dirs() < 0)
+		return -1;
+	char dir[PATH_MAX];
+	snprintf(dir, sizeof dir, "%s/services", sv.opt.containers);
+	DIR *d = opendir(dir);
+	if (!d) {
+		if (errno != ENOENT)
+			log_err("%s: %s: no services will start", dir, strerror(errno));
+		return 0;
+	}
+	char *names[MAX_SERVICES];
+	size_t n = 0;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		if (!name_ok(e->d_name)) {
+			log_err(
+			    "%s/%s: not a valid service name (letters, digits, - _ ., up to 63): "
+			    "rename it",
+			    dir, e->d_name);
+			continue;
+		}
+		if (n == MAX_SERVICES) {
+			log_err("%s: more than %d services: the rest are ignored", dir,
+				MAX_SERVICES);
+			break;
+		}
+		if (!(names[n] = strdup(e->d_name)))
+			break;
+		n++;
+	}
+	closedir(d);
+	qsort(names, n, sizeof names[0], by_name);
+	sv.svcs = calloc(n + 1, sizeof *sv.svcs);
+	if (!sv.svcs) {
+		log_err("no memory for %zu services", n);
+		return -1;
+	}
+	for (size_t i = 0; i < n; i++) {
+		load_one(&sv.svcs[i], names[i]);
+		free(names[i]);
+	}
+	sv.n_svcs = n;
+	resolve_dependencies();
+	return 0;
+}

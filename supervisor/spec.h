@@ -1,0 +1,29 @@
+/* spec: the changes the supervisor makes to a service's OCI spec in memory
+ * before handing it to containerd; the bundle on disk is never written.
+ *
+ * Contract: spec_adjust() parses spec_json and returns a malloc'd, NUL-
+ * terminated JSON text with:
+ *  - process.terminal false (stdio are FIFOs, there is no console);
+ *  - linux.cgroupsPath "/NS/NAME" when the spec sets none, so services of
+ *    different namespaces never share a cgroup;
+ *  - when notify_dir is given, that host directory bind-mounted at
+ *    SPEC_NOTIFY_DIR (under /dev, the container's own tmpfs, because the
+ *    image's rootfs is read-only and may lack /run) and NOTIFY_SOCKET set.
+ * On bad input it returns NULL and writes one line to err. */
+#ifndef STELE_SPEC_H
+#define STELE_SPEC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define SPEC_NOTIFY_DIR	   "/dev/.stele-notify"
+#define SPEC_NOTIFY_SOCKET SPEC_NOTIFY_DIR "/notify.sock"
+
+char *spec_adjust(const char *spec_json, size_t len, const char *ns, const char *name,
+		  const char *notify_dir, char *err, size_t errlen);
+
+/* True when a bind mount of the spec takes its source from under dir (the
+ * state volume's mountpoint). */
+bool spec_binds_under(const char *spec_json, size_t len, const char *dir);
+
+#endif
