@@ -5,8 +5,8 @@
 #                                    DIR/rootfs (busybox); the container runs
 #                                    sh -c COMMAND, no terminal, rootfs
 #                                    read-only, /tmp a tmpfs, PATH=/bin. The
-#                                    rootfs is hard-linked from one template
-#                                    per test, so bundles cost no space
+#                                    rootfs is copied from one template per
+#                                    test (no hard links: images stay simple)
 #   bundle_jq DIR 'FILTER' [ARGS..]  edit DIR/config.json with jq (extra
 #                                    jq ARGS such as --arg k v come after)
 #   bundle_bind DIR HOST CONTAINER   bind-mount HOST (read-write) at CONTAINER
@@ -31,7 +31,7 @@ bundle_make() {
 	local dir=$1 cmd=$2
 	mkdir -p "$dir"
 	rm -rf "$dir/rootfs" "$dir/config.json"
-	cp -al "$(_bundle_template)" "$dir/rootfs"
+	cp -a "$(_bundle_template)" "$dir/rootfs"
 	"$RUNC" spec --bundle "$dir"
 	bundle_jq "$dir" '.process.terminal = false | .process.args = ["sh", "-c", $cmd]
 		| .process.env += ["PATH=/bin"]
