@@ -57,8 +57,11 @@ $(CTRD_LIB): $(CTRD_OBJS)
 $(BIN)/stele-ctrd: $(OBJ)/supervisor/containerd/stele-ctrd.o $(CTRD_LIB) $(LIBSTELE)
 	$(call static_link, $(CTRD_LIBS))
 
-# Unit tests of the framing link the library's objects directly.
-TEST_LIBS_test_ctrd_grpc := -l:libnghttp2.a -l:libprotobuf-c.a
-$(BUILD)/tests/unit/test_ctrd_grpc: $(CTRD_GEN_STAMP)
+# Unit tests (tests/unit/test_ctrd_*.c) compile the sources they name,
+# generated ones included: generate first.
+TEST_LIBS_test_ctrd_grpc := -l:libprotobuf-c.a
+TEST_LIBS_test_ctrd_conn := -l:libnghttp2.a -l:libprotobuf-c.a
+$(BUILD)/tests/unit/test_ctrd_%: CFLAGS += $(CTRD_CFLAGS)
+$(BUILD)/tests/unit/test_ctrd_%: $(CTRD_GEN_STAMP)
 
 all: $(CTRD_LIB) $(BIN)/stele-ctrd
