@@ -380,6 +380,18 @@ int runner_block_signals(void)
 	return sigprocmask(SIG_BLOCK, &set, NULL);
 }
 
+/* A stop signal that came while no container was being waited for. */
+static bool stop_pending(int sigfd)
+{
+	struct pollfd fd = {.fd = sigfd, .events = POLLIN};
+	if (sigfd < 0 || poll(&fd, 1, 0) != 1)
+		return false;
+	struct signalfd_siginfo info;
+	if (read(sigfd, &info, sizeof info) == sizeof info)
+		log_warn("got signal %u: skipping the remaining containers", info.ssi_signo);
+	return true;
+}
+
 /* Readable when SIGTERM or SIGINT is pending; -1 (never) if unavailable. */
 static int stop_signal_fd(void)
 {
@@ -416,7 +428,8 @@ enum runner_verdict runner_run_all(const struct runner_config *cfg)
 	struct tally t = {0};
 	enum runner_verdict v = VERDICT_CONTINUE;
 	for (int i = 0; i < n && v == VERDICT_CONTINUE; i++)
-		v = run_bundle(cfg, &bundles[i], sigfd, &t);
+		v = stop_pending(sigfd) ? VERDICT_INTERRUPTED
+					: run_bundle(cfg, &bundles[i], sigfd, &t);
 	if (sigfd >= 0)
 		close(sigfd);
 	free(bundles);
