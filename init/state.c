@@ -254,7 +254,7 @@ int state_volume_run(const struct state_config *cfg)
 		log_info("state: no state volume configured: %s stays on the /var tmpfs",
 			 cfg->mountpoint);
 		set_status(cfg, "tmpfs-fallback: no state volume configured (state=none)");
-		return -1;
+		return 0; /* nothing was asked, nothing failed */
 	}
 	log_info("state: looking for %s (waiting up to %d s)", cfg->spec, cfg->wait_s);
 	struct probe_result r;

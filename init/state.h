@@ -11,8 +11,8 @@
  * warning; state_required=1 leaves it unavailable, and the supervisor
  * starts no container that binds into it. Either way boot goes on.
  *
- * Returns 0 when the volume is mounted read-write, -1 otherwise (already
- * reported on the console and in state-status). Never exits, never
+ * Returns 0 when the volume is mounted read-write or none is configured,
+ * -1 otherwise (already reported on the console and in state-status). Never exits, never
  * blocks without bound (state_wait + 60 s for the probe, then the
  * bounded e2fsprogs children). */
 #ifndef STELE_STATE_H
