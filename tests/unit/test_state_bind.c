@@ -2,10 +2,11 @@
 /* state_bind and state_status: what the supervisor and onboot link.
  * Bind sources appear under the volume at the right owner and mode, and
  * never anywhere else; the status file is classified as documented. */
-#include <cmocka.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+
+#include <cmocka.h>
 
 #include "state_bind.h"
 #include "state_status.h"

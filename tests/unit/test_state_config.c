@@ -1,10 +1,11 @@
 // sources: init/state_config.c
 /* state_config: documented defaults, every key, and bad values that keep
  * the default and explain themselves in one line. */
-#include <cmocka.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+
+#include <cmocka.h>
 
 #include "state_config.h"
 

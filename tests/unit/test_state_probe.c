@@ -1,10 +1,11 @@
 // sources: init/state_probe.c init/state_find.c init/state_config.c lib/spawn.c lib/log.c
 /* state_probe: the blank check on image files with real libblkid and a
  * real mke2fs, and the probe child's bounded search. */
-#include <cmocka.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+
+#include <cmocka.h>
 
 #include "log.h"
 #include "state_probe.h"
