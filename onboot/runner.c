@@ -228,9 +228,16 @@ static struct result run_attempt(struct job *j)
 		log_err("%s: %s", name, err);
 		return res;
 	}
+	/* Only our end is non-blocking: the container writes a blocking pipe. */
 	int pipefd[2];
-	if (pipe2(pipefd, O_CLOEXEC) < 0 || fcntl(pipefd[0], F_SETFL, O_NONBLOCK) < 0) {
+	if (pipe2(pipefd, O_CLOEXEC) < 0) {
 		log_err("%s: pipe: %s", name, strerror(errno));
+		return res;
+	}
+	if (fcntl(pipefd[0], F_SETFL, O_NONBLOCK) < 0) {
+		log_err("%s: pipe: %s", name, strerror(errno));
+		close(pipefd[0]);
+		close(pipefd[1]);
 		return res;
 	}
 	char pid_file[PATH_MAX];

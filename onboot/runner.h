@@ -1,9 +1,11 @@
 /* runner: run a directory of bundles through runc, one after another.
  *
  * This is the module the `stele-onboot` command wraps; PID 1 could call it
- * as well. The caller must be a child subreaper (PR_SET_CHILD_SUBREAPER) or
- * an ancestor that reaps, so that the container's process, orphaned when
- * `runc create` exits, is reaped here with its real exit status.
+ * from a forked child as well. The calling process must be a child
+ * subreaper (PR_SET_CHILD_SUBREAPER), so that the container's process,
+ * orphaned when `runc create` exits, is reaped here with its real exit
+ * status; and it must have no other children, because the runner reaps the
+ * zombies runc leaves behind with waitpid(-1).
  *
  * For each bundle, in lexical order: check it (a bad one is skipped with
  * one line), load stele.json, then per attempt: mkdir/mounts hooks, `runc
