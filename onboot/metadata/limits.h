@@ -6,7 +6,7 @@
 /* Raw userdata kept in /run/config/userdata, parsed or not. */
 #define USERDATA_RAW_MAX (16u << 20)
 /* Userdata larger than this is not parsed (kept raw only). */
-#define USERDATA_PARSE_MAX (1u << 20)
+#define USERDATA_PARSE_MAX (2u << 20)
 /* A LinuxKit-style tree: total bytes of file contents, files + dirs, depth. */
 #define TREE_BYTES_MAX	 (1u << 20)
 #define TREE_ENTRIES_MAX 256

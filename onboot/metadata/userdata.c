@@ -257,7 +257,7 @@ bool userdata_parse(const char *data, size_t len, struct plan *p, struct hostcon
 	if (len == 0)
 		return false;
 	if (len > USERDATA_PARSE_MAX) {
-		log_err("userdata: %zu bytes, above the 1 MiB parse limit; kept raw, not parsed",
+		log_err("userdata: %zu bytes, above the 2 MiB parse limit; kept raw, not parsed",
 			len);
 		return false;
 	}
