@@ -156,7 +156,9 @@ int ctrd_container_list(struct ctrd *c, ctrd_done_fn *done, void *arg);
 /* Tasks.Create for container id: res->pid. No stdin, no terminal. The
  * runc shim picks the output mode from stdout_uri:
  *  - the path of a FIFO the caller created and reads: stdout goes there,
- *    stderr to the FIFO at stderr_uri (may be the same path; NULL/"": none);
+ *    stderr to the FIFO at stderr_uri (may be the same path; NULL/"": none).
+ *    Open the read ends first (O_RDONLY|O_NONBLOCK): the shim waits for a
+ *    reader and the call would only end at its deadline;
  *  - "file:///abs/path": both streams are appended to that one file and
  *    stderr_uri is ignored (the shim's rule; the same URI is sent twice);
  *  - NULL/"": no output. */
@@ -199,7 +201,9 @@ int ctrd_run_until_idle(struct ctrd *c, int timeout_ms);
  * writes the last reason to err (one line). */
 int ctrd_wait_ready(const char *sock, int timeout_ms, char *err, size_t errlen);
 
-/* Read bundle_dir/config.json and return its bytes with root.path made
+/* Parses in this process (jansson, bounded to 4 MiB): a caller that treats
+ * bundles as untrusted runs it in a child.
+ * Read bundle_dir/config.json and return its bytes with root.path made
  * absolute (bundle_dir/rootfs-style relative paths are resolved against
  * bundle_dir, which must itself be absolute). Returns a malloc'd buffer
  * and its length, or NULL and writes a one-line reason to err. */
