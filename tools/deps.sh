@@ -11,7 +11,7 @@ PKGS="build-essential pkg-config file cpio xz-utils zstd lz4 gzip
  runc containerd e2fsprogs util-linux kmod
  libcmocka-dev qemu-system-x86 qemu-utils busybox-static dhcpcd5
  cloud-image-utils expect dosfstools xfsprogs cryptsetup-bin mdadm gdisk fdisk
- iproute2 redis-tools dpkg-dev"
+ iproute2 redis-tools dpkg-dev umoci jq openssh-client"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f '${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed' ||
