@@ -21,3 +21,9 @@ all: $(BIN)/stele-supervisor $(BIN)/stelectl
 # Unit tests of the pure modules.
 TEST_LIBS_test_supervisor_svcconf := -ljansson
 TEST_LIBS_test_supervisor_spec := -ljansson
+
+# A static sd_notify sender for test services (busybox has none).
+$(BUILD)/tests/supervisor/sd-notify: tests/supervisor/sd-notify.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -static -o $@ $<
+test-build: $(BUILD)/tests/supervisor/sd-notify
