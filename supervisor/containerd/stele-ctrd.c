@@ -445,6 +445,7 @@ static int cmd_wait_exit(int argc, char **argv)
 	for (int waited = 0; !w.exited && waited < opt_timeout_ms; waited += 200) {
 		if (ctrd_poll_once(c, 200) < 0) {
 			log_err("containerd: %s", ctrd_error(c));
+			ctrd_close(c);
 			return EXIT_CONN;
 		}
 	}
