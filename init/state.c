@@ -148,13 +148,16 @@ static int check_and_mount(const struct state_config *cfg, const struct probe_re
 /* mke2fs, then a fresh probe: mount only what the probe recognises. */
 static int format_and_mount(const struct state_config *cfg, const char *dev, bool blank)
 {
-	char *argv[10];
+	char *argv[12];
 	int n = 0;
 	argv[n++] = STATE_MKE2FS;
 	argv[n++] = "-t";
 	argv[n++] = (char *)cfg->fs;
 	argv[n++] = "-L";
 	argv[n++] = (char *)cfg->label;
+	/* 4 KiB blocks even on a small disk: it may grow to terabytes. */
+	argv[n++] = "-b";
+	argv[n++] = "4096";
 	if (blank)
 		argv[n++] = "-F"; /* only ever after the blank check */
 	argv[n++] = (char *)dev;
