@@ -10,6 +10,7 @@
 static const char *log_prog = "stele";
 static enum log_level log_threshold = LOG_INFO;
 static bool log_to_console = true;
+static enum log_level console_threshold = LOG_DEBUG;
 static bool log_to_kmsg = true;
 static int kmsg_fd = -1;
 
@@ -26,6 +27,11 @@ void log_set_level(enum log_level level)
 void log_set_console(bool console)
 {
 	log_to_console = console;
+}
+
+void log_set_console_level(enum log_level level)
+{
+	console_threshold = level;
 }
 
 void log_set_kmsg(bool kmsg)
@@ -73,7 +79,7 @@ void log_vmsg(enum log_level level, const char *fmt, va_list ap)
 
 	char line[1200];
 	int n;
-	if (log_to_console) {
+	if (log_to_console && level <= console_threshold) {
 		struct timespec ts;
 		clock_gettime(CLOCK_BOOTTIME, &ts);
 		n = snprintf(line, sizeof line, "[%5ld.%06ld] %s: %.*s\n", (long)ts.tv_sec,

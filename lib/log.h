@@ -12,7 +12,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 
-enum log_level { LOG_ERR = 3, LOG_WARN = 4, LOG_INFO = 6, LOG_DEBUG = 7 };
+enum log_level { LOG_ERR = 3, LOG_WARN = 4, LOG_NOTICE = 5, LOG_INFO = 6, LOG_DEBUG = 7 };
 
 /* prog: short name printed before each message. */
 void log_init(const char *prog);
@@ -21,6 +21,11 @@ void log_set_level(enum log_level level);
 /* console=false stops writing to stderr (a getty owns the console);
  * the kernel log still gets every message. */
 void log_set_console(bool console);
+/* The console may be quieter than the kernel log: messages below this
+ * level skip the console (default: everything that passes log_set_level).
+ * `quiet` on the kernel command line maps to LOG_NOTICE, which still shows
+ * errors and the markers tests wait for. */
+void log_set_console_level(enum log_level level);
 /* Send messages to /dev/kmsg as well (default on when it can be opened). */
 void log_set_kmsg(bool kmsg);
 bool log_debug_enabled(void);
@@ -31,6 +36,7 @@ void log_vmsg(enum log_level level, const char *fmt, va_list ap);
 
 #define log_err(...) log_msg(LOG_ERR, __VA_ARGS__)
 #define log_warn(...) log_msg(LOG_WARN, __VA_ARGS__)
+#define log_notice(...) log_msg(LOG_NOTICE, __VA_ARGS__)
 #define log_info(...) log_msg(LOG_INFO, __VA_ARGS__)
 #define log_debug(...) log_msg(LOG_DEBUG, __VA_ARGS__)
 

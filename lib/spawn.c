@@ -59,6 +59,15 @@ static int install_fd(int from, int to)
 	return dup2(from, to) < 0 ? -1 : 0;
 }
 
+static void set_oom_score_adj(const char *value)
+{
+	int fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
+	if (fd < 0 || write(fd, value, strlen(value)) < 0)
+		dprintf(2, "oom_score_adj %s: %s\n", value, strerror(errno));
+	if (fd >= 0)
+		close(fd);
+}
+
 pid_t spawn(const char *path, char *const argv[], const struct spawn_opts *opts)
 {
 	struct spawn_opts none = SPAWN_OPTS_DEFAULT;
@@ -71,6 +80,8 @@ pid_t spawn(const char *path, char *const argv[], const struct spawn_opts *opts)
 	    install_fd(opts->stderr_fd, 2) < 0)
 		_exit(126);
 	child_reset();
+	if (opts->oom_score_adj)
+		set_oom_score_adj(opts->oom_score_adj);
 	if (opts->new_session)
 		setsid();
 	if (opts->envp)

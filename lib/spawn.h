@@ -16,6 +16,9 @@ struct spawn_opts {
 	int stderr_fd; /* -1: inherit */
 	bool new_session;
 	char *const *envp; /* NULL: inherit environ */
+	/* NULL: inherit. Else written to /proc/self/oom_score_adj in the
+	 * child: PID 1 runs at -1000, which its children must not keep. */
+	const char *oom_score_adj;
 };
 
 #define SPAWN_OPTS_DEFAULT { .stdin_fd = -1, .stdout_fd = -1, .stderr_fd = -1 }

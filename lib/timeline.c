@@ -37,6 +37,12 @@ static void json_plain(char *out, size_t len, const char *s)
 
 int timeline_mark(const char *src, const char *kind, const char *name, const char *event)
 {
+	return timeline_mark_at(boottime_ms(), src, kind, name, event);
+}
+
+int timeline_mark_at(double t_ms, const char *src, const char *kind, const char *name,
+		     const char *event)
+{
 	char s[64], k[32], n[128], e[32], path[300], line[512];
 	json_plain(s, sizeof s, src);
 	json_plain(k, sizeof k, kind);
@@ -44,7 +50,7 @@ int timeline_mark(const char *src, const char *kind, const char *name, const cha
 	json_plain(e, sizeof e, event);
 	int len = snprintf(line, sizeof line,
 			   "{\"t_ms\":%.3f,\"src\":\"%s\",\"kind\":\"%s\",\"name\":\"%s\",\"event\":\"%s\"}\n",
-			   boottime_ms(), s, k, n, e);
+			   t_ms, s, k, n, e);
 	snprintf(path, sizeof path, "%s/timeline.jsonl", timeline_dir);
 	mkdir(timeline_dir, 0755);
 	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);

@@ -21,6 +21,11 @@ double boottime_ms(void);
 /* Returns 0, or -1 with errno (the timeline is best effort: callers log). */
 int timeline_mark(const char *src, const char *kind, const char *name, const char *event);
 
+/* The same, for an event that happened at t_ms (boottime_ms() then), for
+ * marks recorded before TIMELINE_DIR could be written. */
+int timeline_mark_at(double t_ms, const char *src, const char *kind, const char *name,
+		     const char *event);
+
 /* Rewrite TIMELINE_JSON from TIMELINE_LOG. */
 int timeline_export(void);
 

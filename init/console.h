@@ -1,0 +1,16 @@
+/* console: settings, logging and stdio, once /proc and /dev exist.
+ *
+ * Contract: console_phase() loads the settings (INIT_CONF_PATH, then the
+ * kernel command line), then: `debug` lowers the log level to debug;
+ * `quiet` keeps only notices (the console markers), warnings and errors
+ * on the console, while /dev/kmsg still gets every message; fds 0-2 that
+ * the kernel left closed are opened on /dev/console; the crash action
+ * follows `crash`. Returns the number of bad settings. */
+#ifndef STELE_INIT_CONSOLE_H
+#define STELE_INIT_CONSOLE_H
+
+#include "settings.h"
+
+int console_phase(struct settings *settings);
+
+#endif

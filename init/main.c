@@ -1,0 +1,140 @@
+/* stele's PID 1: leave the initramfs, run the boot phases in order, hand
+ * over to the supervisor, then reap and wait for a shutdown signal. */
+#include "console.h"
+#include "crash.h"
+#include "eventloop.h"
+#include "hostname.h"
+#include "loopback.h"
+#include "modules.h"
+#include "mounts.h"
+#include "phase.h"
+#include "rlimits.h"
+#include "rootfs.h"
+#include "settings.h"
+#include "signals.h"
+#include "sysctl.h"
+
+#if __has_include("userdata.h")
+#include "userdata.h"
+#endif
+#if __has_include("state.h")
+#include "state.h"
+#endif
+
+#include "log.h"
+#include "timeline.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#ifndef STELE_VERSION
+#define STELE_VERSION "0.1"
+#endif
+
+/* The boot, in order. Other folders plug in by adding one line here:
+ * the metadata engineer's userdata_local after modules, the state volume
+ * engineer's state_volume after loopback. */
+static const struct phase phases[] = {
+    {"mounts", mounts_phase},	  /* /proc /sys /dev /run /tmp cgroup2 ... */
+    {"settings", console_phase},  /* init.conf + cmdline, logging, stdio */
+    {"var", var_phase},		  /* /var tmpfs, var_size */
+    {"modules", modules_phase},	  /* modules.dep order, finit_module */
+    {"sysctl", sysctl_phase},	  /* /etc/sysctl.d, /run/config/sysctl.conf */
+    {"hostname", hostname_phase}, /* /run/config, /etc/hostname, MAC */
+    {"loopback", loopback_phase}, /* lo up, 127.0.0.1/8, ::1 */
+    {"limits", rlimits_phase},	  /* NOFILE, oom_score_adj */
+    {"readonly", readonly_phase}, /* remount / read-only: last */
+};
+
+#define PHASE_COUNT (sizeof phases / sizeof *phases)
+
+/* Phases run before /run is mounted: their times wait here until the
+ * timeline can be written. Slot 0 is the rootfs move (before re-exec). */
+struct phase_time {
+	const char *name;
+	double start, end;
+	bool failed, written;
+};
+
+static struct phase_time times[PHASE_COUNT + 1];
+static size_t times_used;
+
+static void record(const char *name, double start, double end, bool failed)
+{
+	if (times_used < sizeof times / sizeof *times)
+		times[times_used++] = (struct phase_time){name, start, end, failed, false};
+}
+
+static void flush_times(void)
+{
+	for (size_t i = 0; i < times_used; i++) {
+		struct phase_time *t = &times[i];
+		if (t->written)
+			continue;
+		if (timeline_mark_at(t->start, "init", "phase", t->name, "start") < 0 ||
+		    timeline_mark_at(t->end, "init", "phase", t->name,
+				     t->failed ? "failed" : "end") < 0) {
+			log_warn("timeline %s: %s", TIMELINE_LOG, strerror(errno));
+			return;
+		}
+		t->written = true;
+	}
+}
+
+/* The rootfs move happened in the previous image of this process; its
+ * times come through the environment. */
+static void record_rootfs_move(void)
+{
+	const char *carried = getenv(ROOTFS_TIMES_ENV);
+	double start, end;
+	if (carried && sscanf(carried, "%lf %lf", &start, &end) == 2)
+		record("rootfs", start, end, false);
+	unsetenv(ROOTFS_TIMES_ENV);
+}
+
+static void run_phases(struct settings *settings)
+{
+	for (size_t i = 0; i < PHASE_COUNT; i++) {
+		const struct phase *p = &phases[i];
+		double start = boottime_ms();
+		log_debug("phase %s", p->name);
+		int rc = p->run(settings);
+		if (rc != 0)
+			log_err("phase %s failed; boot goes on", p->name);
+		record(p->name, start, boottime_ms(), rc != 0);
+		/* mounts comes first and puts a tmpfs on /run: from then
+		 * on the timeline can be written. */
+		flush_times();
+	}
+}
+
+static int refuse_non_pid1(void)
+{
+	fprintf(stderr, "stele init: must run as PID 1 (use a PID namespace to try it: "
+			"unshare --pid --fork --mount)\n");
+	return 1;
+}
+
+int main(int argc, char **argv)
+{
+	(void)argc;
+	if (getpid() != 1)
+		return refuse_non_pid1();
+	log_init("stele");
+	crash_install(CRASH_FREEZE);
+	signals_block();
+	umask(022);
+	if (!getenv(ROOTFS_TIMES_ENV))
+		log_notice("init %s starting", STELE_VERSION);
+	rootfs_leave_if_initramfs(argv);
+	record_rootfs_move();
+
+	static struct settings settings;
+	run_phases(&settings);
+	eventloop_run(&settings);
+}
