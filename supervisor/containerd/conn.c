@@ -19,7 +19,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#define MESSAGE_MAX 512
+/* containerd passes runc's errors through: they run to several hundred bytes */
+#define MESSAGE_MAX 1024
 
 struct call {
 	struct ctrd *c;
@@ -59,7 +60,6 @@ struct ctrd {
 	bool broken;
 	char error[MESSAGE_MAX];
 	struct call_list live, finished;
-	size_t n_unary;
 	struct exit_event *exits, **exits_tail;
 	struct ctrd_subscriber sub;
 };
@@ -224,8 +224,7 @@ static int on_data(nghttp2_session *h2, uint8_t flags, int32_t stream_id, const 
 	if (!call)
 		return 0;
 	if (grpc_reader_feed(&call->body, data, len) < 0) {
-		call_fail(call, 8 /* RESOURCE_EXHAUSTED */, "answer too large: %s",
-			  strerror(errno));
+		call_fail(call, CTRD_RESOURCE_EXHAUSTED, "answer too large: %s", strerror(errno));
 		nghttp2_submit_rst_stream(h2, NGHTTP2_FLAG_NONE, stream_id, NGHTTP2_CANCEL);
 		return 0;
 	}
