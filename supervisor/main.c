@@ -260,6 +260,7 @@ static void start_onboot(void)
 	}
 	if (sv.opt.no_onboot) {
 		sv.onboot_done = true;
+		phases_mark_onboot_done();
 		return;
 	}
 	if (phase_run("onboot") < 0) {

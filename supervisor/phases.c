@@ -74,17 +74,25 @@ int phase_run(const char *which)
 	return 0;
 }
 
+void phases_mark_onboot_done(void)
+{
+	char marker[PATH_MAX];
+	snprintf(marker, sizeof marker, "%s/onboot.done", sv.opt.run_dir);
+	int fd = open(marker, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+	if (fd < 0)
+		log_warn("%s: %s; a restarted supervisor would run onboot again", marker,
+			 strerror(errno));
+	else
+		close(fd);
+}
+
 static void onboot_finished(int status)
 {
 	char how[64];
 	describe_status(status, how, sizeof how);
 	int code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 	sv.onboot_done = true;
-	char marker[PATH_MAX];
-	snprintf(marker, sizeof marker, "%s/onboot.done", sv.opt.run_dir);
-	int fd = open(marker, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
-	if (fd >= 0)
-		close(fd);
+	phases_mark_onboot_done();
 	if (code == ONBOOT_HALT || code == ONBOOT_POWEROFF) {
 		console_failed("onboot asked to %s (%s); stelectl logs onboot",
 			       code == ONBOOT_HALT ? "halt" : "power off", how);

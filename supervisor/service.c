@@ -87,8 +87,11 @@ static void load_spec(struct service *s)
 	    spec_adjust(raw, len, sv.opt.ns, s->name,
 			s->conf.ready == READY_NOTIFY ? s->notify_dir : NULL, err, sizeof err);
 	free(raw);
-	if (!s->spec)
-		mark_bad(s, err);
+	if (!s->spec) {
+		char why[600];
+		snprintf(why, sizeof why, "%.200s/config.json: %.300s", s->dir, err);
+		mark_bad(s, why);
+	}
 	else
 		s->spec_len = strlen(s->spec);
 }

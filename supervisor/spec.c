@@ -57,7 +57,7 @@ char *spec_adjust(const char *spec_json, size_t len, const char *ns, const char 
 	json_error_t jerr;
 	json_t *spec = json_loadb(spec_json, len, 0, &jerr);
 	if (!spec || !json_is_object(spec)) {
-		snprintf(err, errlen, "config.json: line %d: %s: fix the OCI spec",
+		snprintf(err, errlen, "line %d: %s: fix the OCI spec",
 			 spec ? 0 : jerr.line, spec ? "not a JSON object" : jerr.text);
 		json_decref(spec);
 		return NULL;
@@ -66,7 +66,7 @@ char *spec_adjust(const char *spec_json, size_t len, const char *ns, const char 
 	json_t *process = json_object_get(spec, "process");
 	if (!json_is_object(process) || !json_is_array(json_object_get(process, "args"))) {
 		snprintf(err, errlen,
-			 "config.json: no process.args: the spec must say what to run");
+			 "no process.args: the spec must say what to run");
 		goto done;
 	}
 	json_t *linux_ = object_at(spec, "linux");
@@ -86,7 +86,7 @@ char *spec_adjust(const char *spec_json, size_t len, const char *ns, const char 
 		goto nomem;
 	goto done;
 nomem:
-	snprintf(err, errlen, "config.json: out of memory while adjusting the spec");
+	snprintf(err, errlen, "out of memory while adjusting the spec");
 done:
 	json_decref(spec);
 	return out;

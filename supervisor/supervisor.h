@@ -180,6 +180,8 @@ void control_log_appended(struct logstore *l);
 /* phases.c */
 int phase_run(const char *which);
 void phases_child_exited(pid_t pid, int status);
+/* Marker for a supervisor that replaces this one: onboot is not run twice. */
+void phases_mark_onboot_done(void);
 void power_request(enum power_action action);
 void shutdown_begin(const char *why);
 void shutdown_after_containerd(void);
