@@ -1,9 +1,31 @@
-# config/: the host-side image builder (`stele`) and the YAML schema.
-# Links dynamically: it runs on the build host, not in images.
-CONFIG_LIBS := -larchive
+# config/: the host-side image builder (`stele`), the YAML schema, and
+# `stele-run`. These link dynamically: they run on the build host, not in
+# images.
+CONFIG_LIBS := -larchive -lyaml -ljansson -lcap -lseccomp
+
+CONFIG_SRCS := $(filter-out config/mkinitramfs.c,$(wildcard config/*.c))
+CONFIG_OBJS := $(CONFIG_SRCS:%.c=$(OBJ)/%.o)
 
 $(BIN)/stele-mkinitramfs: $(OBJ)/config/mkinitramfs.o $(OBJ)/config/initramfs.o
 	@mkdir -p $(dir $@)
 	$(CC) -o $@ $^ $(CONFIG_LIBS)
 
-all: $(BIN)/stele-mkinitramfs
+$(BIN)/stele: $(CONFIG_OBJS) $(LIBSTELE)
+	@mkdir -p $(dir $@)
+	$(CC) -o $@ $^ $(CONFIG_LIBS)
+
+$(BIN)/stele-run: config/stele-run.sh
+	@mkdir -p $(dir $@)
+	install -m 0755 $< $@
+
+all: $(BIN)/stele-mkinitramfs $(BIN)/stele $(BIN)/stele-run
+
+# `make image`: the default example into build/image/; `make run` boots it.
+IMAGE_YML ?= config/examples/default.yml
+IMAGE_FORMAT ?= kernel+initrd
+image: all kernel
+	$(BIN)/stele build -o $(BUILD)/image --format $(IMAGE_FORMAT) $(IMAGE_YML)
+
+RUN_ARGS ?= --publish 6379:6379 --disk $(BUILD)/image/state.img:1G
+run: image
+	$(BIN)/stele run $(RUN_ARGS) $(BUILD)/image/$(basename $(notdir $(IMAGE_YML)))

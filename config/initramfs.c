@@ -25,6 +25,38 @@ struct entries {
 };
 
 static struct entries walk_entries;
+
+/* Inode numbers in the archive: a counter, so they do not depend on the
+ * filesystem the tree was staged on; hard links share theirs. */
+struct link_ino {
+	dev_t dev;
+	ino_t ino;
+	int64_t seq;
+};
+static struct {
+	struct link_ino *v;
+	size_t len, cap;
+	int64_t next;
+} inos;
+
+static int64_t archive_ino(const struct stat *st)
+{
+	if (st->st_nlink < 2 || S_ISDIR(st->st_mode))
+		return ++inos.next;
+	for (size_t i = 0; i < inos.len; i++)
+		if (inos.v[i].dev == st->st_dev && inos.v[i].ino == st->st_ino)
+			return inos.v[i].seq;
+	if (inos.len == inos.cap) {
+		size_t cap = inos.cap ? inos.cap * 2 : 64;
+		struct link_ino *grown = realloc(inos.v, cap * sizeof *grown);
+		if (!grown)
+			return ++inos.next; /* the link becomes a copy: still a valid archive */
+		inos.v = grown;
+		inos.cap = cap;
+	}
+	inos.v[inos.len++] = (struct link_ino){st->st_dev, st->st_ino, ++inos.next};
+	return inos.next;
+}
 static size_t walk_prefix;
 
 static int collect(const char *path, const struct stat *st, int flag, struct FTW *ftw)
@@ -55,7 +87,7 @@ static int by_path(const void *a, const void *b)
 
 int initramfs_compression_parse(const char *name)
 {
-	static const char *names[] = { "none", "gzip", "zstd", "lz4" };
+	static const char *names[] = {"none", "gzip", "zstd", "lz4"};
 	for (size_t i = 0; i < sizeof names / sizeof *names; i++)
 		if (strcmp(name, names[i]) == 0)
 			return (int)i;
@@ -101,21 +133,23 @@ static int load_overrides(const char *path, struct override **out, size_t *count
 		lineno++;
 		if (line[0] == '#' || line[0] == '\n')
 			continue;
-		struct override o = { 0 };
+		struct override o = {0};
 		int n = sscanf(line, "%3s %511s", o.kind, o.path);
 		int ok = n == 2;
 		if (ok && strcmp(o.kind, "nod") == 0)
-			ok = sscanf(line, "%*s %*s %o %u %u %c %u %u", &o.mode, &o.uid, &o.gid, &o.type,
-				    &o.major, &o.minor) == 6 &&
+			ok = sscanf(line, "%*s %*s %o %u %u %c %u %u", &o.mode, &o.uid, &o.gid,
+				    &o.type, &o.major, &o.minor) == 6 &&
 			     (o.type == 'c' || o.type == 'b');
 		else if (ok && strcmp(o.kind, "dir") == 0)
 			ok = sscanf(line, "%*s %*s %o %u %u", &o.mode, &o.uid, &o.gid) == 3;
-		else if (ok && strcmp(o.kind, "own") == 0)
-			ok = sscanf(line, "%*s %*s %u %u", &o.uid, &o.gid) == 2;
-		else
+		else if (ok && strcmp(o.kind, "own") == 0) {
+			o.mode = ~0u; /* keep the tree's mode unless a fifth field says */
+			ok = sscanf(line, "%*s %*s %u %u %o", &o.uid, &o.gid, &o.mode) >= 2;
+		} else
 			ok = 0;
 		if (!ok) {
-			fprintf(stderr, "initramfs: %s:%d: bad line; expected nod/dir/own as documented\n",
+			fprintf(stderr,
+				"initramfs: %s:%d: bad line; expected nod/dir/own as documented\n",
 				path, lineno);
 			fclose(f);
 			free(*out);
@@ -137,19 +171,6 @@ static int load_overrides(const char *path, struct override **out, size_t *count
 	return 0;
 }
 
-static const struct override *find_owner(const struct override *ov, size_t n, const char *rel)
-{
-	const char *p = rel;
-	for (size_t i = 0; i < n; i++) {
-		const char *q = ov[i].path;
-		while (*q == '/')
-			q++;
-		if (strcmp(ov[i].kind, "own") == 0 && strcmp(q, p) == 0)
-			return &ov[i];
-	}
-	return NULL;
-}
-
 static int write_data(struct archive *a, const char *path, const char *rel)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
@@ -161,7 +182,8 @@ static int write_data(struct archive *a, const char *path, const char *rel)
 	ssize_t n;
 	while ((n = read(fd, buf, sizeof buf)) > 0)
 		if (archive_write_data(a, buf, (size_t)n) != n) {
-			fprintf(stderr, "initramfs: writing %s: %s\n", rel, archive_error_string(a));
+			fprintf(stderr, "initramfs: writing %s: %s\n", rel,
+				archive_error_string(a));
 			close(fd);
 			return -1;
 		}
@@ -169,8 +191,10 @@ static int write_data(struct archive *a, const char *path, const char *rel)
 	return n < 0 ? -1 : 0;
 }
 
+/* A tree entry, with the owner and mode of the override for the same path
+ * (own or dir) when there is one. */
 static int add_tree_entry(struct archive *a, struct archive_entry_linkresolver *links,
-			  const char *tree, const char *rel, const struct override *ov, size_t nov,
+			  const char *tree, const char *rel, const struct override *owner,
 			  int64_t epoch)
 {
 	char path[4096];
@@ -182,11 +206,14 @@ static int add_tree_entry(struct archive *a, struct archive_entry_linkresolver *
 	}
 	struct archive_entry *e = archive_entry_new();
 	archive_entry_copy_stat(e, &st);
+	archive_entry_set_dev(e, 0);
+	archive_entry_set_ino64(e, archive_ino(&st));
 	archive_entry_set_pathname(e, rel);
 	archive_entry_set_mtime(e, epoch, 0);
 	archive_entry_unset_atime(e);
 	archive_entry_unset_ctime(e);
-	const struct override *owner = find_owner(ov, nov, rel);
+	if (owner && owner->mode != ~0u)
+		archive_entry_set_perm(e, owner->mode & 07777);
 	archive_entry_set_uid(e, owner ? owner->uid : 0);
 	archive_entry_set_gid(e, owner ? owner->gid : 0);
 	archive_entry_set_uname(e, NULL);
@@ -225,6 +252,7 @@ static int add_override_entry(struct archive *a, const struct override *o, int64
 	while (*rel == '/')
 		rel++;
 	archive_entry_set_pathname(e, rel);
+	archive_entry_set_ino64(e, ++inos.next);
 	archive_entry_set_mtime(e, epoch, 0);
 	archive_entry_set_uid(e, o->uid);
 	archive_entry_set_gid(e, o->gid);
@@ -243,6 +271,52 @@ static int add_override_entry(struct archive *a, const struct override *o, int64
 	return rc;
 }
 
+static const char *relative(const char *path)
+{
+	while (*path == '/')
+		path++;
+	return path;
+}
+
+static int override_order(const void *a, const void *b)
+{
+	return strcmp(relative(((const struct override *)a)->path),
+		      relative(((const struct override *)b)->path));
+}
+
+/* Tree entries and overrides in one sorted stream, so a parent directory
+ * always comes before what it holds, whichever side it comes from. */
+static int merge_entries(struct archive *a, struct archive_entry_linkresolver *links,
+			 const char *tree, const struct override *ov, size_t nov, int64_t epoch)
+{
+	size_t t = 0, o = 0;
+	while (t < walk_entries.len || o < nov) {
+		const char *tp = t < walk_entries.len ? walk_entries.paths[t] : NULL;
+		const char *op = o < nov ? relative(ov[o].path) : NULL;
+		int cmp = !tp ? 1 : !op ? -1 : strcmp(tp, op);
+		int rc;
+		if (cmp < 0) {
+			rc = add_tree_entry(a, links, tree, tp, NULL, epoch);
+			t++;
+		} else if (cmp > 0) {
+			if (strcmp(ov[o].kind, "own") == 0)
+				fprintf(stderr, "initramfs: warning: own %s: no such entry in %s\n",
+					op, tree);
+			rc = add_override_entry(a, &ov[o], epoch);
+			o++;
+		} else if (strcmp(ov[o].kind, "nod") == 0) {
+			rc = add_override_entry(a, &ov[o], epoch); /* the node replaces it */
+			t++, o++;
+		} else {
+			rc = add_tree_entry(a, links, tree, tp, &ov[o], epoch);
+			t++, o++;
+		}
+		if (rc < 0)
+			return -1;
+	}
+	return 0;
+}
+
 int initramfs_write(const char *tree, const char *overrides_path, const char *out,
 		    enum initramfs_compression compression, int64_t epoch)
 {
@@ -250,7 +324,11 @@ int initramfs_write(const char *tree, const char *overrides_path, const char *ou
 	size_t nov;
 	if (load_overrides(overrides_path, &ov, &nov) < 0)
 		return -1;
-	walk_entries = (struct entries){ 0 };
+	walk_entries = (struct entries){0};
+	free(inos.v);
+	inos.v = NULL;
+	inos.len = inos.cap = 0;
+	inos.next = 0;
 	walk_prefix = strlen(tree);
 	if (nftw(tree, collect, 64, FTW_PHYS) != 0) {
 		fprintf(stderr, "initramfs: cannot walk %s: %s\n", tree, strerror(errno));
@@ -265,19 +343,16 @@ int initramfs_write(const char *tree, const char *overrides_path, const char *ou
 	struct archive_entry_linkresolver *links = archive_entry_linkresolver_new();
 	archive_entry_linkresolver_set_strategy(links, ARCHIVE_FORMAT_CPIO_SVR4_NOCRC);
 	int rc = -1;
-	if (archive_write_set_format_cpio_newc(a) != ARCHIVE_OK || set_filter(a, compression) != ARCHIVE_OK ||
+	if (archive_write_set_format_cpio_newc(a) != ARCHIVE_OK ||
+	    set_filter(a, compression) != ARCHIVE_OK ||
 	    archive_write_set_bytes_in_last_block(a, 1) != ARCHIVE_OK ||
 	    archive_write_open_filename(a, tmp) != ARCHIVE_OK) {
 		fprintf(stderr, "initramfs: cannot create %s: %s\n", tmp, archive_error_string(a));
 		goto done;
 	}
-	/* Overrides of kind dir/nod first: /dev/console must exist early. */
-	for (size_t i = 0; i < nov; i++)
-		if (add_override_entry(a, &ov[i], epoch) < 0)
-			goto done;
-	for (size_t i = 0; i < walk_entries.len; i++)
-		if (add_tree_entry(a, links, tree, walk_entries.paths[i], ov, nov, epoch) < 0)
-			goto done;
+	qsort(ov, nov, sizeof *ov, override_order);
+	if (merge_entries(a, links, tree, ov, nov, epoch) < 0)
+		goto done;
 	if (archive_write_close(a) != ARCHIVE_OK) {
 		fprintf(stderr, "initramfs: finishing %s: %s\n", tmp, archive_error_string(a));
 		goto done;

@@ -1,15 +1,12 @@
 /* initramfs: write a staged tree as a deterministic cpio newc archive.
  *
- * Contract: entries are sorted by path; every mtime is `epoch`; owners are
- * 0:0 unless an override says otherwise, so no root is needed to build.
- * Hard links in the tree stay hard links. Extra entries (device nodes,
- * owners, modes) come from overrides, the way gen_init_cpio takes them:
- *   nod PATH MODE UID GID c|b MAJOR MINOR
- *   dir PATH MODE UID GID
- *   own PATH UID GID           (owner of an entry already in the tree)
- * The archive is written to a temporary file beside `out` and renamed, so
- * a failure never leaves half an image. Returns 0, or -1 after printing
- * one line that names what failed. */
+ * Contract: entries (tree and overrides together) are sorted by path; every mtime is `epoch`;
+ * owners are 0:0 unless an override says otherwise, so no root is needed to build. Hard links in
+ * the tree stay hard links. Extra entries (device nodes, owners, modes) come from overrides, the
+ * way gen_init_cpio takes them: nod PATH MODE UID GID c|b MAJOR MINOR dir PATH MODE UID GID own
+ * PATH UID GID [MODE]    (owner, and mode, of an entry in the tree) The archive is written to a
+ * temporary file beside `out` and renamed, so a failure never leaves half an image. Returns 0, or
+ * -1 after printing one line that names what failed. */
 #ifndef STELE_INITRAMFS_H
 #define STELE_INITRAMFS_H
 

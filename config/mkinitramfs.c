@@ -8,7 +8,8 @@
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: stele-mkinitramfs [-c none|gzip|zstd|lz4] [-s OVERRIDES] TREE OUT\n");
+	fprintf(stderr,
+		"usage: stele-mkinitramfs [-c none|gzip|zstd|lz4] [-s OVERRIDES] TREE OUT\n");
 	exit(2);
 }
 
@@ -31,6 +32,6 @@ int main(int argc, char **argv)
 	const char *epoch = getenv("SOURCE_DATE_EPOCH");
 	return initramfs_write(argv[optind], overrides, argv[optind + 1], compression,
 			       epoch ? strtoll(epoch, NULL, 10) : 0) == 0
-		       ? 0
-		       : 1;
+		   ? 0
+		   : 1;
 }

@@ -1,0 +1,16 @@
+/* modules: kernel modules and their dependencies, from modules.dep.
+ *
+ * Contract: modules_stage() copies the named modules (names as modprobe
+ * takes them, '-' and '_' alike) and everything they depend on from
+ * SRC (a /lib/modules/VERSION folder) to TREE/lib/modules/VERSION, and
+ * writes a modules.dep there holding exactly the copied modules' lines,
+ * in SRC's order (depmod's format; modules.builtin is copied too). A name
+ * that is neither a module nor built in is an error naming it. */
+#ifndef STELE_CONFIG_MODULES_H
+#define STELE_CONFIG_MODULES_H
+
+#include <jansson.h>
+
+int modules_stage(const char *src, const char *version, const json_t *names, const char *tree);
+
+#endif

@@ -1,0 +1,31 @@
+/* schema: stele's YAML (LinuxKit's, plus stele's own fields), checked.
+ *
+ * Contract: schema_load() reads FILE, checks every key and type against the
+ * tables in schema.c, capability names (libcap), syscall names (libseccomp),
+ * enumerations, duplicate names in a section, depends_on targets and
+ * dependency cycles. Each mistake is one line "FILE:LINE: KEY: expected";
+ * all are printed. Returns 0 with cfg->root holding the file as JSON
+ * (containers and the top level keep a "//lines" member), or -1.
+ * Whether images exist is checked by the builder, which resolves them. */
+#ifndef STELE_CONFIG_SCHEMA_H
+#define STELE_CONFIG_SCHEMA_H
+
+#include <jansson.h>
+
+struct config {
+	char file[4096];
+	char name[256]; /* the file's base name without .yml: the image's name */
+	json_t *root;
+};
+
+int schema_load(const char *file, struct config *cfg);
+void schema_free(struct config *cfg);
+
+/* The sections that hold containers, in boot order. */
+extern const char *const schema_sections[3];
+
+/* Print "FILE:LINE: KEY: message" for errors found after loading. */
+void schema_error(const struct config *cfg, const json_t *obj, const char *key, const char *fmt,
+		  ...) __attribute__((format(printf, 4, 5)));
+
+#endif
