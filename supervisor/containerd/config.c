@@ -14,8 +14,8 @@
  * it does not know, so the list may name plugins of other versions. */
 /* Disabled: what stele never calls (images, content, diff, leases,
  * snapshots, namespaces, health services, GC, the restart monitor).
- * Kept: introspection (`ctr plugins ls` when debugging), the native snapshotter (plain directories: the metadata, tasks and
- * containers services refuse to load without some snapshotter) and the v1
+ * Kept: introspection (`ctr plugins ls` when debugging), the native snapshotter (plain directories:
+ * the metadata, tasks and containers services refuse to load without some snapshotter) and the v1
  * runtime (the tasks service requires one v1 runtime plugin). */
 static const char *const disabled_plugins[] = {
     "io.containerd.grpc.v1.cri",
