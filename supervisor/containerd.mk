@@ -61,6 +61,7 @@ $(BIN)/stele-ctrd: $(OBJ)/supervisor/containerd/stele-ctrd.o $(CTRD_LIB) $(LIBST
 # generated ones included: generate first.
 TEST_LIBS_test_ctrd_grpc := -l:libprotobuf-c.a
 TEST_LIBS_test_ctrd_conn := -l:libnghttp2.a -l:libprotobuf-c.a
+TEST_LIBS_test_ctrd_spec := -ljansson
 $(BUILD)/tests/unit/test_ctrd_%: CFLAGS += $(CTRD_CFLAGS)
 $(BUILD)/tests/unit/test_ctrd_%: $(CTRD_GEN_STAMP)
 
