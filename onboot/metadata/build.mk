@@ -24,9 +24,27 @@ $(BIN)/stele-metadata-net: $(MD_CORE_OBJS) $(OBJ)/$(MD)/fetch.o $(OBJ)/$(MD)/htt
 	@mkdir -p $(dir $@)
 	$(CC) -o $@ $^ $(MD_NET_LIBS)
 
-# The userdata parser, the code that sees hostile bytes first.
+# The parser, the code that sees hostile bytes first: unit tests and the
+# libFuzzer target (tests/fuzz/). `make fuzz` runs it for FUZZ_SECONDS with
+# ASan and UBSan; new inputs go to build/fuzz/corpus, the seeds stay put.
 MD_PARSER_SRCS := $(MD)/buf.c $(MD)/base64.c $(MD)/validate.c $(MD)/plan.c \
 	$(MD)/hostconf.c $(MD)/meta.c $(MD)/userdata.c $(MD)/source.c lib/log.c
 TEST_LIBS_test_metadata_parse := -ljansson
+TEST_LIBS_test_metadata_fuzz := -ljansson
+
+FUZZ_SECONDS ?= 60
+FUZZ_BIN := $(BUILD)/fuzz/fuzz_userdata
+
+$(FUZZ_BIN): tests/fuzz/fuzz_userdata.c $(MD_PARSER_SRCS) $(wildcard $(MD)/*.h)
+	@mkdir -p $(dir $@)
+	clang -std=c17 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined \
+		-fno-sanitize-recover=undefined -I$(MD) -Ilib -o $@ \
+		tests/fuzz/fuzz_userdata.c $(MD_PARSER_SRCS) -ljansson
+
+fuzz: $(FUZZ_BIN)
+	@mkdir -p $(BUILD)/fuzz/corpus
+	$(FUZZ_BIN) -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 \
+		-max_len=65536 -dict=tests/fuzz/userdata.dict \
+		-artifact_prefix=$(BUILD)/fuzz/ $(BUILD)/fuzz/corpus tests/fuzz/corpus
 
 endif
