@@ -91,8 +91,7 @@ static void load_spec(struct service *s)
 		char why[600];
 		snprintf(why, sizeof why, "%.200s/config.json: %.300s", s->dir, err);
 		mark_bad(s, why);
-	}
-	else
+	} else
 		s->spec_len = strlen(s->spec);
 }
 

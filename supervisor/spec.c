@@ -57,16 +57,15 @@ char *spec_adjust(const char *spec_json, size_t len, const char *ns, const char 
 	json_error_t jerr;
 	json_t *spec = json_loadb(spec_json, len, 0, &jerr);
 	if (!spec || !json_is_object(spec)) {
-		snprintf(err, errlen, "line %d: %s: fix the OCI spec",
-			 spec ? 0 : jerr.line, spec ? "not a JSON object" : jerr.text);
+		snprintf(err, errlen, "line %d: %s: fix the OCI spec", spec ? 0 : jerr.line,
+			 spec ? "not a JSON object" : jerr.text);
 		json_decref(spec);
 		return NULL;
 	}
 	char *out = NULL;
 	json_t *process = json_object_get(spec, "process");
 	if (!json_is_object(process) || !json_is_array(json_object_get(process, "args"))) {
-		snprintf(err, errlen,
-			 "no process.args: the spec must say what to run");
+		snprintf(err, errlen, "no process.args: the spec must say what to run");
 		goto done;
 	}
 	json_t *linux_ = object_at(spec, "linux");

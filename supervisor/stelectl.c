@@ -105,12 +105,8 @@ static int request(const char *req, char *ok_text, size_t len, int *code)
 	}
 	char line[CONTROL_MAX_REQUEST + 2];
 	snprintf(line, sizeof line, "%s\n", req);
-	if (send_all(fd, line, strlen(line)) < 0) {
-		fprintf(stderr, "stelectl: sending the request: %s\n", strerror(errno));
-		close(fd);
-		*code = EXIT_UNREACHABLE;
-		return -1;
-	}
+	/* A refusal may already be waiting to be read: read before failing. */
+	int send_errno = send_all(fd, line, strlen(line)) < 0 ? errno : 0;
 	char first[512];
 	size_t n = 0;
 	while (n < sizeof first - 1) {
@@ -130,6 +126,9 @@ static int request(const char *req, char *ok_text, size_t len, int *code)
 	if (strncmp(first, "error ", 6) == 0) {
 		fprintf(stderr, "stelectl: %s\n", first + 6);
 		*code = strstr(first, "permission denied") ? EXIT_UNREACHABLE : EXIT_REFUSED;
+	} else if (send_errno) {
+		fprintf(stderr, "stelectl: sending the request: %s\n", strerror(send_errno));
+		*code = EXIT_UNREACHABLE;
 	} else {
 		fprintf(stderr, "stelectl: no answer from the supervisor (it may be restarting: "
 				"try again)\n");

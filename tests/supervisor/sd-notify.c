@@ -14,11 +14,11 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: NOTIFY_SOCKET=PATH sd-notify READY=1\n");
 		return 2;
 	}
-	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	struct sockaddr_un addr = {.sun_family = AF_UNIX};
 	strcpy(addr.sun_path, path);
 	int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (fd < 0 || sendto(fd, argv[1], strlen(argv[1]), 0, (struct sockaddr *)&addr,
-			     sizeof addr) < 0) {
+	if (fd < 0 ||
+	    sendto(fd, argv[1], strlen(argv[1]), 0, (struct sockaddr *)&addr, sizeof addr) < 0) {
 		perror(path);
 		return 1;
 	}
