@@ -2,8 +2,9 @@
  * build of the fuzz target, so `make test` catches a regression on any
  * input the fuzzer ever kept. `make fuzz` runs the real fuzzer. */
 // sources: tests/fuzz/fuzz_userdata.c onboot/metadata/buf.c onboot/metadata/base64.c
-// onboot/metadata/validate.c onboot/metadata/plan.c onboot/metadata/hostconf.c
-// onboot/metadata/meta.c onboot/metadata/userdata.c onboot/metadata/source.c lib/log.c
+// sources: onboot/metadata/validate.c onboot/metadata/plan.c onboot/metadata/hostconf.c
+// sources: onboot/metadata/meta.c onboot/metadata/userdata.c onboot/metadata/source.c
+// sources: lib/log.c
 #include <dirent.h>
 #include <setjmp.h>
 #include <stdarg.h>

@@ -2,8 +2,9 @@
  * LinuxKit trees, stele keys, NoCloud meta-data, the command line; and
  * plan_write() against a real directory with planted symlinks. */
 // sources: onboot/metadata/buf.c onboot/metadata/base64.c onboot/metadata/validate.c
-// onboot/metadata/plan.c onboot/metadata/plan_write.c onboot/metadata/hostconf.c
-// onboot/metadata/meta.c onboot/metadata/userdata.c onboot/metadata/source.c lib/log.c
+// sources: onboot/metadata/plan.c onboot/metadata/plan_write.c onboot/metadata/hostconf.c
+// sources: onboot/metadata/meta.c onboot/metadata/userdata.c onboot/metadata/source.c
+// sources: lib/log.c
 #include "../../onboot/metadata/base64.h"
 #include "../../onboot/metadata/meta.h"
 #include "../../onboot/metadata/plan.h"
