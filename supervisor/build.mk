@@ -7,10 +7,11 @@ SUPERVISOR_SRCS := main.c service.c supervise.c reconcile.c cdproc.c notify.c co
 SUPERVISOR_OBJS := $(SUPERVISOR_SRCS:%.c=$(OBJ)/supervisor/%.o)
 STELECTL_OBJS   := $(OBJ)/supervisor/stelectl.o $(OBJ)/supervisor/analyze.o
 
-$(SUPERVISOR_OBJS) $(STELECTL_OBJS): CFLAGS += $(CTRD_CFLAGS)
+$(SUPERVISOR_OBJS) $(STELECTL_OBJS): CFLAGS += $(CTRD_CFLAGS) -Iinit
 $(SUPERVISOR_OBJS): | $(CTRD_GEN_STAMP)
 
-$(BIN)/stele-supervisor: $(SUPERVISOR_OBJS) $(CTRD_LIB) $(LIBSTELE)
+# init/state_status.o: the state volume's status line, read as init wrote it.
+$(BIN)/stele-supervisor: $(SUPERVISOR_OBJS) $(OBJ)/init/state_status.o $(CTRD_LIB) $(LIBSTELE)
 	$(call static_link, $(CTRD_LIBS))
 
 $(BIN)/stelectl: $(STELECTL_OBJS) $(LIBSTELE)

@@ -9,6 +9,7 @@
  * reader, and Go's runtime does not kill containerd with SIGPIPE. */
 #include "log.h"
 #include "spawn.h"
+#include "state_status.h"
 #include "supervisor.h"
 #include "timeline.h"
 
@@ -152,15 +153,9 @@ static const char *containerd_root(void)
 	static char root[PATH_MAX];
 	if (sv.opt.containerd_root)
 		return sv.opt.containerd_root;
-	char path[PATH_MAX], status[32] = "";
+	char path[PATH_MAX];
 	snprintf(path, sizeof path, "%s/state-status", sv.opt.run_dir);
-	FILE *f = fopen(path, "re");
-	if (f) {
-		if (!fgets(status, sizeof status, f))
-			status[0] = '\0';
-		fclose(f);
-	}
-	if (strncmp(status, "mounted", 7) == 0)
+	if (state_status_read(path, NULL, 0) == STATE_STATUS_MOUNTED)
 		snprintf(root, sizeof root, "%s/containerd", sv.opt.state_mountpoint);
 	else
 		snprintf(root, sizeof root, "%s/root", sv.opt.containerd_state);

@@ -5,6 +5,7 @@
 #include "deps.h"
 #include "log.h"
 #include "spec.h"
+#include "state_status.h"
 #include "supervisor.h"
 
 #include <dirent.h>
@@ -43,21 +44,14 @@ static void mark_bad(struct service *s, const char *why)
 	console_failed("%s: %s", s->name, why);
 }
 
-/* The state volume is missing and was required: a service that binds from
- * it would write to the tmpfs underneath and lose the data at reboot. */
+/* The state volume is unavailable (required, or fsck failed): a service that
+ * binds from it would write to the tmpfs underneath and lose the data. */
 static const char *state_unavailable(void)
 {
-	static char status[128];
+	static char status[256];
 	char path[PATH_MAX];
 	snprintf(path, sizeof path, "%s/state-status", sv.opt.run_dir);
-	FILE *f = fopen(path, "re");
-	if (!f)
-		return NULL;
-	if (!fgets(status, sizeof status, f))
-		status[0] = '\0';
-	fclose(f);
-	status[strcspn(status, "\n")] = '\0';
-	if (strncmp(status, "unavailable", 11) != 0 || !strstr(status, "required"))
+	if (state_status_read(path, status, sizeof status) != STATE_STATUS_UNAVAILABLE)
 		return NULL;
 	return status;
 }
@@ -75,10 +69,9 @@ static void load_spec(struct service *s)
 	if (blocked &&
 	    (s->conf.binds_state || spec_binds_under(raw, len, sv.opt.state_mountpoint))) {
 		char why[256];
-		snprintf(
-		    why, sizeof why,
-		    "not started: it binds from %s but the state volume is %s (state_required=1)",
-		    sv.opt.state_mountpoint, blocked);
+		snprintf(why, sizeof why,
+			 "not started: it binds from %.60s but the state volume is %.120s",
+			 sv.opt.state_mountpoint, blocked);
 		mark_bad(s, why);
 		free(raw);
 		return;
