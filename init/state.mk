@@ -24,3 +24,9 @@ $(STATE_RUN): $(OBJ)/tests/state/state_run.o $(STATE_CORE_OBJS) $(LIBSTELE)
 $(OBJ)/tests/state/state_run.o: CFLAGS += -Iinit
 # Unit tests of the module include its headers.
 $(BUILD)/tests/unit/test_state_%: CFLAGS += -Iinit
+
+# The power cut test's writer, run inside the guest.
+STATE_RECWRITER := $(BUILD)/tests/state-recwriter
+all: $(STATE_RECWRITER)
+$(STATE_RECWRITER): $(OBJ)/tests/state/recwriter.o
+	$(call static_link,)
