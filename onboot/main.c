@@ -1,7 +1,7 @@
 /* stele-onboot: run the onboot or onshutdown containers through runc.
  *
  *   stele-onboot run onboot|onshutdown [--root DIR] [--runc PATH]
- *                [--runc-root DIR] [--log-dir DIR] [--timeline-dir DIR]
+ *                [--runc-root DIR] [--log-dir DIR] [--timeline-dir DIR] [--kmsg]
  *
  * Exit codes (the supervisor acts on them; onboot/README.md):
  *   0 go on; 10 halt; 11 power off; 12 stopped by SIGTERM/SIGINT;
@@ -25,13 +25,17 @@ static int usage(const char *why)
 		log_err("%s", why);
 	fprintf(stderr,
 		"usage: stele-onboot run onboot|onshutdown [--root DIR] [--runc PATH]\n"
-		"                    [--runc-root DIR] [--log-dir DIR] [--timeline-dir DIR]\n");
+		"                    [--runc-root DIR] [--log-dir DIR] [--timeline-dir DIR]\n"
+		"                    [--kmsg]\n");
 	return EXIT_USAGE;
 }
 
 int main(int argc, char **argv)
 {
 	log_init("stele-onboot");
+	/* The caller stores and shows stderr; a copy in the kernel log would
+	 * reach the console twice. --kmsg is for callers that do not. */
+	log_set_kmsg(false);
 	const char *root = "/containers", *runc = NULL, *runc_root = RUNC_DEFAULT_ROOT;
 	const char *log_dir = NULL;
 	static const struct option options[] = {
@@ -60,6 +64,9 @@ int main(int argc, char **argv)
 			break;
 		case 't':
 			timeline_set_dir(optarg);
+			break;
+		case 'k':
+			log_set_kmsg(true);
 			break;
 		case 'h':
 			usage(NULL);
