@@ -83,8 +83,10 @@ static json_t *load_json(const char *path, const char *ref)
 {
 	json_error_t e;
 	json_t *j = json_load_file(path, 0, &e);
-	if (!j)
-		fprintf(stderr, "stele: image %s: %s: %s (line %d)\n", ref, path, e.text, e.line);
+	if (!j && e.line > 0)
+		fprintf(stderr, "stele: image %s: %s:%d: %s\n", ref, path, e.line, e.text);
+	else if (!j)
+		fprintf(stderr, "stele: image %s: %s\n", ref, e.text);
 	return j;
 }
 
@@ -296,10 +298,18 @@ static int write_entry(const struct target *t, struct archive *in, struct archiv
 			archive_error_string(out));
 		return -1;
 	}
-	if (link)
-		return 0;
-	if (uid || gid || (perm & need) != need)
-		return meta_own(t->meta, rel, uid, gid, (perm & need) != need ? (int)perm : -1);
+	if (link) {
+		/* Every name of a hard link gets the record of the first. */
+		char target[PATH_MAX * 2];
+		meta_path(t, relative(link), target, sizeof target);
+		const struct meta_entry *m = meta_find(t->meta, target);
+		return m && m->kind == 'o' ? meta_own(t->meta, rel, m->uid, m->gid, (int)m->mode)
+					   : 0;
+	}
+	/* An unprivileged extraction also drops setuid/setgid bits. */
+	bool exact_mode = (perm & need) != need || (perm & 07000);
+	if (uid || gid || exact_mode)
+		return meta_own(t->meta, rel, uid, gid, exact_mode ? (int)perm : -1);
 	return 0;
 }
 

@@ -191,6 +191,26 @@ static int write_data(struct archive *a, const char *path, const char *rel)
 	return n < 0 ? -1 : 0;
 }
 
+/* Write an entry the link resolver released; its data, if it carries
+ * any, comes from the tree under its own name. Frees it. */
+static int emit(struct archive *a, const char *tree, struct archive_entry *e)
+{
+	if (!e)
+		return 0;
+	const char *rel = archive_entry_pathname(e);
+	int rc = 0;
+	if (archive_write_header(a, e) != ARCHIVE_OK) {
+		fprintf(stderr, "initramfs: %s: %s\n", rel, archive_error_string(a));
+		rc = -1;
+	} else if (archive_entry_filetype(e) == AE_IFREG && archive_entry_size(e) > 0) {
+		char path[4096];
+		snprintf(path, sizeof path, "%s/%s", tree, rel);
+		rc = write_data(a, path, rel);
+	}
+	archive_entry_free(e);
+	return rc;
+}
+
 /* A tree entry, with the owner and mode of the override for the same path
  * (own or dir) when there is one. */
 static int add_tree_entry(struct archive *a, struct archive_entry_linkresolver *links,
@@ -228,19 +248,27 @@ static int add_tree_entry(struct archive *a, struct archive_entry_linkresolver *
 		target[n] = '\0';
 		archive_entry_set_symlink(e, target);
 	}
-	struct archive_entry *sparse = NULL;
-	archive_entry_linkify(links, &e, &sparse);
-	int rc = 0;
-	if (e) {
-		if (archive_write_header(a, e) != ARCHIVE_OK) {
-			fprintf(stderr, "initramfs: %s: %s\n", rel, archive_error_string(a));
-			rc = -1;
-		} else if (S_ISREG(st.st_mode) && archive_entry_size(e) > 0) {
-			rc = write_data(a, path, rel);
-		}
-		archive_entry_free(e);
-	}
+	struct archive_entry *deferred = NULL;
+	archive_entry_linkify(links, &e, &deferred);
+	int rc = emit(a, tree, e);
+	if (rc == 0)
+		rc = emit(a, tree, deferred);
 	return rc;
+}
+
+/* Hard links the resolver still holds (links outside the tree, or the
+ * last one it deferred to carry the data). */
+static int flush_links(struct archive *a, struct archive_entry_linkresolver *links,
+		       const char *tree)
+{
+	for (;;) {
+		struct archive_entry *e = NULL, *deferred = NULL;
+		archive_entry_linkify(links, &e, &deferred);
+		if (!e)
+			return 0;
+		if (emit(a, tree, e) < 0)
+			return -1;
+	}
 }
 
 static int add_override_entry(struct archive *a, const struct override *o, int64_t epoch)
@@ -351,7 +379,7 @@ int initramfs_write(const char *tree, const char *overrides_path, const char *ou
 		goto done;
 	}
 	qsort(ov, nov, sizeof *ov, override_order);
-	if (merge_entries(a, links, tree, ov, nov, epoch) < 0)
+	if (merge_entries(a, links, tree, ov, nov, epoch) < 0 || flush_links(a, links, tree) < 0)
 		goto done;
 	if (archive_write_close(a) != ARCHIVE_OK) {
 		fprintf(stderr, "initramfs: finishing %s: %s\n", tmp, archive_error_string(a));

@@ -28,6 +28,16 @@ void meta_forget(struct meta *m, const char *path)
 			i++;
 }
 
+const struct meta_entry *meta_find(const struct meta *m, const char *path)
+{
+	while (*path == '/')
+		path++;
+	for (size_t i = 0; i < m->len; i++)
+		if (strcmp(m->v[i].path, path) == 0)
+			return &m->v[i];
+	return NULL;
+}
+
 void meta_forget_one(struct meta *m, const char *path)
 {
 	while (*path == '/')

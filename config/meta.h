@@ -33,6 +33,8 @@ int meta_dir(struct meta *m, const char *path, unsigned mode, unsigned uid, unsi
 void meta_forget(struct meta *m, const char *path);
 /* Drop the record of exactly this path (a file replaced by another). */
 void meta_forget_one(struct meta *m, const char *path);
+/* The record for exactly this path, or NULL. */
+const struct meta_entry *meta_find(const struct meta *m, const char *path);
 int meta_write(struct meta *m, const char *file);
 void meta_free(struct meta *m);
 
