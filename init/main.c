@@ -47,6 +47,7 @@ static const struct phase phases[] = {
     {"sysctl", sysctl_phase},	  /* /etc/sysctl.d, /run/config/sysctl.conf */
     {"hostname", hostname_phase}, /* /run/config, /etc/hostname, MAC */
     {"loopback", loopback_phase}, /* lo up, 127.0.0.1/8, ::1 */
+    {"state", state_volume_setup}, /* probe, mkfs only if blank, fsck, mount */
     {"limits", rlimits_phase},	  /* NOFILE, oom_score_adj */
     {"readonly", readonly_phase}, /* remount / read-only: last */
 };
