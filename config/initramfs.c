@@ -107,10 +107,9 @@ static int set_filter(struct archive *a, enum initramfs_compression c)
 	case COMPRESS_ZSTD:
 		return archive_write_add_filter_zstd(a);
 	case COMPRESS_LZ4:
-		/* The kernel reads only the legacy lz4 frame format. */
-		if (archive_write_add_filter_lz4(a) != ARCHIVE_OK)
-			return ARCHIVE_FATAL;
-		return archive_write_set_filter_option(a, "lz4", "lz4-legacy", "1");
+		/* The kernel reads only the legacy lz4 format, which libarchive's
+		 * own lz4 writer cannot produce: lz4(1) -l can. */
+		return archive_write_add_filter_program(a, "lz4 -l -9 -q -c");
 	}
 	return ARCHIVE_FATAL;
 }

@@ -7,6 +7,7 @@
 #   l:PATH:TARGET           symlink          h:PATH:TARGET               hard link
 #   c:PATH:MAJOR:MINOR      char device      w:PATH                      whiteout of PATH
 #   o:DIR                   opaque marker for DIR
+#   F:PATH:MODE:HOSTFILE    file with HOSTFILE's contents
 mktar() {
 	local out=$1; shift
 	python3 - "$out" "$@" <<'PY'
@@ -25,6 +26,9 @@ with tarfile.open(out, "w", format=tarfile.PAX_FORMAT) as t:
             data = f[2].encode() + b"\n"
             i = info(f[0], int(f[1], 8), *(f[3:5] or [0, 0])); i.size = len(data)
             t.addfile(i, io.BytesIO(data))
+        elif kind == "F":
+            data = open(f[2], "rb").read()
+            i = info(f[0], int(f[1], 8)); i.size = len(data); t.addfile(i, io.BytesIO(data))
         elif kind == "l":
             i = info(f[0], 0o777); i.type = tarfile.SYMTYPE; i.linkname = f[1]; t.addfile(i)
         elif kind == "h":
