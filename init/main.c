@@ -44,6 +44,7 @@ static const struct phase phases[] = {
     {"settings", console_phase},  /* init.conf + cmdline, logging, stdio */
     {"var", var_phase},		  /* /var tmpfs, var_size */
     {"modules", modules_phase},	  /* modules.dep order, finit_module */
+    {"userdata", userdata_local}, /* /run/config: cmdline, fw_cfg, cidata */
     {"sysctl", sysctl_phase},	  /* /etc/sysctl.d, /run/config/sysctl.conf */
     {"hostname", hostname_phase}, /* /run/config, /etc/hostname, MAC */
     {"loopback", loopback_phase}, /* lo up, 127.0.0.1/8, ::1 */

@@ -90,7 +90,8 @@ static const char *const writer_calls[] = {
     "futex",	      "fcntl",
     "getrandom",      "restart_syscall",
     "tgkill",	      "clock_nanosleep",
-    "nanosleep",      "getuid",
+    "nanosleep",      "gettimeofday",
+    "time",	      "getuid",
     "geteuid",	      "getgid",
     "getegid",	      NULL,
 };
