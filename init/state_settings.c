@@ -5,7 +5,34 @@
 #include "state.h"
 
 #include "log.h"
+#include "readfile.h"
 #include "settings.h"
+
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define FORCE_KEY "stele.state_force"
+
+/* A format that destroys data must be asked for by the image, not by
+ * whoever can edit the boot loader's command line. Any word that looks
+ * like the key counts: a false alarm only cancels a force. */
+static bool cmdline_forces(void)
+{
+	char *cmdline = read_file(CMDLINE_PATH, 1 << 16, NULL);
+	if (!cmdline)
+		return false;
+	bool found = false;
+	char *save = NULL;
+	for (char *word = strtok_r(cmdline, " \t\n", &save); word;
+	     word = strtok_r(NULL, " \t\n", &save)) {
+		size_t n = strlen(FORCE_KEY);
+		if (!strncmp(word, FORCE_KEY, n) && (word[n] == '=' || word[n] == '\0'))
+			found = true;
+	}
+	free(cmdline);
+	return found;
+}
 
 static void load(struct settings *settings, struct state_config *cfg)
 {
@@ -15,6 +42,11 @@ static void load(struct settings *settings, struct state_config *cfg)
 		char err[300];
 		if (value && state_config_set(cfg, *key, value, err, sizeof err) < 0)
 			log_err("state: %s", err);
+	}
+	if (cfg->force[0] && cmdline_forces()) {
+		log_err("state: " FORCE_KEY "= on the kernel command line: ignored, nothing will "
+			"be forced this boot (set state_force in the image's init.conf)");
+		cfg->force[0] = '\0';
 	}
 }
 
