@@ -1,9 +1,10 @@
 #include "bundle.h"
 
+#include "error.h"
+
 #include <dirent.h>
 #include <errno.h>
 #include <jansson.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -98,15 +99,6 @@ int bundles_list(const char *dir, struct bundle **out)
 	return (int)n;
 }
 
-__attribute__((format(printf, 3, 4))) static int fail(char *err, size_t len, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(err, len, fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
 /* runc resolves cwd inside the container after pivot_root; a cwd through
  * /proc (CVE-2024-21626: /proc/self/fd/N reaching a leaked host fd) or
  * climbing with ".." has no business in an onboot container. */
@@ -124,19 +116,20 @@ static int check_process(const char *config, const json_t *process, char *err, s
 {
 	const json_t *args = json_object_get(process, "args");
 	if (!json_is_array(args) || json_array_size(args) == 0)
-		return fail(err, len, "%s: process.args is missing: name the program to run",
-			    config);
+		return set_error(err, len, "%s: process.args is missing: name the program to run",
+				 config);
 	if (json_is_true(json_object_get(process, "terminal")))
-		return fail(err, len,
-			    "%s: process.terminal is true: set it to false (onboot "
-			    "containers have no terminal)",
-			    config);
+		return set_error(err, len,
+				 "%s: process.terminal is true: set it to false (onboot "
+				 "containers have no terminal)",
+				 config);
 	const char *cwd = json_string_value(json_object_get(process, "cwd"));
 	if (!cwd || !safe_cwd(cwd))
-		return fail(err, len,
-			    "%s: process.cwd \"%s\" is unsafe: use an absolute path inside the "
-			    "rootfs, not under /proc and without \"..\"",
-			    config, cwd ? cwd : "");
+		return set_error(
+		    err, len,
+		    "%s: process.cwd \"%s\" is unsafe: use an absolute path inside the "
+		    "rootfs, not under /proc and without \"..\"",
+		    config, cwd ? cwd : "");
 	return 0;
 }
 
@@ -145,42 +138,45 @@ static int check_root(const struct bundle *b, const char *config, const json_t *
 {
 	const char *root = json_string_value(json_object_get(json_object_get(doc, "root"), "path"));
 	if (!root)
-		return fail(err, len, "%s: root.path is missing: set it to \"rootfs\"", config);
+		return set_error(err, len, "%s: root.path is missing: set it to \"rootfs\"",
+				 config);
 	char path[PATH_MAX];
 	int n = root[0] == '/' ? snprintf(path, sizeof path, "%s", root)
 			       : snprintf(path, sizeof path, "%s/%s", b->dir, root);
 	if (n < 0 || (size_t)n >= sizeof path)
-		return fail(err, len, "%s: root.path is too long", config);
+		return set_error(err, len, "%s: root.path is too long", config);
 	if (!is_dir(path))
-		return fail(err, len, "%s: rootfs %s is missing: put the container's files there",
-			    b->dir, path);
+		return set_error(err, len,
+				 "%s: rootfs %s is missing: put the container's files there",
+				 b->dir, path);
 	return 0;
 }
 
 int bundle_check(const struct bundle *b, char *err, size_t len)
 {
 	if (!b->name[0])
-		return fail(err, len,
-			    "%s: bad bundle name: use NNN-NAME with NAME made of letters, digits, "
-			    "'_', '.' and '-'",
-			    b->dir);
+		return set_error(
+		    err, len,
+		    "%s: bad bundle name: use NNN-NAME with NAME made of letters, digits, "
+		    "'_', '.' and '-'",
+		    b->dir);
 	char config[PATH_MAX + 16];
 	snprintf(config, sizeof config, "%s/config.json", b->dir);
 	struct stat st;
 	if (stat(config, &st) < 0)
-		return fail(err, len, "%s: %s: add the OCI runtime spec (runc spec makes one)",
-			    config, strerror(errno));
+		return set_error(err, len, "%s: %s: add the OCI runtime spec (runc spec makes one)",
+				 config, strerror(errno));
 	json_error_t jerr;
 	json_t *doc = json_load_file(config, 0, &jerr);
 	if (!doc)
-		return fail(err, len, "%s: invalid JSON at line %d: %s", config, jerr.line,
-			    jerr.text);
+		return set_error(err, len, "%s: invalid JSON at line %d: %s", config, jerr.line,
+				 jerr.text);
 	int r = -1;
 	const json_t *process = json_object_get(doc, "process");
 	if (!json_is_object(doc))
-		fail(err, len, "%s: not a JSON object: write an OCI runtime spec", config);
+		set_error(err, len, "%s: not a JSON object: write an OCI runtime spec", config);
 	else if (!json_is_object(process))
-		fail(err, len, "%s: process is missing: name the program to run", config);
+		set_error(err, len, "%s: process is missing: name the program to run", config);
 	else if (check_process(config, process, err, len) == 0)
 		r = check_root(b, config, doc, err, len);
 	json_decref(doc);

@@ -1,25 +1,17 @@
 #include "hooks.h"
 
+#include "error.h"
+
 #include "netif.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <libmount/libmount.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-__attribute__((format(printf, 3, 4))) static int fail(char *err, size_t len, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(err, len, fmt, ap);
-	va_end(ap);
-	return -1;
-}
 
 int mkdir_parents(const char *path)
 {
@@ -55,7 +47,7 @@ static int mount_one(const char *type, const char *source, const char *target, c
 {
 	struct libmnt_context *cxt = mnt_new_context();
 	if (!cxt)
-		return fail(err, len, "mount %s: out of memory", target);
+		return set_error(err, len, "mount %s: out of memory", target);
 	mnt_context_set_optsmode(cxt, MNT_OMODE_IGNORE | MNT_OMODE_NOTAB);
 	mnt_context_disable_helpers(cxt, 1);
 	int rc = mnt_context_set_source(cxt, source);
@@ -71,9 +63,9 @@ static int mount_one(const char *type, const char *source, const char *target, c
 	if (rc != 0) {
 		char why[256] = "";
 		mnt_context_get_excode(cxt, rc, why, sizeof why);
-		r = fail(err, len, "mount %s on %s (%s%s%s): %s", source, target, type ? type : "",
-			 options && *options ? ", " : "", options ? options : "",
-			 why[0] ? why : strerror(rc < 0 ? -rc : rc));
+		r = set_error(err, len, "mount %s on %s (%s%s%s): %s", source, target,
+			      type ? type : "", options && *options ? ", " : "",
+			      options ? options : "", why[0] ? why : strerror(rc < 0 ? -rc : rc));
 	}
 	mnt_free_context(cxt);
 	return r;
@@ -100,13 +92,13 @@ int hooks_before_create(const struct runtime_hooks *h, char *err, size_t len)
 {
 	for (size_t i = 0; i < h->n_mkdirs; i++)
 		if (mkdir_parents(h->mkdirs[i]) < 0)
-			return fail(err, len, "runtime.mkdir %s: %s", h->mkdirs[i],
-				    strerror(errno));
+			return set_error(err, len, "runtime.mkdir %s: %s", h->mkdirs[i],
+					 strerror(errno));
 	for (size_t i = 0; i < h->n_mounts; i++) {
 		const struct hook_mount *m = &h->mounts[i];
 		if (mkdir_parents(m->destination) < 0)
-			return fail(err, len, "runtime.mounts %s: %s", m->destination,
-				    strerror(errno));
+			return set_error(err, len, "runtime.mounts %s: %s", m->destination,
+					 strerror(errno));
 		if (mount_one(m->type, m->source, m->destination, m->options, err, len) < 0)
 			return -1;
 	}
@@ -125,8 +117,8 @@ int hooks_after_create(const struct runtime_hooks *h, pid_t pid, char *err, size
 		char source[64];
 		snprintf(source, sizeof source, "/proc/%d/ns/%s", (int)pid, ns_names[k]);
 		if (ensure_file(target) < 0)
-			return fail(err, len, "runtime.bindNS.%s %s: %s", ns_names[k], target,
-				    strerror(errno));
+			return set_error(err, len, "runtime.bindNS.%s %s: %s", ns_names[k], target,
+					 strerror(errno));
 		if (mount_one(NULL, source, target, "bind", err, len) < 0)
 			return -1;
 	}

@@ -1,5 +1,7 @@
 #include "netif.h"
 
+#include "error.h"
+
 #include "spawn.h"
 
 #include <errno.h>
@@ -8,20 +10,10 @@
 #include <netlink/route/link.h>
 #include <netlink/route/link/veth.h>
 #include <sched.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-__attribute__((format(printf, 3, 4))) static int fail(char *err, size_t len, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(err, len, fmt, ap);
-	va_end(ap);
-	return -1;
-}
 
 static struct nl_sock *route_socket(void)
 {
@@ -40,20 +32,22 @@ static int move_link(struct nl_sock *sk, const char *name, int nsfd, char *err, 
 	struct rtnl_link *link = NULL;
 	int rc = rtnl_link_get_kernel(sk, 0, name, &link);
 	if (rc < 0)
-		return fail(err, len, "runtime.interfaces %s: no such interface on the host (%s)",
-			    name, nl_geterror(rc));
+		return set_error(err, len,
+				 "runtime.interfaces %s: no such interface on the host (%s)", name,
+				 nl_geterror(rc));
 	struct rtnl_link *change = rtnl_link_alloc();
 	if (!change) {
 		rtnl_link_put(link);
-		return fail(err, len, "runtime.interfaces %s: out of memory", name);
+		return set_error(err, len, "runtime.interfaces %s: out of memory", name);
 	}
 	rtnl_link_set_ns_fd(change, nsfd);
 	rc = rtnl_link_change(sk, link, change, 0);
 	rtnl_link_put(change);
 	rtnl_link_put(link);
 	if (rc < 0)
-		return fail(err, len, "runtime.interfaces %s: moving it into the container: %s",
-			    name, nl_geterror(rc));
+		return set_error(err, len,
+				 "runtime.interfaces %s: moving it into the container: %s", name,
+				 nl_geterror(rc));
 	return 0;
 }
 
@@ -66,8 +60,8 @@ static int veth_inside(const struct hook_iface *iface, int nsfd, char *err, size
 {
 	pid_t child = fork();
 	if (child < 0)
-		return fail(err, len, "runtime.interfaces %s: fork: %s", iface->name,
-			    strerror(errno));
+		return set_error(err, len, "runtime.interfaces %s: fork: %s", iface->name,
+				 strerror(errno));
 	if (child == 0) {
 		if (setns(nsfd, CLONE_NEWNET) < 0)
 			_exit(SETNS_FAILED);
@@ -83,15 +77,16 @@ static int veth_inside(const struct hook_iface *iface, int nsfd, char *err, size
 	if (wait_pid_timeout(child, 10000, &status) != 0) {
 		kill(child, SIGKILL);
 		wait_pid_timeout(child, -1, &status);
-		return fail(err, len, "runtime.interfaces %s: netlink did not answer", iface->name);
+		return set_error(err, len, "runtime.interfaces %s: netlink did not answer",
+				 iface->name);
 	}
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
 		return 0;
 	int code = WIFEXITED(status) ? WEXITSTATUS(status) : NLE_FAILURE;
-	return fail(err, len, "runtime.interfaces %s: creating veth %s/%s in the container: %s",
-		    iface->name, iface->name, iface->peer,
-		    code == SETNS_FAILED ? "cannot join its network namespace"
-					 : nl_geterror(-code));
+	return set_error(
+	    err, len, "runtime.interfaces %s: creating veth %s/%s in the container: %s",
+	    iface->name, iface->name, iface->peer,
+	    code == SETNS_FAILED ? "cannot join its network namespace" : nl_geterror(-code));
 }
 
 int netif_apply(const struct hook_iface *iface, pid_t pid, char *err, size_t len)
@@ -100,8 +95,8 @@ int netif_apply(const struct hook_iface *iface, pid_t pid, char *err, size_t len
 	snprintf(path, sizeof path, "/proc/%d/ns/net", (int)pid);
 	int nsfd = open(path, O_RDONLY | O_CLOEXEC);
 	if (nsfd < 0)
-		return fail(err, len, "runtime.interfaces %s: %s: %s", iface->name, path,
-			    strerror(errno));
+		return set_error(err, len, "runtime.interfaces %s: %s: %s", iface->name, path,
+				 strerror(errno));
 	int r;
 	if (iface->add && !iface->create_in_root) {
 		r = veth_inside(iface, nsfd, err, len);
@@ -111,14 +106,14 @@ int netif_apply(const struct hook_iface *iface, pid_t pid, char *err, size_t len
 	struct nl_sock *sk = route_socket();
 	if (!sk) {
 		close(nsfd);
-		return fail(err, len, "runtime.interfaces %s: cannot open a netlink socket",
-			    iface->name);
+		return set_error(err, len, "runtime.interfaces %s: cannot open a netlink socket",
+				 iface->name);
 	}
 	if (iface->add) {
 		/* The peer end stays here; `name` is created in pid's namespace. */
 		int rc = rtnl_link_veth_add(sk, iface->peer, iface->name, pid);
-		r = rc < 0 ? fail(err, len, "runtime.interfaces %s: creating veth %s/%s: %s",
-				  iface->name, iface->name, iface->peer, nl_geterror(rc))
+		r = rc < 0 ? set_error(err, len, "runtime.interfaces %s: creating veth %s/%s: %s",
+				       iface->name, iface->name, iface->peer, nl_geterror(rc))
 			   : 0;
 	} else {
 		r = move_link(sk, iface->name, nsfd, err, len);

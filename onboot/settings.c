@@ -1,9 +1,10 @@
 #include "settings.h"
 
+#include "error.h"
+
 #include <errno.h>
 #include <jansson.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,15 +37,6 @@ const char *on_failure_name(enum on_failure f)
 	return "?";
 }
 
-__attribute__((format(printf, 3, 4))) static int fail(char *err, size_t len, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(err, len, fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
 static int parse_on_failure(const json_t *v, struct onboot_settings *s, char *err, size_t len)
 {
 	const char *text = json_string_value(v);
@@ -69,15 +61,16 @@ static int parse_on_failure(const json_t *v, struct onboot_settings *s, char *er
 	}
 	return 0;
 bad:
-	return fail(err, len,
-		    "on_failure must be \"continue\", \"retry:N\" (N 0-1000), \"halt\" or "
-		    "\"poweroff\"");
+	return set_error(err, len,
+			 "on_failure must be \"continue\", \"retry:N\" (N 0-1000), \"halt\" or "
+			 "\"poweroff\"");
 }
 
 static int parse_seconds(const json_t *v, const char *key, unsigned *out, char *err, size_t len)
 {
 	if (!json_is_integer(v) || json_integer_value(v) < 0 || json_integer_value(v) > 86400)
-		return fail(err, len, "%s must be a whole number of seconds from 0 to 86400", key);
+		return set_error(err, len, "%s must be a whole number of seconds from 0 to 86400",
+				 key);
 	*out = (unsigned)json_integer_value(v);
 	return 0;
 }
@@ -92,14 +85,15 @@ static const char *abs_path(const json_t *v)
 static int parse_mkdirs(const json_t *v, struct runtime_hooks *h, char *err, size_t len)
 {
 	if (!json_is_array(v))
-		return fail(err, len, "runtime.mkdir must be an array of absolute paths");
+		return set_error(err, len, "runtime.mkdir must be an array of absolute paths");
 	h->n_mkdirs = json_array_size(v);
 	h->mkdirs = calloc(h->n_mkdirs + 1, sizeof *h->mkdirs);
 	if (!h->mkdirs)
-		return fail(err, len, "out of memory");
+		return set_error(err, len, "out of memory");
 	for (size_t i = 0; i < h->n_mkdirs; i++)
 		if (!(h->mkdirs[i] = abs_path(json_array_get(v, i))))
-			return fail(err, len, "runtime.mkdir[%zu] must be an absolute path", i);
+			return set_error(err, len, "runtime.mkdir[%zu] must be an absolute path",
+					 i);
 	return 0;
 }
 
@@ -130,11 +124,11 @@ static char *join_options(const json_t *v)
 static int parse_mounts(const json_t *v, struct runtime_hooks *h, char *err, size_t len)
 {
 	if (!json_is_array(v))
-		return fail(err, len, "runtime.mounts must be an array of mounts");
+		return set_error(err, len, "runtime.mounts must be an array of mounts");
 	h->n_mounts = json_array_size(v);
 	h->mounts = calloc(h->n_mounts + 1, sizeof *h->mounts);
 	if (!h->mounts)
-		return fail(err, len, "out of memory");
+		return set_error(err, len, "out of memory");
 	for (size_t i = 0; i < h->n_mounts; i++) {
 		const json_t *m = json_array_get(v, i);
 		struct hook_mount *out = &h->mounts[i];
@@ -142,7 +136,7 @@ static int parse_mounts(const json_t *v, struct runtime_hooks *h, char *err, siz
 		out->type = json_string_value(json_object_get(m, "type"));
 		out->source = json_string_value(json_object_get(m, "source"));
 		if (!out->destination || !out->type)
-			return fail(
+			return set_error(
 			    err, len,
 			    "runtime.mounts[%zu] needs \"type\" and an absolute \"destination\"",
 			    i);
@@ -151,8 +145,8 @@ static int parse_mounts(const json_t *v, struct runtime_hooks *h, char *err, siz
 		const json_t *opts = json_object_get(m, "options");
 		out->options = opts ? join_options(opts) : strdup("");
 		if (!out->options)
-			return fail(err, len,
-				    "runtime.mounts[%zu].options must be an array of strings", i);
+			return set_error(
+			    err, len, "runtime.mounts[%zu].options must be an array of strings", i);
 	}
 	return 0;
 }
@@ -160,11 +154,11 @@ static int parse_mounts(const json_t *v, struct runtime_hooks *h, char *err, siz
 static int parse_ifaces(const json_t *v, struct runtime_hooks *h, char *err, size_t len)
 {
 	if (!json_is_array(v))
-		return fail(err, len, "runtime.interfaces must be an array of interfaces");
+		return set_error(err, len, "runtime.interfaces must be an array of interfaces");
 	h->n_ifaces = json_array_size(v);
 	h->ifaces = calloc(h->n_ifaces + 1, sizeof *h->ifaces);
 	if (!h->ifaces)
-		return fail(err, len, "out of memory");
+		return set_error(err, len, "out of memory");
 	for (size_t i = 0; i < h->n_ifaces; i++) {
 		const json_t *o = json_array_get(v, i);
 		struct hook_iface *out = &h->ifaces[i];
@@ -173,16 +167,16 @@ static int parse_ifaces(const json_t *v, struct runtime_hooks *h, char *err, siz
 		out->peer = json_string_value(json_object_get(o, "peer"));
 		out->create_in_root = json_is_true(json_object_get(o, "createInRoot"));
 		if (!out->name || strlen(out->name) >= 16 || !out->name[0])
-			return fail(err, len,
-				    "runtime.interfaces[%zu].name must be 1-15 characters", i);
+			return set_error(err, len,
+					 "runtime.interfaces[%zu].name must be 1-15 characters", i);
 		if (out->add && strcmp(out->add, "veth") != 0)
-			return fail(err, len,
-				    "runtime.interfaces[%zu].add must be \"veth\" or absent", i);
+			return set_error(
+			    err, len, "runtime.interfaces[%zu].add must be \"veth\" or absent", i);
 		if (out->add && (!out->peer || !out->peer[0] || strlen(out->peer) >= 16))
-			return fail(err, len,
-				    "runtime.interfaces[%zu] adds a veth: give \"peer\" (1-15 "
-				    "characters)",
-				    i);
+			return set_error(err, len,
+					 "runtime.interfaces[%zu] adds a veth: give \"peer\" (1-15 "
+					 "characters)",
+					 i);
 	}
 	return 0;
 }
@@ -190,9 +184,9 @@ static int parse_ifaces(const json_t *v, struct runtime_hooks *h, char *err, siz
 static int parse_bind_ns(const json_t *v, struct runtime_hooks *h, char *err, size_t len)
 {
 	if (!json_is_object(v))
-		return fail(err, len,
-			    "runtime.bindNS must be an object such as "
-			    "{\"net\": \"/run/netns/NAME\"}");
+		return set_error(err, len,
+				 "runtime.bindNS must be an object such as "
+				 "{\"net\": \"/run/netns/NAME\"}");
 	const char *key;
 	json_t *value;
 	json_object_foreach((json_t *)v, key, value)
@@ -202,12 +196,14 @@ static int parse_bind_ns(const json_t *v, struct runtime_hooks *h, char *err, si
 			if (strcmp(key, ns_names[k]) == 0)
 				kind = k;
 		if (kind < 0)
-			return fail(err, len,
-				    "runtime.bindNS.%s: unknown namespace (use net, uts, ipc, pid, "
-				    "mnt or cgroup)",
-				    key);
+			return set_error(
+			    err, len,
+			    "runtime.bindNS.%s: unknown namespace (use net, uts, ipc, pid, "
+			    "mnt or cgroup)",
+			    key);
 		if (!(h->bind_ns[kind] = abs_path(value)))
-			return fail(err, len, "runtime.bindNS.%s must be an absolute path", key);
+			return set_error(err, len, "runtime.bindNS.%s must be an absolute path",
+					 key);
 	}
 	return 0;
 }
@@ -215,7 +211,7 @@ static int parse_bind_ns(const json_t *v, struct runtime_hooks *h, char *err, si
 static int parse_runtime(const json_t *v, struct runtime_hooks *h, char *err, size_t len)
 {
 	if (!json_is_object(v))
-		return fail(err, len, "runtime must be an object");
+		return set_error(err, len, "runtime must be an object");
 	const json_t *part;
 	if ((part = json_object_get(v, "mkdir")) && parse_mkdirs(part, h, err, len) < 0)
 		return -1;
@@ -231,7 +227,7 @@ static int parse_runtime(const json_t *v, struct runtime_hooks *h, char *err, si
 static int parse_document(json_t *doc, struct onboot_settings *s, char *err, size_t len)
 {
 	if (!json_is_object(doc))
-		return fail(err, len, "stele.json must hold a JSON object");
+		return set_error(err, len, "stele.json must hold a JSON object");
 	const json_t *v;
 	if ((v = json_object_get(doc, "on_failure")) && parse_on_failure(v, s, err, len) < 0)
 		return -1;
@@ -243,7 +239,7 @@ static int parse_document(json_t *doc, struct onboot_settings *s, char *err, siz
 		return -1;
 	if ((v = json_object_get(doc, "console"))) {
 		if (!json_is_boolean(v))
-			return fail(err, len, "console must be true or false");
+			return set_error(err, len, "console must be true or false");
 		s->console = json_is_true(v);
 	}
 	if ((v = json_object_get(doc, "runtime")) && parse_runtime(v, &s->runtime, err, len) < 0)
@@ -268,7 +264,7 @@ int settings_parse(const char *text, struct onboot_settings *s, char *err, size_
 	json_t *doc = json_loads(text, JSON_REJECT_DUPLICATES, &jerr);
 	if (!doc) {
 		settings_defaults(s);
-		return fail(err, errlen, "invalid JSON at line %d: %s", jerr.line, jerr.text);
+		return set_error(err, errlen, "invalid JSON at line %d: %s", jerr.line, jerr.text);
 	}
 	return adopt(doc, s, err, errlen);
 }
@@ -279,17 +275,17 @@ int settings_load(const char *path, struct onboot_settings *s, char *err, size_t
 	if (access(path, F_OK) < 0) {
 		if (errno == ENOENT)
 			return 0;
-		return fail(err, errlen, "%s: %s", path, strerror(errno));
+		return set_error(err, errlen, "%s: %s", path, strerror(errno));
 	}
 	json_error_t jerr;
 	json_t *doc = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
 	if (!doc)
-		return fail(err, errlen, "%s: invalid JSON at line %d: %s", path, jerr.line,
-			    jerr.text);
+		return set_error(err, errlen, "%s: invalid JSON at line %d: %s", path, jerr.line,
+				 jerr.text);
 	if (adopt(doc, s, err, errlen) < 0) {
 		char reason[256];
 		snprintf(reason, sizeof reason, "%s", err);
-		return fail(err, errlen, "%s: %s", path, reason);
+		return set_error(err, errlen, "%s: %s", path, reason);
 	}
 	return 0;
 }

@@ -1,4 +1,4 @@
-// sources: onboot/settings.c
+// sources: onboot/settings.c onboot/error.c
 /* settings: stele.json gives on_failure, timeout, grace, console and the
  * runtime hooks; defaults fill the rest, and every bad value is refused
  * with a line naming the key. */
