@@ -209,7 +209,7 @@ static void crashed(struct probe_result *r, const struct state_config *cfg, cons
 	memset(r, 0, sizeof *r);
 	r->verdict = PROBE_CRASHED;
 	snprintf(r->device, sizeof r->device, "%s", cfg->spec);
-	snprintf(r->reason, sizeof r->reason, "the probe child %s; refusing the device", why);
+	snprintf(r->reason, sizeof r->reason, "the probe child %s", why);
 }
 
 /* The child's answer is data from a process that parsed hostile bytes:
