@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -94,6 +95,10 @@ int main(int argc, char **argv)
 	 * subreaper we inherit it, and its exit status with it. */
 	if (prctl(PR_SET_CHILD_SUBREAPER, 1) < 0)
 		log_warn("PR_SET_CHILD_SUBREAPER: %s: exit codes will be unknown", strerror(errno));
+	/* A caller that stops reading our stderr must not kill us mid-container:
+	 * the container would be left behind. Children get SIGPIPE back. */
+	if (signal(SIGPIPE, SIG_IGN) == SIG_ERR)
+		log_warn("ignoring SIGPIPE: %s", strerror(errno));
 	if (runner_block_signals() < 0)
 		log_warn("sigprocmask: %s", strerror(errno));
 
