@@ -71,13 +71,13 @@ static int unusable(const struct state_config *cfg, const char *reason)
 	return -1;
 }
 
-static int tool_failed(int status, char *buf, size_t len)
+/* Why a tool did not succeed: its wait status, or the spawn/timeout errno. */
+static void tool_failed(int status, char *buf, size_t len)
 {
 	if (status < 0)
 		snprintf(buf, len, "%s", errno == ETIMEDOUT ? "timed out" : strerror(errno));
 	else
 		describe_status(status, buf, len);
-	return -1;
 }
 
 static void grow(const struct probe_result *r)
