@@ -2,10 +2,13 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/openat2.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 static int buf_reserve(struct buf *b, size_t extra)
@@ -99,6 +102,29 @@ int read_file_capped(int dirfd, const char *path, size_t cap, struct buf *out)
 	if (fd < 0)
 		return -1;
 	int r = read_fd_capped(fd, cap, out);
+	int saved = errno;
+	close(fd);
+	errno = saved;
+	return r;
+}
+
+int read_beneath_capped(int dirfd, const char *path, size_t cap, struct buf *out)
+{
+	struct open_how how = {
+	    .flags = O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK,
+	    .resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
+	};
+	int fd = (int)syscall(SYS_openat2, dirfd, path, &how, sizeof how);
+	if (fd < 0)
+		return -1;
+	struct stat st;
+	int r = fstat(fd, &st);
+	if (r == 0 && !S_ISREG(st.st_mode)) {
+		errno = EINVAL;
+		r = -1;
+	}
+	if (r == 0)
+		r = read_fd_capped(fd, cap, out);
 	int saved = errno;
 	close(fd);
 	errno = saved;

@@ -33,4 +33,9 @@ int read_fd_capped(int fd, size_t cap, struct buf *out);
 /* openat(dirfd, path, O_RDONLY|O_CLOEXEC|O_NOCTTY) and read_fd_capped. */
 int read_file_capped(int dirfd, const char *path, size_t cap, struct buf *out);
 
+/* For files an attacker may have laid out (a cidata volume, /run/config):
+ * path is resolved beneath dirfd without following any symlink, must be a
+ * regular file (a FIFO would block), and is read with the cap. */
+int read_beneath_capped(int dirfd, const char *path, size_t cap, struct buf *out);
+
 #endif

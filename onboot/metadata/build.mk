@@ -9,10 +9,10 @@ METADATA_BUILD_MK := 1
 
 MD := onboot/metadata
 MD_CORE := buf base64 validate plan plan_write hostconf meta userdata source sandbox \
-	drive output local main
+	drive netconf output local main
 MD_CORE_OBJS := $(MD_CORE:%=$(OBJ)/$(MD)/%.o)
-MD_STATIC_LIBS := $(UL)/lib/libblkid.a -ljansson -lseccomp -lcap
-MD_NET_LIBS := $(UL)/lib/libblkid.a -ljansson -lseccomp -lcap -lcurl
+MD_STATIC_LIBS := $(UL)/lib/libblkid.a -ljansson -lseccomp -lcap -lnl-route-3 -lnl-3 -lpthread -lm
+MD_NET_LIBS := $(UL)/lib/libblkid.a -ljansson -lseccomp -lcap -lnl-route-3 -lnl-3 -lcurl
 
 all: $(BIN)/stele-metadata $(BIN)/stele-metadata-net
 

@@ -7,7 +7,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/openat2.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,7 +14,6 @@
 #include <strings.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 enum drive_kind { DRIVE_NONE, DRIVE_NOCLOUD, DRIVE_CONFIGDRIVE };
@@ -84,35 +82,10 @@ static int find_drive(const char *only, struct drive *out)
 	return found;
 }
 
-/* A hostile volume can hold symlinks, FIFOs and huge files: refuse to
- * leave the volume, to follow links, to block, or to read without bound. */
-static int read_beneath(int dirfd, const char *path, size_t cap, struct buf *out)
-{
-	struct open_how how = {
-	    .flags = O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK,
-	    .resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
-	};
-	int fd = (int)syscall(SYS_openat2, dirfd, path, &how, sizeof how);
-	if (fd < 0)
-		return -1;
-	struct stat st;
-	int r = fstat(fd, &st);
-	if (r == 0 && !S_ISREG(st.st_mode)) {
-		errno = EINVAL;
-		r = -1;
-	}
-	if (r == 0)
-		r = read_fd_capped(fd, cap, out);
-	int saved = errno;
-	close(fd);
-	errno = saved;
-	return r;
-}
-
 static void read_optional(int dirfd, const char *device, const char *path, size_t cap,
 			  struct buf *out, bool *present)
 {
-	if (read_beneath(dirfd, path, cap, out) == 0) {
+	if (read_beneath_capped(dirfd, path, cap, out) == 0) {
 		if (present)
 			*present = true;
 		return;

@@ -7,6 +7,7 @@
 #include "hostconf.h"
 #include "limits.h"
 #include "log.h"
+#include "netconf.h"
 #include "plan.h"
 #include "providers.h"
 #include "sandbox.h"
@@ -116,8 +117,10 @@ int mode_fetch(const struct options *o)
 		return EXIT_USAGE;
 	int r = sandbox_run("metadata fetch", SANDBOX_NETWORK, o->root, fetch_in_child, &job,
 			    o->timeout_ms);
-	if (r == EXIT_DONE || r == EXIT_PARTIAL)
+	if (r == EXIT_DONE || r == EXIT_PARTIAL) {
 		apply_hostname(job.rootfd);
+		netconf_apply(job.rootfd);
+	}
 	close(job.rootfd);
 	curl_global_cleanup();
 	return r < 0 ? EXIT_CHILD : r;

@@ -226,7 +226,7 @@ int hostconf_plan(const struct hostconf *hc, struct plan *p)
 				 plan_text(p, "ssh/authorized_keys", 0600, &hc->ssh_keys) < 0))
 		return -1;
 	if (hc->root_hash[0] && (plan_add_dir(p, "getty", 0700) < 0 ||
-				 plan_line(p, "getty/root-password-hash", 0600, hc->root_hash) < 0))
+				 plan_line(p, "getty/root_password_hash", 0600, hc->root_hash) < 0))
 		return -1;
 	return 0;
 }

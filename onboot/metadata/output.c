@@ -2,6 +2,7 @@
 #include "options.h"
 
 #include "log.h"
+#include "netconf.h"
 #include "plan.h"
 #include "sandbox.h"
 #include "source.h"
@@ -48,6 +49,8 @@ int output_write(const struct options *o, struct source *src)
 	struct writer_job job = {src, rootfd};
 	int r = sandbox_run("userdata writer", SANDBOX_WRITER, o->root, write_in_child, &job,
 			    o->timeout_ms);
+	if (r >= 0)
+		netconf_apply(rootfd);
 	close(rootfd);
 	return r < 0 ? EXIT_CHILD : r;
 }

@@ -14,6 +14,8 @@ find /run/config -mindepth 1 | sort | while read -r f; do
 		echo "guest file $f $(stat -c '%a %s' "$f") $(head -c 120 "$f" | tr '\n' '|')"
 	fi
 done
+ip -o -4 addr show 2>/dev/null | sed 's/^/guest addr /'
+ip route 2>/dev/null | sed 's/^/guest route /'
 for p in /x /etc/x /run/x /escape /run/escape /tmp/escape; do
 	[ -e "$p" ] && echo "guest escaped $p"
 done

@@ -1,6 +1,9 @@
 # Helpers shared by the metadata tests. Source after common.sh.
 #
-#   md_local OUT LOG [stele-metadata local options...]   run local mode
+#   md_local OUT LOG [stele-metadata local options...]   run local mode in
+#       fresh network and UTS namespaces (it configures interfaces and host
+#       names: never the test machine's); the namespace has a veth "eth0",
+#       and `ip -o addr` and `ip route` of it afterwards go to OUT.net
 #   md_loop IMAGE          attach IMAGE read-only to a loop device, detached at exit
 #   md_imds MODE USERDATA  start fake-imds.py; sets IMDS_PORT and IMDS_LOG
 #   md_tree DIR            "MODE PATH" lines of everything under DIR, sorted
@@ -10,7 +13,13 @@ MD_NET=$BIN/stele-metadata-net
 
 md_local() {
 	local out=$1 log=$2; shift 2
-	"$MD_BIN" local --root "$out" "$@" >"$log" 2>&1
+	unshare --net --uts sh -c '
+		out=$1 log=$2; shift 2
+		ip link add eth0 type veth peer name eth0-peer || exit 99
+		"$@" >"$log" 2>&1
+		rc=$?
+		{ ip -o addr show dev eth0; ip route; } >"$out.net" 2>&1
+		exit $rc' sh "$out" "$log" "$MD_BIN" local --root "$out" "$@"
 }
 
 md_loop() {
