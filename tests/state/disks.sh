@@ -10,22 +10,27 @@ DISK_KINDS="zeroed ext4-file xfs vfat gpt mbr luks ambivalent random md10-end gp
 # An md 1.0 superblock at the end, written by hand: this machine's kernel
 # has no md driver for mdadm --create. libblkid checks the magic, the
 # major version and that super_offset points at itself.
+_le_bytes() { # VALUE COUNT: little-endian, as printf escapes
+	local v=$1 n=$2 out="" i
+	for ((i = 0; i < n; i++)); do
+		out="$out$(printf '\\x%02x' $((v & 255)))"
+		v=$((v >> 8))
+	done
+	echo "$out"
+}
 _md10_superblock() {
-	python3 - "$1" <<'PY'
-import os, struct, sys
-img = sys.argv[1]
-size = os.path.getsize(img)
-off = (size & ~0xfff) - 0x2000
-sb = bytearray(512)
-struct.pack_into("<IIII", sb, 0, 0xa92b4efc, 1, 0, 0)
-sb[16:32] = os.urandom(16)
-sb[32:40] = b"stele:0"
-struct.pack_into("<I", sb, 72, 1)            # level: raid1
-struct.pack_into("<Q", sb, 144, off // 512)  # super_offset
-with open(img, "r+b") as f:
-    f.seek(off)
-    f.write(sb)
-PY
+	local img=$1 size off
+	size=$(stat -c %s "$img")
+	off=$(((size & ~0xfff) - 0x2000))
+	{
+		printf '\xfc\x4e\x2b\xa9\x01\x00\x00\x00' # magic, major_version 1
+		head -c 24 /dev/zero                            # feature_map, pad0, set_uuid
+		printf 'stele:0'                                # set_name
+		head -c $((72 - 39)) /dev/zero
+		printf '\x01\x00\x00\x00' # level: raid1
+		head -c $((144 - 76)) /dev/zero
+		printf "$(_le_bytes $((off / 512)) 8)" # super_offset
+	} | dd of="$img" bs=1 seek="$off" conv=notrunc status=none
 }
 
 make_disk() {
