@@ -6,24 +6,40 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 /* The kernel opens /dev/console for init when the node exists in the
- * initramfs; without it init starts with nothing on 0-2. */
-static int open_missing_stdio(void)
+ * initramfs: that node was left behind by the move to the tmpfs root.
+ * Reopen it from devtmpfs, and open it where the kernel left 0-2 closed;
+ * anything else (a test's log file) stays. */
+static bool wants_console(int fd)
 {
+	struct stat st;
+	if (fstat(fd, &st) < 0)
+		return errno == EBADF;
+	return S_ISCHR(st.st_mode) && st.st_rdev == makedev(5, 1);
+}
+
+static int reopen_console_stdio(void)
+{
+	int console = -1;
 	for (int fd = 0; fd <= 2; fd++) {
-		if (fcntl(fd, F_GETFD) >= 0)
+		if (!wants_console(fd))
 			continue;
-		int console = open("/dev/console", O_RDWR | O_NOCTTY | O_CLOEXEC);
+		if (console < 0)
+			console = open("/dev/console", O_RDWR | O_NOCTTY | O_CLOEXEC);
 		if (console < 0)
 			return -1;
-		/* dup2 drops O_CLOEXEC: children must get these three. */
-		if (console != fd && (dup2(console, fd) < 0 || close(console) < 0))
-			return -1;
-		if (console == fd && fcntl(fd, F_SETFD, 0) < 0)
+		/* dup2 leaves the copy without O_CLOEXEC: children get 0-2. */
+		if (console != fd && dup2(console, fd) < 0)
 			return -1;
 	}
+	if (console > 2)
+		close(console);
+	else if (console >= 0 && fcntl(console, F_SETFD, 0) < 0)
+		return -1;
 	return 0;
 }
 
@@ -34,7 +50,7 @@ int console_phase(struct settings *settings)
 		log_set_level(LOG_DEBUG);
 	if (settings_quiet(settings))
 		log_set_console_level(LOG_NOTICE);
-	if (open_missing_stdio() < 0) {
+	if (reopen_console_stdio() < 0) {
 		log_err("stdio on /dev/console: %s", strerror(errno));
 		problems++;
 	}

@@ -4,7 +4,8 @@
  * kernel command line), then: `debug` lowers the log level to debug;
  * `quiet` keeps only notices (the console markers), warnings and errors
  * on the console, while /dev/kmsg still gets every message; fds 0-2 that
- * the kernel left closed are opened on /dev/console; the crash action
+ * are the console (the initramfs node, gone with the move) or closed are
+ * reopened on devtmpfs' /dev/console; the crash action
  * follows `crash`. Returns the number of bad settings. */
 #ifndef STELE_INIT_CONSOLE_H
 #define STELE_INIT_CONSOLE_H

@@ -176,7 +176,9 @@ static int move_entry(struct mover *m, int sfd, int dfd, const char *name)
 			return failed(m, "remove directory");
 		return 0;
 	}
-	const char *first = st.st_nlink > 1 ? known_link(m, &st) : NULL;
+	/* Looked up whatever st_nlink says now: the names already moved
+	 * were removed, so the last name of a set shows a count of 1. */
+	const char *first = known_link(m, &st);
 	int rc;
 	if (first)
 		rc = linkat(m->dst_root, first, dfd, name, 0) < 0 ? failed(m, "hard link") : 0;
