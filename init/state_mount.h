@@ -18,7 +18,9 @@ int state_mount_device(const char *dev, const char *fstype, const char *mountpoi
 int state_mount_tmpfs(const char *mountpoint, char *err, size_t errlen);
 
 /* Shutdown: sync, unmount; when busy, remount read-only; sync again.
- * Not mounted is success. */
+ * Not mounted is success. After a read-only fallback it returns 0 with
+ * err saying so (the journal is clean either way); -1 when neither
+ * worked. */
 int state_unmount(const char *mountpoint, char *err, size_t errlen);
 
 #endif
