@@ -8,9 +8,12 @@
 #include <fcntl.h>
 #include <libmount/libmount.h>
 #include <limits.h>
+#include <linux/magic.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <unistd.h>
 
 int mkdir_parents(const char *path)
@@ -88,6 +91,18 @@ static int ensure_file(const char *path)
 	return 0;
 }
 
+/* A namespace pinned at target by an earlier attempt or boot is released
+ * first, so that retries do not stack pins of dead containers. */
+static int unpin_namespace(const char *target)
+{
+	struct statfs st;
+	if (statfs(target, &st) < 0)
+		return -1;
+	if (st.f_type != NSFS_MAGIC)
+		return 0;
+	return umount2(target, MNT_DETACH);
+}
+
 int hooks_before_create(const struct runtime_hooks *h, char *err, size_t len)
 {
 	for (size_t i = 0; i < h->n_mkdirs; i++)
@@ -116,7 +131,7 @@ int hooks_after_create(const struct runtime_hooks *h, pid_t pid, char *err, size
 			continue;
 		char source[64];
 		snprintf(source, sizeof source, "/proc/%d/ns/%s", (int)pid, ns_names[k]);
-		if (ensure_file(target) < 0)
+		if (ensure_file(target) < 0 || unpin_namespace(target) < 0)
 			return set_error(err, len, "runtime.bindNS.%s %s: %s", ns_names[k], target,
 					 strerror(errno));
 		if (mount_one(NULL, source, target, "bind", err, len) < 0)

@@ -7,6 +7,9 @@
  *   hooks_after_create()   interfaces, then bindNS: they need the
  *                          container's namespaces, which exist between
  *                          `runc create` and `runc start`.
+ * The runner calls hooks_before_create() once per container, not per
+ * attempt, so retries do not stack mounts; bindNS replaces a namespace an
+ * earlier attempt pinned at the same path.
  * Contract: each returns 0, or -1 with one line in err naming the hook and
  * the cause; the caller fails the container (its on_failure applies). */
 #ifndef STELE_ONBOOT_HOOKS_H

@@ -43,6 +43,7 @@ struct job {
 	char log_path[PATH_MAX];
 	int sigfd;
 	bool interrupted;
+	bool host_hooks_done; /* mkdir and mounts: once, not per attempt */
 };
 
 struct tally {
@@ -224,9 +225,12 @@ static struct result run_attempt(struct job *j)
 		log_warn("%s: removing a container of that name left by an earlier run", name);
 		runc_delete(runc, name, j->log_fd);
 	}
-	if (hooks_before_create(&j->settings.runtime, err, sizeof err) < 0) {
-		log_err("%s: %s", name, err);
-		return res;
+	if (!j->host_hooks_done) {
+		if (hooks_before_create(&j->settings.runtime, err, sizeof err) < 0) {
+			log_err("%s: %s", name, err);
+			return res;
+		}
+		j->host_hooks_done = true;
 	}
 	/* Only our end is non-blocking: the container writes a blocking pipe. */
 	int pipefd[2];
