@@ -217,7 +217,8 @@ void state_probe_device(const char *path, struct probe_result *r)
 {
 	memset(r, 0, sizeof *r);
 	snprintf(r->device, sizeof r->device, "%s", path);
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	/* O_NONBLOCK: an optical drive opens without a tray or media check. */
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0)
 		return verdict(r, errno == EIO ? PROBE_READ_ERROR : PROBE_ERROR, "open: %s",
 			       strerror(errno));
