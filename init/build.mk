@@ -16,5 +16,6 @@ $(BIN)/init: $(INIT_OBJS) $(LIBSTELE)
 	$(call static_link, $(INIT_LIBS))
 	@file $@ | grep -q 'statically linked' || { echo "$@ is not static" >&2; exit 1; }
 
-# Unit tests that need init's libraries.
-TEST_LIBS_test_init_unmount :=
+# Unit tests include init's headers (UL_LIBS, libmount, are linked to all).
+$(BUILD)/tests/unit/test_init_%: CFLAGS += -Iinit
+
