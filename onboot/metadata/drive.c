@@ -82,6 +82,22 @@ static int find_drive(const char *only, struct drive *out)
 	return found;
 }
 
+static const char *unreadable(int err)
+{
+	switch (err) {
+	case ELOOP:
+		return "a symlink (never followed)";
+	case EXDEV:
+		return "points outside the volume";
+	case EINVAL:
+		return "not a regular file";
+	case EFBIG:
+		return "too large";
+	default:
+		return strerror(err);
+	}
+}
+
 static void read_optional(int dirfd, const char *device, const char *path, size_t cap,
 			  struct buf *out, bool *present)
 {
@@ -90,10 +106,11 @@ static void read_optional(int dirfd, const char *device, const char *path, size_
 			*present = true;
 		return;
 	}
+	int err = errno;
 	buf_reset(out);
-	if (errno != ENOENT)
-		log_err("%s: %s: not read: %s (limit %zu bytes, regular files only)", device, path,
-			errno == EFBIG ? "too large" : strerror(errno), cap);
+	if (err != ENOENT)
+		log_err("%s: %s: not read: %s (limit %zu bytes); ignored", device, path,
+			unreadable(err), cap);
 }
 
 static void read_volume(int dirfd, const struct drive *d, struct source *src)
