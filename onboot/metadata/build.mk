@@ -47,4 +47,20 @@ fuzz: $(FUZZ_BIN)
 		-max_len=65536 -dict=tests/fuzz/userdata.dict \
 		-artifact_prefix=$(BUILD)/fuzz/ $(BUILD)/fuzz/corpus tests/fuzz/corpus
 
+# The `metadata` onboot package (OCI layout in build/pkg/metadata, built
+# with `make pkgs` by tools/mkpkg.sh): stele-metadata-net as
+# /usr/bin/stele-metadata plus the Debian libraries it links.
+MD_PKG_STAGE := $(BUILD)/pkg-stage/metadata
+
+$(MD_PKG_STAGE)/usr/bin/stele-metadata: $(BIN)/stele-metadata-net
+	@mkdir -p $(dir $@)
+	$(STRIP) -o $@ $<
+
+$(BUILD)/pkg/metadata/index.json: $(MD)/pkg/pkg.conf $(MD_PKG_STAGE)/usr/bin/stele-metadata \
+		tools/mkpkg.sh tools/mkoci.sh | $(DEPS_STAMP)
+	sh tools/mkpkg.sh $(MD)/pkg $(BUILD)/pkg/metadata $(BUILD)/pkg-cache
+
+pkgs: $(BUILD)/pkg/metadata/index.json
+.PHONY: pkgs
+
 endif
