@@ -26,6 +26,7 @@ struct chosen {
 };
 
 struct fetch_job {
+	char tried[256]; /* the names, for the log */
 	struct chosen list[16];
 	size_t count;
 	int rootfd;
@@ -77,7 +78,7 @@ static int fetch_in_child(void *arg)
 		source_free(&src);
 		return failures ? EXIT_PARTIAL : EXIT_DONE;
 	}
-	log_warn("no metadata provider answered (tried %s)", "the configured list");
+	log_warn("no metadata provider answered (tried %s)", job->tried);
 	return EXIT_NOTHING;
 }
 

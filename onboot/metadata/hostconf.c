@@ -28,7 +28,8 @@ void hostconf_free(struct hostconf *hc)
 
 static int rejected(const char *what, const char *value, const char *reason)
 {
-	log_err("%s: %.64s rejected: %s", what, value, reason);
+	char shown[65];
+	log_err("%s: %s rejected: %s", what, printable(value, shown, sizeof shown), reason);
 	return -1;
 }
 

@@ -46,7 +46,7 @@ static int gather(const struct options *o, struct source *src)
 		return 1;
 	if (o->no_drives)
 		return 0;
-	return drive_read(o->device, src) == 1;
+	return drive_read(o->device, src); /* -1: already reported */
 }
 
 int mode_local(const struct options *o)
@@ -58,10 +58,10 @@ int mode_local(const struct options *o)
 	bool hostname =
 	    cmdline_value(src.cmdline.data ? src.cmdline.data : "", "stele.hostname", &text) >= 0;
 	int r = EXIT_DONE;
-	if (found || hostname) {
+	if (found == 1 || hostname) {
 		log_info("local metadata from %s", src.hc.provider ? src.hc.provider : "cmdline");
 		r = output_write(o, &src);
-	} else {
+	} else if (found == 0) {
 		log_info("no local metadata source (cmdline, fw_cfg, cidata, config-2)");
 	}
 	source_free(&src);

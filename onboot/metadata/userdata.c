@@ -13,16 +13,6 @@ struct tree_budget {
 	size_t bytes;
 };
 
-/* Names go into log lines: keep them on one line and short. */
-static const char *printable(const char *s, char *out, size_t size)
-{
-	size_t i = 0;
-	for (; s[i] && i + 1 < size && i < 80; i++)
-		out[i] = ((unsigned char)s[i] < 0x20 || s[i] == 0x7f) ? '?' : s[i];
-	out[i] = '\0';
-	return out;
-}
-
 static void reject_key(const char *parent, const char *key, const char *reason)
 {
 	char shown[96];

@@ -172,3 +172,12 @@ bool utf8_valid(const char *data, size_t len)
 	}
 	return true;
 }
+
+const char *printable(const char *s, char *out, size_t size)
+{
+	size_t i = 0;
+	for (; s[i] && i + 1 < size; i++)
+		out[i] = ((unsigned char)s[i] < 0x20 || s[i] == 0x7f) ? '?' : s[i];
+	out[i] = '\0';
+	return out;
+}

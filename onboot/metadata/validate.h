@@ -27,6 +27,9 @@ const char *check_line(const char *text, size_t len, size_t max);
 const char *check_password_hash(const char *hash);
 /* An IPv4/IPv6 address, with an optional /prefix when prefix_ok. */
 const char *check_address(const char *text, bool prefix_ok);
+/* Copy s into out (size bytes) with control characters replaced by '?',
+ * cut to fit: untrusted text in a log line must stay on one line. */
+const char *printable(const char *s, char *out, size_t size);
 /* Well-formed UTF-8 (no overlongs, no surrogates). */
 bool utf8_valid(const char *data, size_t len);
 
