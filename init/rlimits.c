@@ -27,11 +27,20 @@ static int set_nofile(long wanted)
 		wanted = cap;
 	}
 	struct rlimit rl = {.rlim_cur = (rlim_t)wanted, .rlim_max = (rlim_t)wanted};
-	if (setrlimit(RLIMIT_NOFILE, &rl) < 0) {
-		log_err("setrlimit NOFILE %ld: %s", wanted, strerror(errno));
-		return -1;
+	if (setrlimit(RLIMIT_NOFILE, &rl) == 0)
+		return 0;
+	int why = errno;
+	/* Without CAP_SYS_RESOURCE (a test's sandbox) the hard limit still
+	 * caps us: take all of it. */
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
+			log_err("setrlimit NOFILE %lu: %s", (unsigned long)rl.rlim_max,
+				strerror(errno));
 	}
-	return 0;
+	log_err("setrlimit NOFILE %ld: %s: NOFILE stays at %lu", wanted, strerror(why),
+		(unsigned long)rl.rlim_cur);
+	return -1;
 }
 
 static int shield_from_oom(void)
