@@ -10,7 +10,7 @@ PKGS="build-essential pkg-config file cpio xz-utils zstd lz4 gzip
  libsystemd-dev libudev-dev
  runc containerd e2fsprogs util-linux kmod
  libcmocka-dev qemu-system-x86 qemu-utils busybox-static dhcpcd5
- clang libclang-rt-14-dev clang-format python3 genisoimage
+ clang libclang-rt-14-dev clang-format python3 genisoimage mtools
  cloud-image-utils expect dosfstools xfsprogs cryptsetup-bin mdadm gdisk fdisk
  iproute2 redis-tools dpkg-dev umoci jq openssh-client"
 missing=""

@@ -155,8 +155,9 @@ static int mount_and_read(const struct drive *d, struct source *src)
 	int r = -1;
 	if (mount(d->device, dir, d->type, MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) <
 	    0) {
-		log_err("%s: mounting %s read-only: %s (is the %s module loaded?)", d->device,
-			d->type, strerror(errno), strcmp(d->type, "vfat") ? "isofs" : "vfat");
+		log_err("%s: mounting %s read-only: %s (load the %s modules)", d->device, d->type,
+			strerror(errno),
+			strcmp(d->type, "vfat") ? "isofs" : "vfat, nls_cp437 and nls_ascii");
 	} else {
 		int dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		if (dirfd < 0) {
