@@ -41,6 +41,24 @@ static const char *endpoint_for(const struct options *o, const char *name)
 	return PROVIDER_DEFAULT_BASE;
 }
 
+/* A typo in a test's --endpoint would silently test the real address. */
+static int endpoints_valid(const struct options *o)
+{
+	for (int i = 0; i < o->endpoint_count; i++) {
+		char name[32];
+		const char *e = o->endpoints[i];
+		snprintf(name, sizeof name, "%.*s", (int)strcspn(e, "="), e);
+		const char *url = e + strcspn(e, "=") + 1;
+		if (!provider_find(name) || strncmp(url, "http://", 7) != 0) {
+			log_err("--endpoint %s: expected PROVIDER=http://HOST[:PORT], PROVIDER one "
+				"of %s",
+				e, DEFAULT_PROVIDERS);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 static int choose(const struct options *o, struct fetch_job *job)
 {
 	char list[256];
@@ -105,6 +123,8 @@ static void apply_hostname(int rootfd)
 int mode_fetch(const struct options *o)
 {
 	struct fetch_job job = {.count = 0};
+	if (endpoints_valid(o) < 0)
+		return EXIT_USAGE;
 	if (choose(o, &job) < 0) {
 		log_err("--providers %s: no known provider", o->providers);
 		return EXIT_USAGE;
