@@ -3,7 +3,10 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -52,17 +55,42 @@ static int kmsg(void)
 	return kmsg_fd;
 }
 
-static void write_quietly(int fd, const char *buf, size_t len)
+static bool write_quietly(int fd, const char *buf, size_t len)
 {
 	while (len > 0) {
 		ssize_t n = write(fd, buf, len);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
-			return;
+			return false;
 		buf += n;
 		len -= (size_t)n;
 	}
+	return true;
+}
+
+/* The kernel prints a /dev/kmsg line on its console itself when the line's
+ * level is below console_loglevel (the first number of
+ * /proc/sys/kernel/printk). When stderr is that console (/dev/console,
+ * 5:1), writing it there too would show every line twice. */
+static bool kernel_echoes_to_stderr(enum log_level level)
+{
+	/* Kept from the last good read: at shutdown /proc goes away first. */
+	static int console_loglevel = -1;
+	struct stat st;
+	if (fstat(STDERR_FILENO, &st) < 0 || !S_ISCHR(st.st_mode) || st.st_rdev != makedev(5, 1))
+		return false;
+	int fd = open("/proc/sys/kernel/printk", O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		char buf[32];
+		ssize_t n = read(fd, buf, sizeof buf - 1);
+		close(fd);
+		if (n > 0) {
+			buf[n] = '\0';
+			console_loglevel = atoi(buf);
+		}
+	}
+	return (int)level < console_loglevel;
 }
 
 void log_vmsg(enum log_level level, const char *fmt, va_list ap)
@@ -79,19 +107,22 @@ void log_vmsg(enum log_level level, const char *fmt, va_list ap)
 
 	char line[1200];
 	int n;
-	if (log_to_console && level <= console_threshold) {
+	bool echoed = false;
+	int fd = kmsg();
+	if (fd >= 0) {
+		n = snprintf(line, sizeof line, "<%d>%s: %.*s\n", (int)level, log_prog, len, text);
+		if (n > 0 &&
+		    write_quietly(fd, line, (size_t)n < sizeof line ? (size_t)n : sizeof line - 1))
+			echoed = kernel_echoes_to_stderr(level);
+	}
+	if (log_to_console && level <= console_threshold && !echoed) {
 		struct timespec ts;
 		clock_gettime(CLOCK_BOOTTIME, &ts);
 		n = snprintf(line, sizeof line, "[%5ld.%06ld] %s: %.*s\n", (long)ts.tv_sec,
 			     ts.tv_nsec / 1000, log_prog, len, text);
 		if (n > 0)
-			write_quietly(STDERR_FILENO, line, (size_t)n < sizeof line ? (size_t)n : sizeof line - 1);
-	}
-	int fd = kmsg();
-	if (fd >= 0) {
-		n = snprintf(line, sizeof line, "<%d>%s: %.*s\n", (int)level, log_prog, len, text);
-		if (n > 0)
-			write_quietly(fd, line, (size_t)n < sizeof line ? (size_t)n : sizeof line - 1);
+			write_quietly(STDERR_FILENO, line,
+				      (size_t)n < sizeof line ? (size_t)n : sizeof line - 1);
 	}
 	errno = saved_errno;
 }

@@ -5,7 +5,10 @@
  * cannot be written anywhere is dropped. Messages are formatted as
  *   [   12.345678] PROG: text
  * on stderr (the console for init), and as "<LEVEL>PROG: text" on
- * /dev/kmsg, which keeps them when the console belongs to a getty. */
+ * /dev/kmsg, which keeps them when the console belongs to a getty. When
+ * stderr is /dev/console and the kernel will print the kmsg line on its
+ * console anyway (its level is below console_loglevel), the stderr copy is
+ * left out, so a line is never shown twice. */
 #ifndef STELE_LOG_H
 #define STELE_LOG_H
 
