@@ -5,7 +5,7 @@
 SUPERVISOR_SRCS := main.c service.c supervise.c reconcile.c cdproc.c notify.c control.c \
                    phases.c loop.c logstore.c ring.c restart.c svcconf.c deps.c spec.c
 SUPERVISOR_OBJS := $(SUPERVISOR_SRCS:%.c=$(OBJ)/supervisor/%.o)
-STELECTL_OBJS   := $(OBJ)/supervisor/stelectl.o $(OBJ)/supervisor/analyze.o
+STELECTL_OBJS   := $(OBJ)/supervisor/stelectl.o $(OBJ)/supervisor/analyze.o $(OBJ)/supervisor/plot.o
 
 $(SUPERVISOR_OBJS) $(STELECTL_OBJS): CFLAGS += $(CTRD_CFLAGS) -Iinit
 $(SUPERVISOR_OBJS): | $(CTRD_GEN_STAMP)
@@ -19,9 +19,10 @@ $(BIN)/stelectl: $(STELECTL_OBJS) $(LIBSTELE)
 
 all: $(BIN)/stele-supervisor $(BIN)/stelectl
 
-# Unit tests of the pure modules.
-TEST_LIBS_test_supervisor_svcconf := -ljansson
-TEST_LIBS_test_supervisor_spec := -ljansson
+# Unit tests of the pure modules (their headers live here, not in lib/).
+TEST_LIBS_test_supervisor_ring := -Isupervisor
+TEST_LIBS_test_supervisor_restart := -Isupervisor
+TEST_LIBS_test_supervisor_svcconf := -Isupervisor -ljansson
 
 # A static sd_notify sender for test services (busybox has none).
 $(BUILD)/tests/supervisor/sd-notify: tests/supervisor/sd-notify.c

@@ -1,11 +1,13 @@
 /* stelectl: the control client. Talks to the supervisor's control socket
- * (protocol in README.md), except `analyze`, which reads the timeline.
+ * (protocol in README.md), except `analyze` and `plot`, which read the
+ * timeline.
  *
  * Exit codes: 0 done; 1 the supervisor refused the request (its message is
  * printed); 2 usage; 3 `status NAME`: the service is not running or ready;
  * 4 the supervisor cannot be reached. */
 #include "analyze.h"
 #include "control.h"
+#include "plot.h"
 #include "timeline.h"
 
 #include <errno.h>
@@ -28,6 +30,7 @@ static int usage(FILE *out)
 	      "  logs [-f] [-n N] NAME  a service's output (also: containerd, onboot)\n"
 	      "  start NAME | stop NAME | restart NAME\n"
 	      "  analyze                boot timeline: durations and the critical chain\n"
+	      "  plot                   boot timeline as an SVG chart, on stdout\n"
 	      "  poweroff | reboot | halt\n"
 	      "DIR is the supervisor's runtime dir (/run/stele, or $STELE_RUN).\n",
 	      out);
@@ -273,17 +276,38 @@ static int cmd_simple(const char *verb, const char *name)
 	return 0;
 }
 
-static int cmd_analyze(void)
+static int load_timeline(struct timeline_spans *t)
 {
 	char path[512], err[512];
 	snprintf(path, sizeof path, "%s/boot-timeline.json", run_dir);
-	struct timeline_spans t;
-	if (analyze_load(path, &t, err, sizeof err) < 0) {
+	if (analyze_load(path, t, err, sizeof err) < 0) {
 		fprintf(stderr, "stelectl: %s\n", err);
-		return EXIT_REFUSED;
+		return -1;
 	}
+	return 0;
+}
+
+static int cmd_analyze(void)
+{
+	struct timeline_spans t;
+	if (load_timeline(&t) < 0)
+		return EXIT_REFUSED;
 	analyze_print(&t, stdout);
 	analyze_free(&t);
+	return 0;
+}
+
+static int cmd_plot(void)
+{
+	struct timeline_spans t;
+	if (load_timeline(&t) < 0)
+		return EXIT_REFUSED;
+	int rc = plot_svg(&t, stdout);
+	analyze_free(&t);
+	if (rc < 0) {
+		fprintf(stderr, "stelectl: plot: writing the SVG: %s\n", strerror(errno));
+		return EXIT_REFUSED;
+	}
 	return 0;
 }
 
@@ -315,5 +339,7 @@ int main(int argc, char **argv)
 		return cmd_simple(cmd, NULL);
 	if (!strcmp(cmd, "analyze") && rest == 1)
 		return cmd_analyze();
+	if (!strcmp(cmd, "plot") && rest == 1)
+		return cmd_plot();
 	return usage(stderr);
 }

@@ -6,7 +6,7 @@ PKGS="build-essential pkg-config file cpio xz-utils zstd lz4 gzip
  libcap-dev libseccomp-dev libnl-3-dev libnl-route-3-dev libnl-genl-3-dev
  libyaml-dev libjansson-dev libarchive-dev libnghttp2-dev
  libprotobuf-c-dev protobuf-c-compiler libprotobuf-dev
- golang-github-containerd-containerd-dev libcurl4-openssl-dev
+ golang-github-containerd-containerd-dev golang-go libxml2-utils libcurl4-openssl-dev
  libsystemd-dev libudev-dev
  runc containerd e2fsprogs util-linux kmod
  libcmocka-dev qemu-system-x86 qemu-utils busybox-static dhcpcd5
