@@ -133,10 +133,12 @@ int mode_fetch(const struct options *o)
 		log_err("libcurl initialisation failed; no network metadata");
 		return EXIT_CHILD;
 	}
+	/* Also opens /dev/kmsg, which the chrooted child could not. */
+	log_info("asking metadata providers in order: %s", job.tried);
 	job.rootfd = output_open(o->root);
 	if (job.rootfd < 0)
 		return EXIT_USAGE;
-	int r = sandbox_run("metadata fetch", SANDBOX_NETWORK, o->root, fetch_in_child, &job,
+	int r = sandbox_run("metadata fetch", SANDBOX_NETWORK, job.rootfd, fetch_in_child, &job,
 			    o->timeout_ms);
 	if (r == EXIT_DONE || r == EXIT_PARTIAL) {
 		apply_hostname(job.rootfd);

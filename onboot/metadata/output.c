@@ -47,7 +47,7 @@ int output_write(const struct options *o, struct source *src)
 	if (rootfd < 0)
 		return EXIT_USAGE;
 	struct writer_job job = {src, rootfd};
-	int r = sandbox_run("userdata writer", SANDBOX_WRITER, o->root, write_in_child, &job,
+	int r = sandbox_run("userdata writer", SANDBOX_WRITER, rootfd, write_in_child, &job,
 			    o->timeout_ms);
 	if (r >= 0)
 		netconf_apply(rootfd);

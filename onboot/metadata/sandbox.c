@@ -35,17 +35,19 @@ static int set_limits(void)
 	return 0;
 }
 
-/* Without CAP_SYS_CHROOT (tests as a user) the output dir fd still bounds writes. */
-static int confine_root(const char *dir)
+/* By fd, not by name: the directory checked by the parent is the one we
+ * enter, whatever was renamed meanwhile. Without CAP_SYS_CHROOT (tests as
+ * a user) the directory fd still bounds the writes. */
+static int confine_root(int dirfd)
 {
-	if (!dir)
+	if (dirfd < 0)
 		return 0;
-	if (chdir(dir) < 0) {
-		log_err("sandbox: chdir %s: %s", dir, strerror(errno));
+	if (fchdir(dirfd) < 0) {
+		log_err("sandbox: fchdir to the output directory: %s", strerror(errno));
 		return -1;
 	}
 	if (chroot(".") < 0 && errno != EPERM) {
-		log_err("sandbox: chroot %s: %s", dir, strerror(errno));
+		log_err("sandbox: chroot into the output directory: %s", strerror(errno));
 		return -1;
 	}
 	return 0;
@@ -136,10 +138,9 @@ static int load_seccomp(enum sandbox_profile profile)
 	return r < 0 ? -1 : 0;
 }
 
-int sandbox_enter(enum sandbox_profile profile, const char *chroot_dir)
+int sandbox_enter(enum sandbox_profile profile, int chroot_fd)
 {
-	log_debug("sandbox: entering"); /* opens /dev/kmsg while it still can */
-	if (set_limits() < 0 || confine_root(chroot_dir) < 0)
+	if (set_limits() < 0 || confine_root(chroot_fd) < 0)
 		return -1;
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
 		log_err("sandbox: no_new_privs: %s", strerror(errno));
@@ -150,8 +151,8 @@ int sandbox_enter(enum sandbox_profile profile, const char *chroot_dir)
 	return 0;
 }
 
-int sandbox_run(const char *what, enum sandbox_profile profile, const char *chroot_dir,
-		int (*fn)(void *), void *arg, int timeout_ms)
+int sandbox_run(const char *what, enum sandbox_profile profile, int chroot_fd, int (*fn)(void *),
+		void *arg, int timeout_ms)
 {
 	pid_t pid = fork();
 	if (pid < 0) {
@@ -159,7 +160,7 @@ int sandbox_run(const char *what, enum sandbox_profile profile, const char *chro
 		return -1;
 	}
 	if (pid == 0) {
-		if (sandbox_enter(profile, chroot_dir) < 0)
+		if (sandbox_enter(profile, chroot_fd) < 0)
 			_exit(125);
 		_exit(fn(arg) & 0xff);
 	}

@@ -20,11 +20,12 @@ enum sandbox_profile {
 	SANDBOX_NETWORK, /* the same plus TCP client sockets */
 };
 
-/* chroot_dir: confine the child there when it has CAP_SYS_CHROOT (may be NULL). */
-int sandbox_run(const char *what, enum sandbox_profile profile, const char *chroot_dir,
-		int (*fn)(void *), void *arg, int timeout_ms);
+/* chroot_fd: a directory to confine the child in when it has
+ * CAP_SYS_CHROOT (-1: none). */
+int sandbox_run(const char *what, enum sandbox_profile profile, int chroot_fd, int (*fn)(void *),
+		void *arg, int timeout_ms);
 
 /* The confinement alone, for the child (exposed for tests). Returns 0 or -1. */
-int sandbox_enter(enum sandbox_profile profile, const char *chroot_dir);
+int sandbox_enter(enum sandbox_profile profile, int chroot_fd);
 
 #endif
