@@ -30,7 +30,7 @@ int logstore_init(struct logstore *l, const char *name, const char *dir, off_t m
 {
 	memset(l, 0, sizeof *l);
 	snprintf(l->name, sizeof l->name, "%s", name);
-	l->file_fd = -1;
+	l->file_fd = l->tee_fd = -1;
 	l->max_size = max_size > 0 ? max_size : LOGSTORE_MAX_FILE;
 	if (ring_init(&l->ring, LOGSTORE_RING_SIZE) < 0)
 		return -1;
@@ -92,6 +92,8 @@ void logstore_write(struct logstore *l, const char *data, size_t len)
 {
 	ring_append(&l->ring, data, len);
 	write_file(l, data, len);
+	if (l->tee_fd >= 0 && write(l->tee_fd, data, len) < 0)
+		log_debug("log %s: tee: %s", l->name, strerror(errno));
 }
 
 int logstore_drain(struct logstore *l, int fd)

@@ -5,7 +5,7 @@
  * write would pass it, it becomes NAME.log.1 (replacing the previous one)
  * and a new NAME.log starts, so a source uses at most 2 * max_size of disk.
  * A file that cannot be opened is reported once and the ring keeps working:
- * logging never stops a service. */
+ * logging never stops a service. A tee fd gets a best-effort copy. */
 #ifndef STELE_LOGSTORE_H
 #define STELE_LOGSTORE_H
 
@@ -22,6 +22,7 @@ struct logstore {
 	char path[512]; /* "" when there is no file */
 	struct ring ring;
 	int file_fd;
+	int tee_fd; /* -1, or an fd that gets a copy (the console) */
 	off_t size, max_size;
 	bool file_error_reported;
 };

@@ -276,6 +276,10 @@ int main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (parse_options(argc, argv) < 0)
 		return 2;
+	/* The kernel gives PID 1 no PATH; containerd finds its shim and the
+	 * shim finds runc through it. */
+	if (setenv("PATH", "/usr/sbin:/usr/bin:/sbin:/bin", 0) < 0)
+		log_warn("setenv PATH: %s", strerror(errno));
 	sv.boot_start_ms = now_ms();
 	sv.phase_fd = -1;
 	timeline_set_dir(sv.opt.run_dir);
@@ -290,6 +294,7 @@ int main(int argc, char **argv)
 	}
 	if (logstore_init(&sv.onboot_log, "onboot", NULL, 0) < 0 || services_load() < 0)
 		return 1;
+	sv.onboot_log.tee_fd = STDOUT_FILENO; /* onboot's progress belongs on the console */
 	if (control_open() < 0)
 		log_err("control socket in %s: %s; stelectl will not work", sv.opt.run_dir,
 			strerror(errno));

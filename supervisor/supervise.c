@@ -77,7 +77,7 @@ static void after_exit(struct service *s, uint32_t status)
 	describe_exit(status, how, sizeof how);
 	timer_disarm(&s->timer);
 	s->pid = 0;
-	if (s->state == SVC_STOPPING || sv.shutdown != SD_NONE || s->admin_down) {
+	if (s->exit_while_stopping || sv.shutdown != SD_NONE || s->admin_down) {
 		mark(s, "stopped");
 		console_ok("Stopped %s (%s)", s->name, how);
 		service_become(s, SVC_STOPPED, "stopped (%s)", how);
@@ -115,11 +115,17 @@ static void exit_task_deleted(void *arg, const struct ctrd_result *res)
 	after_exit(s, s->pending_status);
 }
 
+/* The task is gone: leave the running states at once, so that status, stop
+ * requests and the shutdown see it, then delete the task. */
 static void handle_exit(struct service *s, uint32_t status)
 {
+	char how[96];
+	describe_exit(status, how, sizeof how);
 	timer_disarm(&s->timer);
+	s->exit_while_stopping = s->state == SVC_STOPPING;
 	s->pid = 0;
 	s->pending_status = status;
+	service_become(s, SVC_EXITED, "%s; cleaning up", how);
 	if (conn_up() && ctrd_task_delete(sv.conn, s->name, exit_task_deleted, s) == 0) {
 		s->busy++;
 		return;
@@ -358,7 +364,7 @@ static bool settled(const struct service *s)
 
 static void check_boot_complete(void)
 {
-	if (sv.boot_complete || !sv.onboot_done || sv.cd != CD_UP)
+	if (sv.boot_complete || !sv.onboot_done || sv.cd != CD_UP || sv.shutdown != SD_NONE)
 		return;
 	size_t running = 0;
 	for (size_t i = 0; i < sv.n_svcs; i++) {

@@ -72,6 +72,7 @@ struct service {
 	bool container_exists;
 	int busy;	   /* containerd calls in flight that block a start */
 	bool exit_pending; /* exited while its start was in flight */
+	bool exit_while_stopping;
 	uint32_t pending_status;
 	bool admin_down; /* stelectl stop: no restarts */
 	bool restart_requested;

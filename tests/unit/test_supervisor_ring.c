@@ -1,0 +1,117 @@
+// sources: supervisor/ring.c supervisor/logstore.c lib/log.c
+/* ring and logstore: the newest bytes survive, followers resume by offset,
+ * last-N-lines is exact, and a log file rotates within its bound. */
+#include <cmocka.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+
+#include "logstore.h"
+#include "ring.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static void read_all(const struct ring *r, uint64_t from, char *out, size_t len)
+{
+	size_t n = ring_read(r, &from, out, len - 1);
+	out[n] = '\0';
+}
+
+static void keeps_the_newest_bytes(void **state)
+{
+	struct ring r;
+	char out[64];
+	assert_int_equal(ring_init(&r, 8), 0);
+	ring_append(&r, "abcdef", 6);
+	ring_append(&r, "ghij", 4);
+	assert_int_equal(ring_begin(&r), 2);
+	read_all(&r, 0, out, sizeof out);
+	assert_string_equal(out, "cdefghij");
+	ring_append(&r, "0123456789XY", 12); /* longer than the ring */
+	read_all(&r, 0, out, sizeof out);
+	assert_string_equal(out, "456789XY");
+	ring_free(&r);
+}
+
+static void a_follower_resumes_at_its_offset(void **state)
+{
+	struct ring r;
+	char out[64];
+	assert_int_equal(ring_init(&r, 16), 0);
+	ring_append(&r, "one\n", 4);
+	uint64_t at = 0;
+	size_t n = ring_read(&r, &at, out, sizeof out);
+	assert_int_equal(n, 4);
+	assert_int_equal(at, 4);
+	ring_append(&r, "two\n", 4);
+	n = ring_read(&r, &at, out, sizeof out);
+	out[n] = '\0';
+	assert_string_equal(out, "two\n");
+	assert_int_equal(ring_read(&r, &at, out, sizeof out), 0);
+	ring_free(&r);
+}
+
+static void last_lines(void **state)
+{
+	struct ring r;
+	char out[64];
+	assert_int_equal(ring_init(&r, 64), 0);
+	ring_append(&r, "a\nb\nc\n", 6);
+	read_all(&r, ring_last_lines(&r, 2), out, sizeof out);
+	assert_string_equal(out, "b\nc\n");
+	read_all(&r, ring_last_lines(&r, 10), out, sizeof out);
+	assert_string_equal(out, "a\nb\nc\n");
+	ring_append(&r, "partial", 7);
+	read_all(&r, ring_last_lines(&r, 1), out, sizeof out);
+	assert_string_equal(out, "partial");
+	assert_int_equal(ring_last_lines(&r, 0), r.end);
+	ring_free(&r);
+}
+
+static off_t size_of(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0 ? st.st_size : -1;
+}
+
+static void log_file_rotates_within_its_bound(void **state)
+{
+	char dir[] = "/tmp/stele-logstore-XXXXXX", path[128], old[140];
+	assert_non_null(mkdtemp(dir));
+	struct logstore l;
+	assert_int_equal(logstore_init(&l, "svc", dir, 1024), 0);
+	char line[100];
+	memset(line, 'x', sizeof line - 1);
+	line[sizeof line - 1] = '\n';
+	for (int i = 0; i < 50; i++)
+		logstore_write(&l, line, sizeof line);
+	snprintf(path, sizeof path, "%s/svc.log", dir);
+	snprintf(old, sizeof old, "%s/svc.log.1", dir);
+	assert_true(size_of(path) > 0 && size_of(path) <= 1024);
+	assert_int_equal(size_of(old), 1024);
+	/* One write larger than the bound is cut across files, never past it. */
+	char big[3000];
+	memset(big, 'y', sizeof big);
+	logstore_write(&l, big, sizeof big);
+	assert_true(size_of(path) <= 1024);
+	assert_true(size_of(old) <= 1024);
+	logstore_free(&l);
+	unlink(path);
+	unlink(old);
+	rmdir(dir);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(keeps_the_newest_bytes),
+	    cmocka_unit_test(a_follower_resumes_at_its_offset),
+	    cmocka_unit_test(last_lines),
+	    cmocka_unit_test(log_file_rotates_within_its_bound),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,152 @@
+// sources: supervisor/svcconf.c supervisor/restart.c supervisor/spec.c
+/* stele.json parsing (defaults, every key, one-line errors) and the spec
+ * adjustments made before a container is created. */
+#include <cmocka.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+
+#include "spec.h"
+#include "svcconf.h"
+
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int parse(const char *json, struct svcconf *c, char *err)
+{
+	svcconf_defaults(c);
+	return svcconf_parse(json, strlen(json), "x/stele.json", c, err, 256);
+}
+
+static void defaults(void **state)
+{
+	struct svcconf c;
+	char err[256];
+	assert_int_equal(parse("{}", &c, err), 0);
+	assert_int_equal(c.restart.mode, RESTART_ALWAYS);
+	assert_int_equal(c.ready, READY_RUNNING);
+	assert_int_equal(c.grace_s, 10);
+	assert_int_equal(c.restart.min_ms, 1000);
+	assert_int_equal(c.restart.max_ms, 60000);
+	assert_int_equal(c.n_depends, 0);
+	svcconf_free(&c);
+}
+
+static void every_key(void **state)
+{
+	struct svcconf c;
+	char err[256];
+	assert_int_equal(parse("{\"restart\":\"never\",\"depends_on\":[\"a\",\"b-2\"],"
+			       "\"ready\":\"notify\",\"timeout\":5,\"grace\":0,"
+			       "\"optional\":true,\"binds_state\":true,\"restart_limit\":3,"
+			       "\"restart_window\":30,\"backoff_max\":8,"
+			       "\"on_failure\":\"halt\",\"console\":false,\"runtime\":{}}",
+			       &c, err),
+			 0);
+	assert_int_equal(c.restart.mode, RESTART_NEVER);
+	assert_int_equal(c.n_depends, 2);
+	assert_string_equal(c.depends_on[1], "b-2");
+	assert_int_equal(c.ready, READY_NOTIFY);
+	assert_int_equal(c.timeout_s, 5);
+	assert_int_equal(c.grace_s, 0);
+	assert_true(c.optional && c.binds_state);
+	assert_int_equal(c.restart.limit, 3);
+	assert_int_equal(c.restart.window_ms, 30000);
+	assert_int_equal(c.restart.max_ms, 8000);
+	svcconf_free(&c);
+}
+
+static void errors_name_the_key_and_fix(void **state)
+{
+	struct svcconf c;
+	char err[256];
+	const char *bad[][2] = {
+	    {"{\"restart\":\"sometimes\"}", "\"restart\" must be"},
+	    {"{\"depends_on\":\"a\"}", "\"depends_on\" must be a list"},
+	    {"{\"depends_on\":[\"../x\"]}", "\"depends_on\" must hold service names"},
+	    {"{\"grace\":-1}", "\"grace\" must be whole seconds"},
+	    {"{\"timeout\":0}", "\"timeout\" must be whole seconds"},
+	    {"{\"restart_limit\":100}", "\"restart_limit\" must be a count"},
+	    {"{\"optional\":1}", "\"optional\" must be true or false"},
+	    {"{\"restrat\":\"always\"}", "\"restrat\" is not a stele.json key"},
+	    {"[1]", "must be a JSON object"},
+	    {"{\"a\":1,\"a\":2}", "fix the JSON"},
+	    {"{", "fix the JSON"},
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		err[0] = '\0';
+		assert_int_equal(parse(bad[i][0], &c, err), -1);
+		assert_non_null(strstr(err, "x/stele.json"));
+		if (!strstr(err, bad[i][1]))
+			fail_msg("%s: got \"%s\", want \"%s\"", bad[i][0], err, bad[i][1]);
+		assert_null(strchr(err, '\n'));
+		svcconf_free(&c);
+	}
+}
+
+static const char *SPEC = "{\"process\":{\"args\":[\"sh\"],\"terminal\":true,"
+			  "\"env\":[\"PATH=/bin\",\"NOTIFY_SOCKET=/old\"]},"
+			  "\"root\":{\"path\":\"/b/rootfs\"},"
+			  "\"mounts\":[{\"destination\":\"/dev\",\"type\":\"tmpfs\"},"
+			  "{\"destination\":\"/data\",\"type\":\"bind\","
+			  "\"source\":\"/var/lib/db\",\"options\":[\"rbind\"]}]}";
+
+static void spec_gets_notify_and_cgroup(void **state)
+{
+	char err[256];
+	char *out =
+	    spec_adjust(SPEC, strlen(SPEC), "ns", "svc", "/run/stele/notify/svc", err, sizeof err);
+	assert_non_null(out);
+	json_t *j = json_loads(out, 0, NULL);
+	assert_non_null(j);
+	assert_true(json_is_false(json_object_get(json_object_get(j, "process"), "terminal")));
+	assert_string_equal(
+	    json_string_value(json_object_get(json_object_get(j, "linux"), "cgroupsPath")),
+	    "/ns/svc");
+	json_t *env = json_object_get(json_object_get(j, "process"), "env");
+	assert_int_equal(json_array_size(env), 2); /* replaced, not added twice */
+	assert_string_equal(json_string_value(json_array_get(env, 1)),
+			    "NOTIFY_SOCKET=" SPEC_NOTIFY_SOCKET);
+	json_t *mounts = json_object_get(j, "mounts");
+	json_t *last = json_array_get(mounts, json_array_size(mounts) - 1);
+	assert_string_equal(json_string_value(json_object_get(last, "destination")),
+			    SPEC_NOTIFY_DIR);
+	assert_string_equal(json_string_value(json_object_get(last, "source")),
+			    "/run/stele/notify/svc");
+	json_decref(j);
+	free(out);
+}
+
+static void spec_without_notify_is_left_alone(void **state)
+{
+	char err[256];
+	char *out = spec_adjust(SPEC, strlen(SPEC), "ns", "svc", NULL, err, sizeof err);
+	assert_non_null(out);
+	assert_null(strstr(out, SPEC_NOTIFY_DIR));
+	free(out);
+	const char *noargs = "{\"process\":{}}";
+	assert_null(spec_adjust(noargs, strlen(noargs), "ns", "svc", NULL, err, sizeof err));
+	assert_non_null(strstr(err, "process.args"));
+	assert_null(spec_adjust("{", 1, "ns", "svc", NULL, err, sizeof err));
+}
+
+static void binds_under(void **state)
+{
+	assert_true(spec_binds_under(SPEC, strlen(SPEC), "/var/lib"));
+	assert_false(spec_binds_under(SPEC, strlen(SPEC), "/var/li"));
+	assert_false(spec_binds_under(SPEC, strlen(SPEC), "/srv"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(defaults),
+	    cmocka_unit_test(every_key),
+	    cmocka_unit_test(errors_name_the_key_and_fix),
+	    cmocka_unit_test(spec_gets_notify_and_cgroup),
+	    cmocka_unit_test(spec_without_notify_is_left_alone),
+	    cmocka_unit_test(binds_under),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
