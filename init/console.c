@@ -43,6 +43,19 @@ static int reopen_console_stdio(void)
 	return 0;
 }
 
+/* /dev/kmsg rate-limits its writers by default (10 lines in 5 s) and
+ * drops the rest silently: PID 1's log must not lose lines. The command
+ * line's printk.devkmsg= locks the setting; the kernel then refuses. */
+static void unlimit_kmsg(void)
+{
+	int fd = open("/proc/sys/kernel/printk_devkmsg", O_WRONLY | O_CLOEXEC);
+	if (fd < 0 || write(fd, "on", 2) != 2)
+		log_debug("kernel.printk_devkmsg=on: %s: /dev/kmsg stays rate-limited",
+			  strerror(errno));
+	if (fd >= 0)
+		close(fd);
+}
+
 int console_phase(struct settings *settings)
 {
 	int problems = settings_load(settings, INIT_CONF_PATH, CMDLINE_PATH);
@@ -50,6 +63,7 @@ int console_phase(struct settings *settings)
 		log_set_level(LOG_DEBUG);
 	if (settings_quiet(settings))
 		log_set_console_level(LOG_NOTICE);
+	unlimit_kmsg();
 	if (reopen_console_stdio() < 0) {
 		log_err("stdio on /dev/console: %s", strerror(errno));
 		problems++;

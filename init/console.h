@@ -6,7 +6,8 @@
  * on the console, while /dev/kmsg still gets every message; fds 0-2 that
  * are the console (the initramfs node, gone with the move) or closed are
  * reopened on devtmpfs' /dev/console; the crash action
- * follows `crash`. Returns the number of bad settings. */
+ * follows `crash`; kernel.printk_devkmsg is set to "on", so the kernel
+ * never drops PID 1's /dev/kmsg lines. Returns the number of bad settings. */
 #ifndef STELE_INIT_CONSOLE_H
 #define STELE_INIT_CONSOLE_H
 

@@ -69,28 +69,40 @@ static bool write_quietly(int fd, const char *buf, size_t len)
 	return true;
 }
 
+/* A small /proc file's first bytes; false when it cannot be read. */
+static bool read_proc(const char *path, char *buf, size_t len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	ssize_t n = read(fd, buf, len - 1);
+	close(fd);
+	if (n <= 0)
+		return false;
+	buf[n] = '\0';
+	return true;
+}
+
 /* The kernel prints a /dev/kmsg line on its console itself when the line's
  * level is below console_loglevel (the first number of
- * /proc/sys/kernel/printk). When stderr is that console (/dev/console,
- * 5:1), writing it there too would show every line twice. */
+ * /proc/sys/kernel/printk), unless it drops the line: with
+ * kernel.printk_devkmsg other than "on", writers are rate-limited, silently.
+ * When stderr is that console (/dev/console, 5:1), writing a line the
+ * kernel prints would show it twice. */
 static bool kernel_echoes_to_stderr(enum log_level level)
 {
 	/* Kept from the last good read: at shutdown /proc goes away first. */
 	static int console_loglevel = -1;
+	static bool unlimited = false;
 	struct stat st;
 	if (fstat(STDERR_FILENO, &st) < 0 || !S_ISCHR(st.st_mode) || st.st_rdev != makedev(5, 1))
 		return false;
-	int fd = open("/proc/sys/kernel/printk", O_RDONLY | O_CLOEXEC);
-	if (fd >= 0) {
-		char buf[32];
-		ssize_t n = read(fd, buf, sizeof buf - 1);
-		close(fd);
-		if (n > 0) {
-			buf[n] = '\0';
-			console_loglevel = atoi(buf);
-		}
-	}
-	return (int)level < console_loglevel;
+	char buf[32];
+	if (read_proc("/proc/sys/kernel/printk", buf, sizeof buf))
+		console_loglevel = atoi(buf);
+	if (read_proc("/proc/sys/kernel/printk_devkmsg", buf, sizeof buf))
+		unlimited = strncmp(buf, "on", 2) == 0;
+	return unlimited && (int)level < console_loglevel;
 }
 
 void log_vmsg(enum log_level level, const char *fmt, va_list ap)

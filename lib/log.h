@@ -7,8 +7,9 @@
  * on stderr (the console for init), and as "<LEVEL>PROG: text" on
  * /dev/kmsg, which keeps them when the console belongs to a getty. When
  * stderr is /dev/console and the kernel will print the kmsg line on its
- * console anyway (its level is below console_loglevel), the stderr copy is
- * left out, so a line is never shown twice. */
+ * console anyway (its level is below console_loglevel and
+ * kernel.printk_devkmsg is "on", so no line is rate-limited away), the
+ * stderr copy is left out, so a line is never shown twice. */
 #ifndef STELE_LOG_H
 #define STELE_LOG_H
 
