@@ -1,9 +1,10 @@
 // sources: supervisor/restart.c supervisor/deps.c
 /* restart policy arithmetic and the dependency graph. */
-#include <cmocka.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+
+#include <cmocka.h>
 
 #include "deps.h"
 #include "restart.h"

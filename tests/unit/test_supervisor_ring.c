@@ -1,10 +1,11 @@
 // sources: supervisor/ring.c supervisor/logstore.c lib/log.c
 /* ring and logstore: the newest bytes survive, followers resume by offset,
  * last-N-lines is exact, and a log file rotates within its bound. */
-#include <cmocka.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+
+#include <cmocka.h>
 
 #include "logstore.h"
 #include "ring.h"

@@ -1,10 +1,11 @@
 // sources: supervisor/svcconf.c supervisor/restart.c supervisor/spec.c
 /* stele.json parsing (defaults, every key, one-line errors) and the spec
  * adjustments made before a container is created. */
-#include <cmocka.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+
+#include <cmocka.h>
 
 #include "spec.h"
 #include "svcconf.h"
