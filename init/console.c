@@ -49,7 +49,8 @@ static int reopen_console_stdio(void)
 static void unlimit_kmsg(void)
 {
 	int fd = open("/proc/sys/kernel/printk_devkmsg", O_WRONLY | O_CLOEXEC);
-	if (fd < 0 || write(fd, "on", 2) != 2)
+	/* The kernel wants the newline: "on" alone is EINVAL. */
+	if (fd < 0 || write(fd, "on\n", 3) != 3)
 		log_debug("kernel.printk_devkmsg=on: %s: /dev/kmsg stays rate-limited",
 			  strerror(errno));
 	if (fd >= 0)

@@ -32,6 +32,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
 #ifndef STELE_VERSION
 #define STELE_VERSION "0.1"
 #endif
@@ -131,6 +133,10 @@ int main(int argc, char **argv)
 	crash_install(CRASH_FREEZE);
 	signals_block();
 	umask(022);
+	/* The kernel gives init no PATH; everything started from here
+	 * (containerd looking up runc, shims) needs one. */
+	if (setenv("PATH", DEFAULT_PATH, 0) < 0)
+		log_err("setenv PATH: %s", strerror(errno));
 	if (!getenv(ROOTFS_TIMES_ENV))
 		log_notice("init %s starting", STELE_VERSION);
 	rootfs_leave_if_initramfs(argv);
