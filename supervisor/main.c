@@ -39,12 +39,39 @@ double now_ms(void)
 	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
+/* Once a getty owns the console (it writes RUN/console-taken), progress
+ * lines go to the kernel log only (docs/design.md, console hand-over). */
+static bool console_taken(void)
+{
+	static bool taken;
+	if (taken)
+		return true;
+	char path[PATH_MAX];
+	snprintf(path, sizeof path, "%s/console-taken", sv.opt.run_dir);
+	if (access(path, F_OK) != 0)
+		return false;
+	taken = true;
+	log_set_console(false);
+	sv.onboot_log.tee_fd = -1;
+	return true;
+}
+
+void console_line(const char *line)
+{
+	if (console_taken()) {
+		log_info("%s", line);
+		return;
+	}
+	printf("%s\n", line);
+	fflush(stdout);
+}
+
 static void console(const char *tag, const char *fmt, va_list ap)
 {
-	char text[512];
+	char text[512], line[600];
 	vsnprintf(text, sizeof text, fmt, ap);
-	printf("%s %s\n", tag, text);
-	fflush(stdout);
+	snprintf(line, sizeof line, "%s %s", tag, text);
+	console_line(line);
 }
 
 void console_ok(const char *fmt, ...)
@@ -73,22 +100,24 @@ struct service *service_find(const char *name)
 
 static void usage(FILE *out)
 {
-	fputs("usage: stele-supervisor [options]\n"
-	      "  --containers DIR        bundles in DIR/services (/containers)\n"
-	      "  --run DIR               runtime dir: control.sock, timeline (/run/stele)\n"
-	      "  --log-dir DIR           service logs NAME.log (/var/log)\n"
-	      "  --log-max-size BYTES    rotate a log file past this size (1048576)\n"
-	      "  --containerd PATH       containerd binary (/usr/bin/containerd)\n"
-	      "  --containerd-state DIR  containerd state and socket (/run/containerd)\n"
-	      "  --containerd-root DIR   containerd root (default: by the state volume)\n"
-	      "  --containerd-timeout S  bound for containerd to answer (30)\n"
-	      "  --state-mountpoint DIR  the state volume's mountpoint (/var/lib)\n"
-	      "  --namespace NS          containerd namespace (stele)\n"
-	      "  --onboot PATH           the onboot runner (/sbin/stele-onboot)\n"
-	      "  --no-onboot             run neither onboot nor onshutdown\n"
-	      "  --shutdown-timeout S    bound of the whole shutdown (60)\n"
-	      "  --debug                 verbose log\n",
-	      out);
+	fputs(
+	    "usage: stele-supervisor [options]\n"
+	    "  --containers DIR        bundles in DIR/services (/containers)\n"
+	    "  --run DIR               runtime dir: control.sock, timeline (/run/stele)\n"
+	    "  --log-dir DIR           service logs NAME.log (/var/log)\n"
+	    "  --log-max-size BYTES    rotate a log file past this size (1048576)\n"
+	    "  --containerd PATH       containerd binary (/usr/bin/containerd)\n"
+	    "  --containerd-state DIR  containerd state and socket (/run/containerd)\n"
+	    "  --containerd-root DIR   containerd root (default: by the state volume)\n"
+	    "  --containerd-timeout S  bound for containerd to answer (30)\n"
+	    "  --state-mountpoint DIR  the state volume's mountpoint (/var/lib)\n"
+	    "  --namespace NS          containerd namespace (stele)\n"
+	    "  --onboot PATH           the onboot runner (/sbin/stele-onboot)\n"
+	    "  --no-onboot             run neither onboot nor onshutdown\n"
+	    "  --config-dir DIR        userdata output: services/{enabled,disabled} (/run/config)\n"
+	    "  --shutdown-timeout S    bound of the whole shutdown (60)\n"
+	    "  --debug                 verbose log\n",
+	    out);
 }
 
 static int seconds_arg(const char *arg, const char *opt, int *out)
@@ -118,6 +147,7 @@ static int parse_options(int argc, char **argv)
 	    {"namespace", required_argument, NULL, 'n'},
 	    {"onboot", required_argument, NULL, 'o'},
 	    {"no-onboot", no_argument, NULL, 'N'},
+	    {"config-dir", required_argument, NULL, 'C'},
 	    {"shutdown-timeout", required_argument, NULL, 'S'},
 	    {"debug", no_argument, NULL, 'd'},
 	    {"help", no_argument, NULL, 'h'},
@@ -131,6 +161,7 @@ static int parse_options(int argc, char **argv)
 				 .containerd_state = "/run/containerd",
 				 .state_mountpoint = "/var/lib",
 				 .onboot_bin = "/sbin/stele-onboot",
+				 .config_dir = "/run/config",
 				 .ns = CTRD_NAMESPACE,
 				 .containerd_timeout_s = 30,
 				 .shutdown_timeout_s = 60,
@@ -179,6 +210,9 @@ static int parse_options(int argc, char **argv)
 			break;
 		case 'N':
 			o->no_onboot = true;
+			break;
+		case 'C':
+			o->config_dir = optarg;
 			break;
 		case 'S':
 			if (seconds_arg(optarg, "--shutdown-timeout", &o->shutdown_timeout_s))

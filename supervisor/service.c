@@ -193,6 +193,36 @@ static int make_dirs(void)
 	return 0;
 }
 
+/* Each name of a userdata list (/run/config/services/{enabled,disabled},
+ * one per line). Only optional services may be switched; disabled wins. */
+static void apply_list(const char *which)
+{
+	char path[PATH_MAX], name[128];
+	snprintf(path, sizeof path, "%s/services/%s", sv.opt.config_dir, which);
+	FILE *f = fopen(path, "re");
+	if (!f)
+		return;
+	bool disable = strcmp(which, "disabled") == 0;
+	while (fgets(name, sizeof name, f)) {
+		name[strcspn(name, "\r\n")] = '\0';
+		if (!name[0] || name[0] == '#')
+			continue;
+		struct service *s = service_find(name);
+		if (!s) {
+			log_warn("%s: no service %s: ignored", path, name);
+		} else if (!s->conf.optional) {
+			log_warn(
+			    "%s: %s is not optional: ignored (the image must say \"optional\": "
+			    "true in its stele.json)",
+			    path, name);
+		} else if (disable && !s->bad) {
+			s->admin_down = true;
+			service_become(s, SVC_STOPPED, "disabled by userdata (%.200s)", path);
+		}
+	}
+	fclose(f);
+}
+
 int services_load(void)
 {
 	if (make_dirs() < 0)
@@ -240,5 +270,7 @@ int services_load(void)
 	}
 	sv.n_svcs = n;
 	resolve_dependencies();
+	apply_list("enabled");
+	apply_list("disabled");
 	return 0;
 }

@@ -377,9 +377,11 @@ static void check_boot_complete(void)
 	 * on a test host that would be the host's uptime. */
 	double ms = getppid() == 1 ? boottime_ms() : now_ms() - sv.boot_start_ms;
 	if (!sv.readopted) {
-		printf("stele: boot complete: %zu/%zu services running in %.0f ms\n", running,
-		       sv.n_svcs, ms);
-		fflush(stdout);
+		char line[128];
+		snprintf(line, sizeof line,
+			 "stele: boot complete: %zu/%zu services running in %.0f ms", running,
+			 sv.n_svcs, ms);
+		console_line(line);
 	}
 	if (timeline_mark("supervisor", "mark", "boot-complete", "end") < 0 ||
 	    timeline_export() < 0)

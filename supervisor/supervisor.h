@@ -34,6 +34,7 @@ struct sv_options {
 	const char *containerd_root;  /* NULL: by the state volume's status */
 	const char *state_mountpoint; /* /var/lib */
 	const char *onboot_bin;	      /* /sbin/stele-onboot */
+	const char *config_dir;	      /* /run/config: userdata's services lists */
 	const char *ns;		      /* containerd namespace, "stele" */
 	bool no_onboot;
 	int containerd_timeout_s; /* for containerd to answer */
@@ -135,7 +136,9 @@ extern struct sv sv;
 
 double now_ms(void);
 const char *svc_state_name(enum svc_state s);
-/* "[  OK  ] ..." / "[FAILED] ..." on the console (stdout). */
+/* A line on the console (stdout), or in the kernel log once a getty has
+ * taken the console; "[  OK  ] ..." / "[FAILED] ..." lines. */
+void console_line(const char *line);
 void console_ok(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void console_failed(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 struct service *service_find(const char *name);
