@@ -310,10 +310,14 @@ void rootfs_leave_if_initramfs(char **argv)
 	if (mount_new_root() < 0)
 		return;
 	int errors = tree_move("/", NEW_ROOT);
-	if (errors != 0)
-		log_err("rootfs: %d entries could not be moved to the tmpfs root", errors);
-	if (errors < 0)
+	if (errors < 0) {
+		/* Nothing was moved: drop the empty tmpfs. */
+		if (umount2(NEW_ROOT, 0) < 0 || rmdir(NEW_ROOT) < 0)
+			log_err("rootfs: remove %s: %s", NEW_ROOT, strerror(errno));
 		return;
+	}
+	if (errors > 0)
+		log_err("rootfs: %d entries could not be moved to the tmpfs root", errors);
 	if (switch_to_new_root() < 0)
 		return;
 	log_debug("rootfs: moved to a tmpfs root in %.0f ms", boottime_ms() - start);

@@ -3,6 +3,7 @@
 #include "log.h"
 #include "reap.h"
 #include "spawn.h"
+#include "state.h"
 #include "timeline.h"
 #include "unmount.h"
 
@@ -134,7 +135,7 @@ _Noreturn static void final_reboot(enum shutdown_kind kind)
 }
 
 void shutdown_run(struct signal_source *src, struct supervised *sv, enum shutdown_kind kind,
-		  const struct settings *settings)
+		  struct settings *settings)
 {
 	log_info("shutdown: %s", shutdown_kind_name(kind));
 	timeline_mark("init", "phase", "shutdown", "start");
@@ -143,6 +144,9 @@ void shutdown_run(struct signal_source *src, struct supervised *sv, enum shutdow
 	kill_everything(src, &w, settings_kill_timeout_ms(settings));
 	timeline_mark("init", "phase", "shutdown", "end");
 	sync_bounded();
+	/* The state volume first, by its own rules (state.h); then the rest. */
+	if (state_volume_shutdown(settings) < 0)
+		log_err("state volume: left as it is, the generic unmount tries again");
 	int left = unmount_all();
 	if (left > 0)
 		log_err("%d filesystems stay mounted read-write", left);

@@ -7,7 +7,8 @@
  *  2. kill(-1, SIGTERM), reap until no child is left or `kill_timeout`
  *     seconds (default 10) pass; then kill(-1, SIGKILL) and reap (5 s).
  *  3. sync, in a child bounded to 30 s (a dead disk must not hang us).
- *  4. unmount everything, newest first, else remount read-only (unmount.h).
+ *  4. the state volume's own unmount (state.h), then every other mount,
+ *     newest first, else remount read-only (unmount.h).
  *  5. print "stele: reboot|halt|poweroff" and call reboot(2) from a child:
  *     the kernel may end the caller, which must not be PID 1. In a
  *     non-initial PID namespace that ends the namespace.
@@ -20,6 +21,6 @@
 #include "supervise.h"
 
 _Noreturn void shutdown_run(struct signal_source *src, struct supervised *sv,
-			    enum shutdown_kind kind, const struct settings *settings);
+			    enum shutdown_kind kind, struct settings *settings);
 
 #endif
