@@ -2,7 +2,8 @@
 # a runc bundle and adjust its spec. Source after tests/lib/common.sh.
 #
 #   pkg_need NAME...            exit the test failing unless build/pkg/NAME exists
-#   pkg_bundle NAME DIR         umoci unpack build/pkg/NAME:latest into DIR
+#   pkg_bundle NAME DIR         umoci unpack build/pkg/NAME:latest into DIR,
+#                               no terminal (as the builder writes services)
 #   spec_edit DIR FILTER [ARG...]  apply a jq filter to DIR/config.json
 #   spec_debug DIR HOSTROOT     what a debug container (getty, sshd) gets:
 #                               all capabilities but the host-wide ones, the
@@ -21,7 +22,8 @@ pkg_need() {
 }
 
 pkg_bundle() {
-	umoci unpack --image "$BUILD/pkg/$1:latest" "$2" >/dev/null
+	umoci unpack --image "$BUILD/pkg/$1:latest" "$2" >/dev/null &&
+		spec_edit "$2" '.process.terminal = false'
 }
 
 spec_edit() {
@@ -51,3 +53,37 @@ spec_debug() {
 }
 
 rc_runc() { runc --root "$RUNC_ROOT" "$@"; }
+
+# rc_start ID DIR: run the bundle detached, its output in $T/ID.log; the
+# container is deleted at exit.
+rc_start() {
+	at_exit "rc_runc delete -f $1 >/dev/null 2>&1"
+	rc_runc run -d -b "$2" "$1" </dev/null >"$T/$1.log" 2>&1
+}
+rc_stop() { rc_runc kill "$1" TERM >/dev/null 2>&1; wait_gone "$1" 30; rc_runc delete -f "$1" >/dev/null 2>&1; }
+# Wait up to SECS for the container to stop running.
+wait_gone() {
+	local i
+	for ((i = 0; i < $2 * 4; i++)); do
+		rc_runc state "$1" 2>/dev/null | grep -q '"status": "running"' || return 0
+		sleep 0.25
+	done
+	return 1
+}
+
+# netns_new NAME: a network namespace with lo up, removed at exit. Its path
+# is /run/netns/NAME.
+netns_new() {
+	ip netns add "$1" && at_exit "ip netns del $1"
+	ip -n "$1" link set lo up
+}
+
+# retry SECS CMD...: run CMD every 0.25 s until it succeeds or SECS pass.
+retry() {
+	local secs=$1 i; shift
+	for ((i = 0; i < secs * 4; i++)); do
+		"$@" >/dev/null 2>&1 && return 0
+		sleep 0.25
+	done
+	return 1
+}
