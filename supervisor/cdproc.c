@@ -31,6 +31,13 @@
 
 static bool close_pending;
 
+static void signal_containerd(int sig)
+{
+	if (sv.cd_pid > 0 && kill(sv.cd_pid, sig) < 0 && errno != ESRCH)
+		log_err("containerd (pid %d): kill %s: %s", (int)sv.cd_pid, strsignal(sig),
+			strerror(errno));
+}
+
 static void pid_path(char *buf, size_t len)
 {
 	snprintf(buf, len, "%s/containerd.pid", sv.opt.run_dir);
@@ -92,7 +99,7 @@ static void try_connect(void)
 		console_failed("containerd did not answer on %s within %d s, killing it", sv.sock,
 			       sv.opt.containerd_timeout_s);
 		if (sv.cd_pid > 0)
-			kill(sv.cd_pid, SIGKILL);
+			signal_containerd(SIGKILL);
 		return;
 	}
 	sv.conn = ctrd_connect(sv.sock, sv.opt.ns);
@@ -109,15 +116,19 @@ static void containerd_died(struct watch *w, uint32_t events)
 	(void)events;
 	int status = 0;
 	char how[64] = "exited";
-	if (waitpid(sv.cd_pid, &status, WNOHANG) == sv.cd_pid)
+	if (sv.cd_reaped)
+		describe_status(sv.cd_status, how, sizeof how);
+	else if (waitpid(sv.cd_pid, &status, WNOHANG) == sv.cd_pid)
 		describe_status(status, how, sizeof how);
+	sv.cd_reaped = false;
 	loop_del(w);
 	close(sv.cd_pidfd);
 	sv.cd_pidfd = -1;
 	sv.cd_pid = 0;
 	char path[PATH_MAX];
 	pid_path(path, sizeof path);
-	unlink(path);
+	if (unlink(path) < 0 && errno != ENOENT)
+		log_warn("%s: %s", path, strerror(errno));
 	close_conn();
 	timer_disarm(&sv.cd_timer);
 	if (sv.shutdown >= SD_CONTAINERD) {
@@ -143,8 +154,9 @@ static int watch_pid(pid_t pid)
 	sv.cd_pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
 	if (sv.cd_pidfd < 0)
 		return -1;
-	fcntl(sv.cd_pidfd, F_SETFD, FD_CLOEXEC);
+	/* pidfds are always close-on-exec. */
 	sv.cd_pid = pid;
+	sv.cd_reaped = false;
 	return loop_add(&sv.cd_pid_watch, sv.cd_pidfd, EPOLLIN, containerd_died, NULL);
 }
 
@@ -194,7 +206,8 @@ static pid_t spawn_containerd(const char *config, const char *fifo)
 	pid_t pid = -1;
 	if (in >= 0 && out >= 0) {
 		/* containerd writes its log blocking; O_NONBLOCK was for open only. */
-		fcntl(out, F_SETFL, 0);
+		if (fcntl(out, F_SETFL, 0) < 0)
+			log_warn("containerd log FIFO: blocking mode: %s", strerror(errno));
 		char *argv[] = {(char *)sv.opt.containerd_bin, "--config", (char *)config, NULL};
 		struct spawn_opts so = SPAWN_OPTS_DEFAULT;
 		so.stdin_fd = in;
@@ -227,7 +240,9 @@ void cd_start(void)
 	if (mkdir_p(sv.opt.containerd_state) < 0 || mkdir_p(root) < 0 ||
 	    (step = "config", ctrd_config_write(config, &cfg) < 0))
 		goto fail;
-	unlink(sv.sock); /* a socket left by a killed containerd refuses */
+	/* A socket left by a killed containerd refuses connections. */
+	if (unlink(sv.sock) < 0 && errno != ENOENT)
+		log_warn("%s: %s", sv.sock, strerror(errno));
 	sv.cd_start_ms = now_ms();
 	if (timeline_mark("supervisor", "phase", "containerd", "start") < 0)
 		log_debug("timeline: containerd: %m");
@@ -264,7 +279,7 @@ static void cd_timer_fired(struct timer *t)
 		console_failed("containerd did not stop within %d s, sending SIGKILL",
 			       STOP_GRACE_MS / 1000);
 		if (sv.cd_pid > 0)
-			kill(sv.cd_pid, SIGKILL);
+			signal_containerd(SIGKILL);
 		break;
 	default:
 		break;
@@ -334,7 +349,7 @@ void cd_stop(void)
 		return;
 	}
 	sv.cd = CD_STOPPING;
-	kill(sv.cd_pid, SIGTERM);
+	signal_containerd(SIGTERM);
 	timer_arm(&sv.cd_timer, STOP_GRACE_MS);
 }
 

@@ -107,7 +107,11 @@ static bool flush(struct client *c)
 		client_close(c);
 		return false;
 	}
-	loop_mod(&c->w, EPOLLIN | (c->out_sent < c->out_len ? EPOLLOUT : 0));
+	if (loop_mod(&c->w, EPOLLIN | (c->out_sent < c->out_len ? EPOLLOUT : 0)) < 0) {
+		log_warn("control: epoll: %s; dropping a client", strerror(errno));
+		client_close(c);
+		return false;
+	}
 	return true;
 }
 
@@ -365,5 +369,6 @@ void control_close(void)
 	loop_del(&listen_watch);
 	close(listen_fd);
 	listen_fd = -1;
-	unlink(sock_path);
+	if (unlink(sock_path) < 0 && errno != ENOENT)
+		log_warn("%s: %s", sock_path, strerror(errno));
 }

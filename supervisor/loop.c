@@ -130,8 +130,10 @@ int timer_arm(struct timer *t, int ms)
 		ms = 1; /* 0 would disarm a timerfd */
 	struct itimerspec its = {
 	    .it_value = {.tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000L}};
-	if (timerfd_settime(t->w.fd, 0, &its, NULL) < 0)
+	if (timerfd_settime(t->w.fd, 0, &its, NULL) < 0) {
+		log_err("timer: arming for %d ms: %s", ms, strerror(errno));
 		return -1;
+	}
 	t->armed = true;
 	return 0;
 }

@@ -45,7 +45,8 @@ struct timer {
 
 int timer_init(struct timer *t, timer_fn *fn, void *data);
 void timer_free(struct timer *t);
-/* One-shot, after ms milliseconds (0 fires at the next loop turn). */
+/* One-shot, after ms milliseconds (0 fires at the next loop turn).
+ * A failure is logged here; callers may ignore the -1. */
 int timer_arm(struct timer *t, int ms);
 void timer_disarm(struct timer *t);
 

@@ -240,8 +240,15 @@ static void reap(void)
 {
 	int status;
 	pid_t pid;
-	while ((pid = waitpid(-1, &status, WNOHANG)) > 0)
+	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+		if (pid == sv.cd_pid) {
+			/* Its pidfd reports the death; keep the status for it. */
+			sv.cd_status = status;
+			sv.cd_reaped = true;
+			continue;
+		}
 		phases_child_exited(pid, status);
+	}
 }
 
 static void on_signal(struct watch *w, uint32_t events)

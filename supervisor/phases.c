@@ -63,9 +63,10 @@ int phase_run(const char *which)
 		errno = saved;
 		return -1;
 	}
-	fcntl(fds[0], F_SETFL, O_NONBLOCK);
 	sv.phase_fd = fds[0];
-	loop_add(&sv.phase_watch, fds[0], EPOLLIN, drain_phase, NULL);
+	if (fcntl(fds[0], F_SETFL, O_NONBLOCK) < 0 ||
+	    loop_add(&sv.phase_watch, fds[0], EPOLLIN, drain_phase, NULL) < 0)
+		log_err("%s: reading its output: %s; it goes unread", which, strerror(errno));
 	sv.phase_pid = pid;
 	snprintf(phase_name, sizeof phase_name, "%s", which);
 	phase_start_ms = now_ms();
@@ -154,10 +155,10 @@ static void shutdown_bound(struct timer *t)
 	(void)t;
 	console_failed("shutdown did not finish within %d s: leaving the rest to PID 1",
 		       sv.opt.shutdown_timeout_s);
-	if (sv.cd_pid > 0)
-		kill(sv.cd_pid, SIGKILL);
-	if (sv.phase_pid > 0)
-		kill(sv.phase_pid, SIGKILL);
+	if (sv.cd_pid > 0 && kill(sv.cd_pid, SIGKILL) < 0 && errno != ESRCH)
+		log_err("containerd: SIGKILL: %s", strerror(errno));
+	if (sv.phase_pid > 0 && kill(sv.phase_pid, SIGKILL) < 0 && errno != ESRCH)
+		log_err("%s: SIGKILL: %s", phase_name, strerror(errno));
 	shutdown_finish();
 }
 
@@ -172,8 +173,9 @@ void shutdown_begin(const char *why)
 	if (timer_init(&sv.shutdown_timer, shutdown_bound, NULL) < 0 ||
 	    timer_arm(&sv.shutdown_timer, sv.opt.shutdown_timeout_s * 1000) < 0)
 		log_err("shutdown: arming its time bound: %m");
-	if (sv.phase_pid > 0)
-		kill(sv.phase_pid, SIGTERM); /* onboot still running: it stops cleanly */
+	/* onboot still running: SIGTERM makes it stop its container cleanly. */
+	if (sv.phase_pid > 0 && kill(sv.phase_pid, SIGTERM) < 0 && errno != ESRCH)
+		log_err("onboot: SIGTERM: %s", strerror(errno));
 	supervise_shutdown_progress();
 }
 

@@ -109,6 +109,8 @@ struct sv {
 	/* containerd */
 	enum cd_state cd;
 	pid_t cd_pid;
+	int cd_status; /* wait status, when reaped by the SIGCHLD handler */
+	bool cd_reaped;
 	int cd_pidfd;
 	struct watch cd_pid_watch;
 	struct ctrd *conn;
