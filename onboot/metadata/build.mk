@@ -54,7 +54,7 @@ MD_PKG_STAGE := $(BUILD)/pkg-stage/metadata
 
 $(MD_PKG_STAGE)/usr/bin/stele-metadata: $(BIN)/stele-metadata-net
 	@mkdir -p $(dir $@)
-	$(STRIP) -o $@ $<
+	$(STRIP) -o $@.$$$$.tmp $< && mv -f $@.$$$$.tmp $@
 
 $(BUILD)/pkg/metadata/index.json: $(MD)/pkg/pkg.conf $(MD_PKG_STAGE)/usr/bin/stele-metadata \
 		tools/mkpkg.sh tools/mkoci.sh | $(DEPS_STAMP)
