@@ -3,7 +3,10 @@
 #   make_disk KIND IMG      write a disk image of that kind (sparse file)
 #   DISK_KINDS              every kind, the blank one first
 #   refusal_of KIND         what the console must say when KIND is refused
-#   attach IMG              losetup it; prints the device, detached at exit
+#   attach IMG              losetup it into $LOOP; detached at exit (call it
+#                           directly, not in $(...): the cleanup belongs to
+#                           the test's shell)
+#   detach IMG              detach every loop device backed by IMG now
 
 DISK_KINDS="zeroed ext4-file xfs vfat gpt mbr luks ambivalent random md10-end gpt-backup-end"
 
@@ -83,9 +86,14 @@ refusal_of() {
 	esac
 }
 
-attach() {
+# By backing file, never by number: a number freed here may already be
+# another test's device.
+detach() {
 	local dev
-	dev=$(losetup -f --show "$1") || return 1
-	at_exit "losetup -d $dev"
-	echo "$dev"
+	for dev in $(losetup -n -O NAME -j "$1"); do losetup -d "$dev"; done
+}
+
+attach() {
+	LOOP=$(losetup -f --show "$1") || return 1
+	at_exit "detach '$1'"
 }
