@@ -167,7 +167,7 @@ static void fail_start(struct service *s, const char *what, const char *why)
 		return;
 	}
 	char how[300];
-	snprintf(how, sizeof how, "could not %s (%s)", what, why);
+	snprintf(how, sizeof how, "could not %s (%.220s)", what, why);
 	after_failure(s, how);
 	supervise_kick();
 }
@@ -264,14 +264,25 @@ static void create_container(struct service *s)
 		fail_start(s, "create its container", strerror(errno));
 }
 
-/* A task left by a failed start would make the next create fail with
- * "already exists". */
+/* What a failed start leaves (a task, the shim's state directory) makes the
+ * next create fail with "already exists": delete the task, then the
+ * container, and create both afresh. */
+static void dirty_container_deleted(void *arg, const struct ctrd_result *res)
+{
+	(void)res;
+	struct service *s = arg;
+	s->container_exists = false;
+	create_container(s);
+}
+
 static void dirty_task_deleted(void *arg, const struct ctrd_result *res)
 {
 	(void)res;
 	struct service *s = arg;
 	s->task_dirty = false;
-	create_container(s);
+	if (!s->container_exists ||
+	    ctrd_container_delete(sv.conn, s->name, dirty_container_deleted, s) < 0)
+		create_container(s);
 }
 
 static void begin_start(struct service *s)
