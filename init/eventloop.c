@@ -29,7 +29,7 @@ static void print_timeline(void)
 	char line[256];
 	while (fgets(line, sizeof line, f)) {
 		line[strcspn(line, "\n")] = '\0';
-		log_debug("timeline %s", line);
+		log_notice("timeline %s", line); /* asked for: shown even with quiet */
 	}
 	fclose(f);
 }

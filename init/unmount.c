@@ -82,7 +82,7 @@ static bool on_block_device(struct libmnt_table *table, const char *target)
 static int unmount_one(struct libmnt_table *table, const char *target)
 {
 	if (umount2(target, UMOUNT_NOFOLLOW) == 0) {
-		log_debug("unmounted %s", target);
+		log_info("unmounted %s", target);
 		return 0;
 	}
 	if (errno == EINVAL || errno == ENOENT)

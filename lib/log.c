@@ -87,9 +87,12 @@ static bool read_proc(const char *path, char *buf, size_t len)
  * level is below console_loglevel (the first number of
  * /proc/sys/kernel/printk), unless it drops the line: with
  * kernel.printk_devkmsg other than "on", writers are rate-limited, silently.
- * When stderr is that console (/dev/console, 5:1), writing a line the
- * kernel prints would show it twice. */
-static bool kernel_echoes_to_stderr(enum log_level level)
+ * When stderr is that console (/dev/console, 5:1) and the kernel prints
+ * every level we would print there, our own copy would only show each line
+ * twice. It is all or nothing: the kernel writes the console synchronously
+ * and our writes go through the tty's buffer, so mixing the two paths
+ * would reorder lines. */
+static bool kernel_prints_all_we_would(void)
 {
 	/* Kept from the last good read: at shutdown /proc goes away first. */
 	static int console_loglevel = -1;
@@ -102,7 +105,9 @@ static bool kernel_echoes_to_stderr(enum log_level level)
 		console_loglevel = atoi(buf);
 	if (read_proc("/proc/sys/kernel/printk_devkmsg", buf, sizeof buf))
 		unlimited = strncmp(buf, "on", 2) == 0;
-	return unlimited && (int)level < console_loglevel;
+	enum log_level shown =
+	    log_threshold < console_threshold ? log_threshold : console_threshold;
+	return unlimited && (int)shown < console_loglevel;
 }
 
 void log_vmsg(enum log_level level, const char *fmt, va_list ap)
@@ -125,7 +130,7 @@ void log_vmsg(enum log_level level, const char *fmt, va_list ap)
 		n = snprintf(line, sizeof line, "<%d>%s: %.*s\n", (int)level, log_prog, len, text);
 		if (n > 0 &&
 		    write_quietly(fd, line, (size_t)n < sizeof line ? (size_t)n : sizeof line - 1))
-			echoed = kernel_echoes_to_stderr(level);
+			echoed = kernel_prints_all_we_would();
 	}
 	if (log_to_console && level <= console_threshold && !echoed) {
 		struct timespec ts;

@@ -6,10 +6,11 @@
  *   [   12.345678] PROG: text
  * on stderr (the console for init), and as "<LEVEL>PROG: text" on
  * /dev/kmsg, which keeps them when the console belongs to a getty. When
- * stderr is /dev/console and the kernel will print the kmsg line on its
- * console anyway (its level is below console_loglevel and
- * kernel.printk_devkmsg is "on", so no line is rate-limited away), the
- * stderr copy is left out, so a line is never shown twice. */
+ * stderr is /dev/console and the kernel prints every level we would show
+ * there (console_loglevel above our levels, kernel.printk_devkmsg "on" so
+ * no line is rate-limited away), the stderr copy is left out, so a line is
+ * never shown twice; otherwise both are written (mixing the two paths
+ * would reorder the console). */
 #ifndef STELE_LOG_H
 #define STELE_LOG_H
 

@@ -36,14 +36,32 @@ void close_fds_from(int lowfd)
 	closedir(dir);
 }
 
+/* The kernel's struct sigaction: glibc refuses to touch the two real-time
+ * signals it keeps for itself (32, 33), yet an ignored disposition of
+ * theirs survives exec and must not reach a child. */
+struct kernel_sigaction {
+	void (*handler)(int);
+	unsigned long flags;
+	void (*restorer)(void);
+	unsigned long mask;
+};
+
+static void default_disposition(int sig)
+{
+	struct sigaction dfl = { .sa_handler = SIG_DFL };
+	if (sigaction(sig, &dfl, NULL) == 0 || sig == SIGKILL || sig == SIGSTOP)
+		return;
+	struct kernel_sigaction kdfl = { .handler = SIG_DFL };
+	syscall(SYS_rt_sigaction, sig, &kdfl, NULL, sizeof kdfl.mask);
+}
+
 void child_reset(void)
 {
 	sigset_t none;
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
-	struct sigaction dfl = { .sa_handler = SIG_DFL };
 	for (int sig = 1; sig < NSIG; sig++)
-		sigaction(sig, &dfl, NULL); /* fails harmlessly for KILL/STOP */
+		default_disposition(sig);
 	close_fds_from(3);
 	if (chdir("/") < 0)
 		_exit(126);
