@@ -263,20 +263,34 @@ static json_t *mount(const char *dst, const char *type, const char *src, const c
 			 "options", o);
 }
 
-/* A later mount on the same destination replaces an earlier one. */
+static bool below(const char *path, const char *top)
+{
+	size_t n = strlen(top);
+	return strncmp(path, top, n) == 0 && path[n] == '/';
+}
+
+/* A later mount on the same destination replaces an earlier one, and one
+ * on a folder drops the earlier mounts below it: a bind of the host's /dev
+ * brings its own pts, shm and mqueue. */
 static void add_mount(json_t *mounts, json_t *m)
 {
 	const char *dst = json_string_value(json_object_get(m, "destination"));
-	size_t i;
-	json_t *v;
-	json_array_foreach(mounts, i, v)
-	{
-		if (strcmp(json_string_value(json_object_get(v, "destination")), dst) == 0) {
-			json_array_set_new(mounts, i, m);
-			return;
+	bool placed = false;
+	for (size_t i = 0; i < json_array_size(mounts);) {
+		const char *d =
+		    json_string_value(json_object_get(json_array_get(mounts, i), "destination"));
+		if (!placed && strcmp(d, dst) == 0) {
+			json_array_set(mounts, i++, m);
+			placed = true;
+		} else if (below(d, dst)) {
+			json_array_remove(mounts, i);
+		} else {
+			i++;
 		}
 	}
-	json_array_append_new(mounts, m);
+	if (!placed)
+		json_array_append(mounts, m);
+	json_decref(m);
 }
 
 static json_t *mounts(const json_t *c)
