@@ -60,7 +60,12 @@ rc_start() {
 	at_exit "rc_runc delete -f $1 >/dev/null 2>&1"
 	rc_runc run -d -b "$2" "$1" </dev/null >"$T/$1.log" 2>&1
 }
-rc_stop() { rc_runc kill "$1" TERM >/dev/null 2>&1; wait_gone "$1" 30; rc_runc delete -f "$1" >/dev/null 2>&1; }
+# rc_stop ID: SIGTERM, up to 30 s to stop, then delete (SIGKILL).
+rc_stop() {
+	rc_runc kill "$1" TERM >/dev/null 2>&1
+	wait_gone "$1" 30
+	rc_runc delete -f "$1" >/dev/null 2>&1
+}
 # Wait up to SECS for the container to stop running.
 wait_gone() {
 	local i
