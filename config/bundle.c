@@ -4,10 +4,13 @@
 #include "image.h"
 #include "spec.h"
 
+#include <errno.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static int write_json(const char *path, const json_t *j)
 {
@@ -21,6 +24,65 @@ static int write_json(const char *path, const json_t *j)
 	int rc = write_file(path, text, len + 1, 0644);
 	free(text);
 	return rc;
+}
+
+/* Create DEST (a mount's destination) inside ROOTFS, without following
+ * symlinks out of it: the image's root is read-only at run time, so runc
+ * cannot create mount points then. A symlink on the way is left to runc,
+ * which resolves it inside the rootfs. The last component is a file when
+ * the mount's source is a file in the image tree, else a directory. */
+static int make_mount_point(const char *rootfs, const char *dest, bool file)
+{
+	char path[PATH_MAX * 2];
+	size_t len = (size_t)snprintf(path, sizeof path, "%s", rootfs);
+	for (const char *p = dest; *p && len < sizeof path - 1;) {
+		p += strspn(p, "/");
+		size_t n = strcspn(p, "/");
+		if (n == 0 || (n == 2 && p[0] == '.' && p[1] == '.'))
+			return 0;
+		if (len + 1 + n >= sizeof path)
+			return -1;
+		path[len++] = '/';
+		memcpy(path + len, p, n);
+		len += n;
+		path[len] = '\0';
+		p += n;
+		bool last = *p == '\0' || p[strspn(p, "/")] == '\0';
+		struct stat st;
+		if (lstat(path, &st) == 0) {
+			if (!S_ISDIR(st.st_mode))
+				return 0;
+			continue;
+		}
+		int rc = last && file ? write_file(path, "", 0, 0644) : mkdir(path, 0755);
+		if (rc < 0) {
+			fprintf(stderr, "stele: mount point %s: %s\n", path, strerror(errno));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int make_mount_points(const struct stage *st, const json_t *config, const char *rootfs)
+{
+	size_t i;
+	json_t *m;
+	json_array_foreach(json_object_get(config, "mounts"), i, m)
+	{
+		const char *dest = json_string_value(json_object_get(m, "destination"));
+		const char *type = json_string_value(json_object_get(m, "type"));
+		const char *src = json_string_value(json_object_get(m, "source"));
+		bool file = false;
+		if (type && strcmp(type, "bind") == 0 && src) {
+			char host[PATH_MAX * 2];
+			struct stat sst;
+			snprintf(host, sizeof host, "%s/%s", st->tree, src);
+			file = stat(host, &sst) == 0 && !S_ISDIR(sst.st_mode);
+		}
+		if (dest && make_mount_point(rootfs, dest, file) < 0)
+			return -1;
+	}
+	return 0;
 }
 
 static int stage_bundle(struct stage *st, const char *pkg_dir, const char *section, size_t index,
@@ -51,7 +113,7 @@ static int stage_bundle(struct stage *st, const char *pkg_dir, const char *secti
 	json_t *stele = spec_stele(merged, state_mp ? state_mp : "/var/lib");
 	char path[PATH_MAX * 2 + 16];
 	int rc = -1;
-	if (config) {
+	if (config && make_mount_points(st, config, rootfs) == 0) {
 		snprintf(path, sizeof path, "%s/config.json", dir);
 		rc = write_json(path, config);
 		snprintf(path, sizeof path, "%s/stele.json", dir);
