@@ -3,7 +3,8 @@
 # (CTRD_CFLAGS, CTRD_LIBS).
 
 SUPERVISOR_SRCS := main.c service.c supervise.c reconcile.c cdproc.c notify.c control.c \
-                   phases.c loop.c logstore.c ring.c restart.c svcconf.c deps.c spec.c
+                   phases.c loop.c logstore.c ring.c restart.c svcconf.c deps.c spec.c \
+                   bundleparse.c
 SUPERVISOR_OBJS := $(SUPERVISOR_SRCS:%.c=$(OBJ)/supervisor/%.o)
 STELECTL_OBJS   := $(OBJ)/supervisor/stelectl.o $(OBJ)/supervisor/analyze.o $(OBJ)/supervisor/plot.o
 
@@ -29,3 +30,4 @@ $(BUILD)/tests/supervisor/sd-notify: tests/supervisor/sd-notify.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -static -o $@ $<
 test-build: $(BUILD)/tests/supervisor/sd-notify
+TEST_LIBS_test_supervisor_bundleparse := -Isupervisor -Isupervisor/containerd -ljansson

@@ -2,9 +2,9 @@
  *
  * A bundle that cannot be used is kept in the list as failed, with the
  * reason, so `stelectl status` shows it; the others still start. */
+#include "bundleparse.h"
 #include "deps.h"
 #include "log.h"
-#include "spec.h"
 #include "state_status.h"
 #include "supervisor.h"
 
@@ -18,7 +18,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define MAX_SERVICES 512
+#define MAX_SERVICES	 512
+#define PARSE_TIMEOUT_MS 30000
 
 static bool name_ok(const char *s)
 {
@@ -56,36 +57,29 @@ static const char *state_unavailable(void)
 	return status;
 }
 
-static void load_spec(struct service *s)
+/* Take what the parser child found; refuse binds from an unavailable state
+ * volume. */
+static void take_parsed(struct service *s, struct parsed_bundle *b)
 {
-	char err[512];
-	size_t len;
-	char *raw = ctrd_bundle_spec(s->dir, &len, err, sizeof err);
-	if (!raw) {
-		mark_bad(s, err);
+	if (!b->ok) {
+		mark_bad(s, b->err);
 		return;
 	}
+	s->conf = b->conf;
+	b->conf.depends_on = NULL;
+	b->conf.n_depends = 0;
 	const char *blocked = state_unavailable();
-	if (blocked &&
-	    (s->conf.binds_state || spec_binds_under(raw, len, sv.opt.state_mountpoint))) {
+	if (blocked && (s->conf.binds_state || b->binds_state_dir)) {
 		char why[256];
 		snprintf(why, sizeof why,
 			 "not started: it binds from %.60s but the state volume is %.120s",
 			 sv.opt.state_mountpoint, blocked);
 		mark_bad(s, why);
-		free(raw);
 		return;
 	}
-	s->spec =
-	    spec_adjust(raw, len, sv.opt.ns, s->name,
-			s->conf.ready == READY_NOTIFY ? s->notify_dir : NULL, err, sizeof err);
-	free(raw);
-	if (!s->spec) {
-		char why[600];
-		snprintf(why, sizeof why, "%.200s/config.json: %.300s", s->dir, err);
-		mark_bad(s, why);
-	} else
-		s->spec_len = strlen(s->spec);
+	s->spec = b->spec;
+	s->spec_len = b->spec_len;
+	b->spec = NULL;
 }
 
 static void drain_fifo(struct watch *w, uint32_t events)
@@ -133,7 +127,7 @@ static void setup_runtime(struct service *s)
 	}
 }
 
-static void load_one(struct service *s, const char *name)
+static void init_one(struct service *s, const char *name)
 {
 	memset(s, 0, sizeof *s);
 	snprintf(s->name, sizeof s->name, "%s", name);
@@ -144,15 +138,39 @@ static void load_one(struct service *s, const char *name)
 	s->state_since_ms = now_ms();
 	restart_history_init(&s->history);
 	svcconf_defaults(&s->conf);
-	char path[PATH_MAX + 16], err[512];
-	snprintf(path, sizeof path, "%s/stele.json", s->dir);
-	if (svcconf_load(path, &s->conf, err, sizeof err) < 0) {
-		mark_bad(s, err);
+}
+
+/* Parse every bundle in a child (bundleparse.h), then set up what the
+ * usable ones need here: log, FIFO, timer, notify socket. */
+static void load_all(void)
+{
+	struct bundle_request *req = calloc(sv.n_svcs + 1, sizeof *req);
+	struct parsed_bundle *parsed = calloc(sv.n_svcs + 1, sizeof *parsed);
+	if (!req || !parsed) {
+		for (size_t i = 0; i < sv.n_svcs; i++)
+			mark_bad(&sv.svcs[i], "no memory to load the bundle");
+		free(req);
+		free(parsed);
 		return;
 	}
-	setup_runtime(s);
-	if (!s->bad)
-		load_spec(s);
+	for (size_t i = 0; i < sv.n_svcs; i++)
+		req[i] = (struct bundle_request){.dir = sv.svcs[i].dir,
+						 .name = sv.svcs[i].name,
+						 .notify_dir = sv.svcs[i].notify_dir};
+	char err[BUNDLE_ERR_LEN];
+	if (bundles_parse(req, sv.n_svcs, sv.opt.ns, sv.opt.state_mountpoint, parsed,
+			  PARSE_TIMEOUT_MS, err, sizeof err) < 0)
+		log_err("%s", err);
+	for (size_t i = 0; i < sv.n_svcs; i++) {
+		struct service *s = &sv.svcs[i];
+		take_parsed(s, &parsed[i]);
+		svcconf_free(&parsed[i].conf);
+		free(parsed[i].spec);
+		if (!s->bad)
+			setup_runtime(s);
+	}
+	free(req);
+	free(parsed);
 }
 
 static void resolve_dependencies(void)
@@ -265,10 +283,11 @@ int services_load(void)
 		return -1;
 	}
 	for (size_t i = 0; i < n; i++) {
-		load_one(&sv.svcs[i], names[i]);
+		init_one(&sv.svcs[i], names[i]);
 		free(names[i]);
 	}
 	sv.n_svcs = n;
+	load_all();
 	resolve_dependencies();
 	apply_list("enabled");
 	apply_list("disabled");

@@ -1,0 +1,43 @@
+/* bundleparse: read the services' stele.json and config.json in a child
+ * process, so that a parser fault (jansson, a hostile or broken bundle)
+ * takes down a short-lived child, never the supervisor.
+ *
+ * Contract: bundles_parse() forks once; the child parses every bundle
+ * (svcconf_load, ctrd_bundle_spec, spec_adjust) and streams one record per
+ * bundle over a pipe; the parent checks every length and value it reads
+ * against fixed bounds. The whole exchange is bounded by timeout_ms, after
+ * which the child is killed. Each result is ok with its settings and the
+ * adjusted spec, or not ok with one line naming the file and the fix.
+ * Returns 0, or -1 with a one-line reason in err (nothing could be parsed:
+ * fork failed, the child died or timed out); results already received stay
+ * valid and the rest are marked not ok with that reason. */
+#ifndef STELE_BUNDLEPARSE_H
+#define STELE_BUNDLEPARSE_H
+
+#include "svcconf.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define BUNDLE_ERR_LEN 600
+
+struct bundle_request {
+	const char *dir; /* absolute: .../services/NAME */
+	const char *name;
+	const char *notify_dir; /* bound in when the service says ready: notify */
+};
+
+struct parsed_bundle {
+	bool ok;
+	char err[BUNDLE_ERR_LEN];
+	struct svcconf conf;  /* depends_on owned: svcconf_free() */
+	bool binds_state_dir; /* the spec binds from under the state mountpoint */
+	char *spec;	      /* adjusted spec, NUL-terminated, malloc'd */
+	size_t spec_len;
+};
+
+int bundles_parse(const struct bundle_request *req, size_t n, const char *ns,
+		  const char *state_mountpoint, struct parsed_bundle *out, int timeout_ms,
+		  char *err, size_t errlen);
+
+#endif
