@@ -1,0 +1,461 @@
+#!/bin/bash
+# make bench: stele against its peers, in one run, on this machine. Writes
+# $BENCH_OUT/report.md and $BENCH_OUT/boot.svg (default build/bench/), raw
+# console logs and numbers under $BENCH_OUT/raw/. Sections, sizes and
+# counts are environment variables (bench/README.md); BENCH_QUICK=1 makes
+# everything small. Not a test: nothing here asserts a time.
+set -u
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+. "$TOP/tests/lib/vm.sh" # VM_ACCEL: KVM where it works, else TCG
+. "$TOP/bench/lib.sh"
+
+quick=${BENCH_QUICK:-0}
+pick() { [ "$quick" = 1 ] && echo "$2" || echo "$1"; }
+OUT=${BENCH_OUT:-$TOP/build/bench}
+BOOTS=${BENCH_BOOTS:-$(pick 5 2)}
+SERVICES=${BENCH_SERVICES:-10}
+SCALE=${BENCH_SCALE:-$(pick "1 10 50 100" "1 10")}
+STARTS=${BENCH_STARTS:-$(pick 50 10)}
+ORPHANS=${BENCH_ORPHANS:-$(pick "10000 100000" "1000 10000")}
+RESTARTS=${BENCH_RESTARTS:-$(pick 1000 50)}
+COMPRESSIONS=${BENCH_COMPRESSIONS:-"none gzip zstd lz4"}
+SECTIONS=${BENCH_SECTIONS:-"boot latency scale footprint reap shutdown image"}
+BOOT_SECS=${BENCH_BOOT_SECS:-400}
+BENCH_KERNEL=$TOP/build/kernel/vmlinuz
+W=$OUT/work RAW=$OUT/raw
+REPORT=$OUT/report.md
+
+say() { echo "bench: $*" >&2; }
+die() { say "$*"; exit 1; }
+[ "$(id -u)" = 0 ] || die "needs root (qemu, containerd, PID namespaces)"
+for b in stele stele-mkinitramfs stelectl stele-ctrd init stele-reapbench; do
+	[ -x "$BENCH_BIN/$b" ] || die "build/bin/$b is missing: run make"
+done
+[ -e "$BENCH_KERNEL" ] || die "no guest kernel: run make kernel"
+rm -rf "$W" "$RAW"
+mkdir -p "$W" "$RAW" || die "cannot create $OUT"
+has() { [[ " $SECTIONS " == *" $1 "* ]]; }
+
+# --- numbers -------------------------------------------------------------
+# "median min max" of the numbers on stdin ("-" lines are skipped).
+stats() {
+	grep -E '^[0-9.]+$' | sort -n | awk '{ v[NR] = $1 }
+		END { if (NR == 0) { print "- - -"; exit }
+		      m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
+		      printf "%.0f %.0f %.0f\n", m, v[1], v[NR] }'
+}
+# "p50 p95" of the numbers on stdin.
+percentiles() {
+	sort -n | awk '{ v[NR] = $1 } END { if (NR == 0) { print "- -"; exit }
+		i = int(NR * 0.95 + 0.999); if (i > NR) i = NR
+		printf "%.0f %.0f\n", v[int((NR + 1) / 2)], v[i] }'
+}
+# "median (min-max)" for a table cell.
+cell() {
+	local s
+	s=$(stats)
+	set -- $s
+	[ "$1" = - ] && echo "-" || echo "$1 ($2-$3)"
+}
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a + 0 > 0 && b + 0 > 0) printf "%.2f", a / b; else print "-" }'; }
+col() { awk -v c="$1" '{ print $c }' "$2"; }
+# A derived column: $b - $a per boot.
+diffcol() { awk -v a="$1" -v b="$2" '$a ~ /^[0-9]/ && $b ~ /^[0-9]/ { print $b - $a }' "$3"; }
+median_of() { stats | cut -d ' ' -f 1; }
+verdict() {
+	case $1 in
+	yes) echo "met" ;;
+	no) echo "**not met**" ;;
+	*) echo "not measured" ;;
+	esac
+}
+
+# --- images --------------------------------------------------------------
+images() { # N: stele image + both peers, once
+	[ -e "$W/bench-$1-initrd.img" ] && return 0
+	say "building the $1-service image and its peers"
+	bench_build "$1" "$W" && bench_peer "$W" "$1" shell && bench_peer "$W" "$1" lkservice ||
+		die "building the $1-service images failed (logs in $W)"
+}
+initrd_of() { # KIND N
+	case $1 in
+	stele) echo "$W/bench-$2-initrd.img" ;;
+	*) echo "$W/peer-$1-$2-initrd.img" ;;
+	esac
+}
+append_of() { [ "$1" = lkservice ] && echo "PEER_SERVICES=lkservice"; }
+done_regex() { [ "$1" = stele ] && echo '^bench: timeline-end' || echo '^peer: services '; }
+
+# One boot of KIND with N services; its milestones go to RAW/KIND-N.txt.
+boot_one() { # KIND N RUN
+	local kind=$1 n=$2 run=$3 log=$RAW/boot-$1-$2-$3.log
+	if bench_boot "$log" "$(initrd_of "$kind" "$n")" "$(done_regex "$kind")" "$BOOT_SECS" \
+		"$(append_of "$kind")"; then
+		bench_milestones "$log" >>"$RAW/$kind-$n.txt"
+	else
+		say "$kind boot $run with $n services did not finish in $BOOT_SECS s (log: $log)"
+		echo "- - - - -" >>"$RAW/$kind-$n.txt"
+	fi
+}
+
+# --- 1. boot -------------------------------------------------------------
+section_boot() {
+	local n=$SERVICES r kind
+	images "$n"
+	for ((r = 1; r <= BOOTS; r++)); do
+		for kind in stele shell lkservice; do
+			say "boot $r/$BOOTS: $kind, $n services"
+			boot_one "$kind" "$n" "$r"
+		done
+	done
+	bench_timeline_json "$RAW/boot-stele-$n-1.log" >"$W/boot-timeline.json"
+	{
+		echo "## 1. Boot: kernel start to all services running"
+		echo
+		echo "$BOOTS boots of each image, alternating; $n trivial services (busybox sh), one onboot"
+		echo "container (busybox true), a fresh 256 MiB state disk formatted at every boot, and the bench"
+		echo "probe service. Milestones in ms since the kernel started: median (min-max)."
+		echo
+		echo "| milestone | stele | shell peer | LinuxKit-style peer |"
+		echo "| --- | --- | --- | --- |"
+		local i label
+		for i in 1 2 3 4 5; do
+			label=$(echo "kernel start to init|state volume mounted|onboot done|containerd ready|all services running" | cut -d '|' -f $i)
+			printf '| %s | %s | %s | %s |\n' "$label" \
+				"$(col $i "$RAW/stele-$n.txt" | cell)" "$(col $i "$RAW/shell-$n.txt" | cell)" \
+				"$(col $i "$RAW/lkservice-$n.txt" | cell)"
+		done
+		printf '| **userspace: init to all running** | %s | %s | %s |\n' \
+			"$(diffcol 1 5 "$RAW/stele-$n.txt" | cell)" "$(diffcol 1 5 "$RAW/shell-$n.txt" | cell)" \
+			"$(diffcol 1 5 "$RAW/lkservice-$n.txt" | cell)"
+		printf '| **onboot done to all running** | %s | %s | %s |\n' \
+			"$(diffcol 3 5 "$RAW/stele-$n.txt" | cell)" "$(diffcol 3 5 "$RAW/shell-$n.txt" | cell)" \
+			"$(diffcol 3 5 "$RAW/lkservice-$n.txt" | cell)"
+		echo
+	} >"$W/boot.md"
+	local us sh lk ob_us ob_lk
+	us=$(diffcol 1 5 "$RAW/stele-$n.txt" | median_of)
+	sh=$(diffcol 1 5 "$RAW/shell-$n.txt" | median_of)
+	lk=$(diffcol 1 5 "$RAW/lkservice-$n.txt" | median_of)
+	ob_us=$(diffcol 3 5 "$RAW/stele-$n.txt" | median_of)
+	ob_lk=$(diffcol 3 5 "$RAW/lkservice-$n.txt" | median_of)
+	{
+		echo "Ratios of medians (peer / stele, above 1 means stele is faster): userspace boot"
+		echo "$(ratio "$sh" "$us")x against the shell peer, $(ratio "$lk" "$us")x against the"
+		echo "LinuxKit-style peer; onboot-done-to-all-running $(ratio "$ob_lk" "$ob_us")x against the"
+		echo "LinuxKit-style peer."
+		echo
+	} >>"$W/boot.md"
+	goal "userspace boot at least 3x faster than the shell peer" \
+		"$(ratio "$sh" "$us")x" "$(awk -v r="$(ratio "$sh" "$us")" 'BEGIN { print (r + 0 >= 3) ? "yes" : "no" }')"
+	goal "onboot done to all running at most half the LinuxKit-style peer" \
+		"$ob_us ms vs $ob_lk ms" "$(awk -v a="$ob_us" -v b="$ob_lk" 'BEGIN { print (a + 0 > 0 && b + 0 > 0 && a <= b / 2) ? "yes" : "no" }')"
+	goal "faster than every peer (userspace boot)" "$us ms vs $sh / $lk ms" \
+		"$(awk -v a="$us" -v b="$sh" -v c="$lk" 'BEGIN { print (a + 0 > 0 && a < b && a < c) ? "yes" : "no" }')"
+}
+
+goal() { echo "| $1 | $2 | $(verdict "$3") |" >>"$W/goals.md"; }
+
+# --- 2. service start latency -----------------------------------------------
+section_latency() {
+	images "$SERVICES"
+	local d=$W/latency ns=stelebench$$ sock id i t0 t1 bundle pid
+	mkdir -p "$d/out"
+	sock=$d/containerd.sock
+	bundle=$d/bundle
+	cp -a "$W/bench-$SERVICES-tree/containers/services/svc001" "$bundle" || return 1
+	jq --arg r "$bundle/rootfs" '.root.path = $r' "$bundle/config.json" >"$bundle/c.json" &&
+		mv "$bundle/c.json" "$bundle/config.json"
+	"$BENCH_BIN/stele-ctrd" -a "$sock" config "$d/root" "$d/state" "$d/containerd.toml" || return 1
+	containerd --config "$d/containerd.toml" >"$d/containerd.log" 2>&1 &
+	pid=$!
+	"$BENCH_BIN/stele-ctrd" -a "$sock" -t 60 ready >/dev/null || { kill "$pid"; return 1; }
+	sc() { "$BENCH_BIN/stele-ctrd" -a "$sock" -n "$ns" -t 60 "$@"; }
+	cleanup_one() { sc kill -a "$1" KILL >/dev/null 2>&1; sc -t 20 wait-exit "$1" >/dev/null 2>&1; sc rm "$1" >/dev/null 2>&1; }
+	say "service start latency: $STARTS starts each, stele-ctrd and ctr run, alternating"
+	for ((i = 1; i <= STARTS; i++)); do
+		id=s$i
+		t0=$EPOCHREALTIME
+		sc run -o "$d/out" "$id" "$bundle" >/dev/null 2>>"$d/errors" &&
+			t1=$EPOCHREALTIME && awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f\n", (b - a) * 1000 }' >>"$RAW/latency-stele.txt"
+		cleanup_one "$id"
+		id=c$i
+		t0=$EPOCHREALTIME
+		ctr -a "$sock" -n "$ns" run --detach --config "$bundle/config.json" "$id" >/dev/null 2>>"$d/errors" &&
+			t1=$EPOCHREALTIME && awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f\n", (b - a) * 1000 }' >>"$RAW/latency-ctr.txt"
+		cleanup_one "$id"
+	done
+	kill "$pid"
+	wait "$pid" 2>/dev/null
+	rm -rf "/run/containerd/runc/$ns" "$d/root" "$d/state"
+	local s c
+	s=$(percentiles <"$RAW/latency-stele.txt")
+	c=$(percentiles <"$RAW/latency-ctr.txt")
+	{
+		echo "## 2. Service start latency (host, private containerd)"
+		echo
+		echo "The same bundle (svc001 from the bench image) started $STARTS times by each client,"
+		echo "alternating, from the command's start to its return with the task running; each"
+		echo "container is killed and deleted before the next (not timed). Host CPU, not TCG."
+		echo
+		echo "| client | p50 ms | p95 ms | starts ok |"
+		echo "| --- | --- | --- | --- |"
+		echo "| stele-ctrd run (stele's C API client) | ${s% *} | ${s#* } | $(wc -l <"$RAW/latency-stele.txt")/$STARTS |"
+		echo "| ctr run --detach | ${c% *} | ${c#* } | $(wc -l <"$RAW/latency-ctr.txt")/$STARTS |"
+		echo
+		echo "p50 ratio (ctr / stele): $(ratio "${c% *}" "${s% *}")x."
+		echo
+	} >"$W/latency.md"
+	goal "service start through the API at least 2x faster than ctr run (p50)" \
+		"$(ratio "${c% *}" "${s% *}")x" "$(awk -v r="$(ratio "${c% *}" "${s% *}")" 'BEGIN { print (r + 0 >= 2) ? "yes" : "no" }')"
+}
+
+# --- 3. scale ------------------------------------------------------------------
+section_scale() {
+	local n kind t10 t100
+	for n in $SCALE; do
+		images "$n"
+		for kind in stele lkservice; do
+			say "scale: $kind, $n services"
+			boot_one "$kind" "$n" scale
+		done
+	done
+	{
+		echo "## 3. Scale: boot to all services running"
+		echo
+		echo "One boot each; ms from init to all services running, and the supervisor's private"
+		echo "memory after boot (from the probe)."
+		echo
+		echo "| services | stele ms | LinuxKit-style ms | stele supervisor private KiB |"
+		echo "| --- | --- | --- | --- |"
+		for n in $SCALE; do
+			printf '| %s | %s | %s | %s |\n' "$n" \
+				"$(diffcol 1 5 "$RAW/stele-$n.txt" | tail -n 1)" \
+				"$(diffcol 1 5 "$RAW/lkservice-$n.txt" | tail -n 1)" \
+				"$(sup_private "$RAW/boot-stele-$n-scale.log")"
+		done
+		echo
+	} >"$W/scale.md"
+	local first last
+	first=$(echo $SCALE | awk '{ print $1 }')
+	last=$(echo $SCALE | awk '{ print $NF }')
+	if [ "$first" != "$last" ]; then
+		local m1 m2
+		m1=$(sup_private "$RAW/boot-stele-$first-scale.log")
+		m2=$(sup_private "$RAW/boot-stele-$last-scale.log")
+		echo "Supervisor memory per service: $(awk -v a="$m1" -v b="$m2" -v n1="$first" -v n2="$last" \
+			'BEGIN { if (a + 0 > 0 && b + 0 > 0) printf "%.1f KiB", (b - a) / (n2 - n1); else print "-" }')." >>"$W/scale.md"
+		echo >>"$W/scale.md"
+	fi
+	if [[ " $SCALE " == *" 10 "* && " $SCALE " == *" 100 "* ]]; then
+		t10=$(diffcol 1 5 "$RAW/stele-10.txt" | tail -n 1)
+		t100=$(diffcol 1 5 "$RAW/stele-100.txt" | tail -n 1)
+		goal "100 services cost at most 10x the time of 10" "$(ratio "$t100" "$t10")x" \
+			"$(awk -v r="$(ratio "$t100" "$t10")" 'BEGIN { print (r != "-" && r + 0 <= 10) ? "yes" : "no" }')"
+	fi
+}
+# The supervisor's private KiB from a probe's "memory boot" line.
+# A console log without carriage returns; nothing when the log is missing.
+console() { [ -r "$1" ] && tr -d '\r' <"$1"; }
+sup_private() { console "$1" | sed -n 's/^bench: memory boot .*supervisor rss_kb=[0-9]* private_kb=\([0-9]*\).*/\1/p' | head -n 1; }
+pid1_private() { console "$1" | sed -n "s/^bench: memory $2.* pid1 rss_kb=[0-9]* private_kb=\\([0-9]*\\).*/\\1/p" | head -n 1; }
+pid1_dirty() { console "$1" | sed -n "s/^bench: memory $2.* pid1 rss_kb=[0-9]* private_kb=[0-9]* dirty_kb=\\([0-9]*\\).*/\\1/p" | head -n 1; }
+
+# --- 4 and 6. footprint, restarts, shutdown (one boot) ------------------------
+section_shutdown() {
+	images "$SERVICES"
+	local log=$RAW/shutdown-stele.log req end
+	say "restarts and shutdown: $RESTARTS restarts of svc001, then poweroff ($SERVICES services)"
+	bench_boot_to_poweroff "$log" "$(initrd_of stele "$SERVICES")" $((BOOT_SECS + RESTARTS * 2)) \
+		"bench.restarts=$RESTARTS"
+	req=$(tr -d '\r' <"$log" | sed -n 's/^bench: poweroff-request //p' | head -n 1)
+	end=$(tr -d '\r' <"$log" | sed -n 's/^\[ *\([0-9.]*\)\] stele: poweroff$/\1/p' | tail -n 1)
+	{
+		echo "## 6. Shutdown"
+		echo
+		echo "From the probe's \`stelectl poweroff\` to init's last line (\`stele: poweroff\`, just"
+		echo "before reboot(2)), guest clock, with $SERVICES services running (one boot)."
+		echo
+		echo "| | ms |"
+		echo "| --- | --- |"
+		echo "| poweroff request to stele: poweroff | $(awk -v a="$req" -v b="$end" 'BEGIN { if (a != "" && b != "") printf "%.0f", (b - a) * 1000; else print "-" }') |"
+		echo
+		echo "The peers have no shutdown: they are killed."
+		echo
+	} >"$W/shutdown.md"
+}
+
+section_footprint() {
+	local f boot after restarted
+	{
+		echo "## 4. PID 1 footprint"
+		echo
+		echo "| binary | bytes (static, stripped) |"
+		echo "| --- | --- |"
+		for f in init stele-supervisor stele-onboot stelectl; do
+			echo "| $f | $(stat -c %s "$BENCH_BIN/$f") |"
+		done
+		echo
+		boot=$(pid1_private "$RAW/boot-stele-$SERVICES-1.log" boot)
+		[ -n "$boot" ] || boot=$(pid1_private "$RAW/shutdown-stele.log" boot)
+		after=$(pid1_private "$RAW/shutdown-stele.log" restarts)
+		restarted=$(console "$RAW/shutdown-stele.log" | sed -n 's/^bench: memory restarts=\([0-9]*\) failed=\([0-9]*\).*/\1 (\2 failed)/p')
+		local log1=$RAW/boot-stele-$SERVICES-1.log
+		[ -n "$(pid1_dirty "$log1" boot)" ] || log1=$RAW/shutdown-stele.log
+		echo "PID 1 private memory (Private_Clean + Private_Dirty of /proc/1/smaps_rollup), and"
+		echo "the dirty part alone. Pages of init's own binary count as private (no other process"
+		echo "maps it) and, on stele's tmpfs root, as dirty: the per-mapping table below tells"
+		echo "them from what PID 1 allocated (heap, stack, anonymous)."
+		echo
+		echo "| when | private KiB | of which dirty KiB |"
+		echo "| --- | --- | --- |"
+		echo "| after boot | ${boot:--} | $(pid1_dirty "$log1" boot) |"
+		echo "| after ${restarted:-no} service restarts | ${after:--} | $(pid1_dirty "$RAW/shutdown-stele.log" restarts) |"
+		echo
+		local peer
+		peer=$(console "$RAW/boot-shell-$SERVICES-1.log" | sed -n 's/^bench: peer pid1 rss_kb=[0-9]* private_kb=\([0-9]*\).*/\1/p' | head -n 1)
+		[ -n "$peer" ] && echo "For comparison, the shell peer's PID 1 (busybox sh) after boot: $peer KiB." && echo
+		if console "$RAW/boot-stele-$SERVICES-1.log" | grep -q '^bench: pid1-map '; then
+			echo "Where PID 1's private memory is (/proc/1/smaps, largest mappings after boot):"
+			echo
+			echo "| KiB | mapping | permissions |"
+			echo "| --- | --- | --- |"
+			console "$RAW/boot-stele-$SERVICES-1.log" | sed -n 's/^bench: pid1-map \([0-9]*\) \(.*\) \([-rwxps]*\)$/| \1 | \2 | \3 |/p'
+			echo
+		fi
+	} >"$W/footprint.md"
+	local dirty
+	dirty=$(pid1_dirty "$RAW/boot-stele-$SERVICES-1.log" boot)
+	[ -n "$dirty" ] || dirty=$(pid1_dirty "$RAW/shutdown-stele.log" boot)
+	goal "PID 1 private RSS at most 256 KiB" "${boot:--} KiB, of which dirty ${dirty:--} KiB" \
+		"$([ -z "$boot" ] && echo na || { [ "$boot" -le 256 ] && echo yes || echo no; })"
+	goal "PID 1 private RSS does not grow after restarts" "${boot:--} -> ${after:--} KiB" \
+		"$([ -z "$boot" ] || [ -z "$after" ] && echo na || { [ "$after" -le "$boot" ] && echo yes || echo no; })"
+}
+
+# --- 5. reaping ---------------------------------------------------------------
+section_reap() {
+	local r=$W/reaproot
+	mkdir -p "$r"/{sbin,etc/stele,proc,sys,dev,run,tmp,var}
+	cp "$BENCH_BIN/init" "$r/sbin/init" && cp "$BENCH_BIN/stele-reapbench" "$r/sbin/" || return 1
+	echo "supervisor=/sbin/stele-reapbench" >"$r/etc/stele/init.conf"
+	echo "$ORPHANS" >"$r/etc/reapbench.conf"
+	say "reaping: $ORPHANS orphans under stele's init in a PID namespace"
+	# The root is bind-mounted on itself so that it is a mount, as in a VM.
+	timeout -k 5 600 unshare --mount --propagation private sh -c \
+		'mount --bind "$1" "$1" && exec unshare --pid --fork --uts --ipc --net --root="$1" /sbin/init' \
+		sh "$r" >"$RAW/reap.log" 2>&1
+	{
+		echo "## 5. Reaping"
+		echo
+		echo "stele's init as PID 1 of a PID namespace on the host (its real binary, with"
+		echo "\`stele-reapbench\` as its supervisor): N orphans released at once; time until PID 1"
+		echo "has reaped the last one (kill(pid, 0) fails). The time includes the orphans' own"
+		echo "exit in the kernel. Host pid_max is $(cat /proc/sys/kernel/pid_max): larger counts run in"
+		echo "waves of 20000."
+		echo
+		echo "| orphans | waves | ms | reaped per second | PID 1 private KiB before | after |"
+		echo "| --- | --- | --- | --- | --- | --- |"
+		sed -n 's/^reap: orphans=\([0-9]*\) waves=\([0-9]*\) reaped=[0-9]* ms=\([0-9.]*\) per_s=\([0-9]*\) pid1_private_kb_before=\([0-9-]*\) pid1_private_kb_after=\([0-9-]*\)$/| \1 | \2 | \3 | \4 | \5 | \6 |/p' "$RAW/reap.log"
+		echo
+	} >"$W/reap.md"
+}
+
+# --- 7. image -------------------------------------------------------------------
+section_image() {
+	images "$SERVICES"
+	local c img t0 t1 log size
+	{
+		echo "## 7. Image: initrd size and unpack time"
+		echo
+		echo "The $SERVICES-service image written with each compression stele-mkinitramfs offers."
+		echo "Unpack: the kernel's own time from \"Trying to unpack rootfs\" to \"Freeing initrd memory\""
+		echo "(printk, guest, one boot each); host: decompress and cpio-extract into build/bench/work."
+		echo
+		echo "| compression | bytes | guest unpack ms | kernel start to init ms | host unpack ms |"
+		echo "| --- | --- | --- | --- | --- |"
+	} >"$W/image.md"
+	for c in $COMPRESSIONS; do
+		img=$W/image-$c.img
+		SOURCE_DATE_EPOCH=0 "$BENCH_BIN/stele-mkinitramfs" -c "$c" -s "$W/bench-$SERVICES-tree.overrides" \
+			"$W/bench-$SERVICES-tree" "$img" >/dev/null || continue
+		log=$RAW/image-$c.log
+		size=$(stat -c %s "$img")
+		say "image: $c ($size bytes)"
+		bench_boot "$log" "$img" 'Run /init as init process' 120 >/dev/null
+		local unpack host
+		unpack=$(console "$log" | sed -n 's/^\[ *\([0-9.]*\)\] \(Trying to unpack rootfs\|Freeing initrd memory\).*/\1/p' |
+			awk 'NR == 1 { a = $1 } NR == 2 { b = $1 }
+			     END { if (b != "") printf "%.0f", (b - a) * 1000; else print "-" }')
+		rm -rf "$W/unpack" && mkdir -p "$W/unpack"
+		t0=$EPOCHREALTIME
+		case $c in
+		none) cpio -idm --quiet -D "$W/unpack" <"$img" ;;
+		gzip) gzip -dc "$img" | cpio -idm --quiet -D "$W/unpack" ;;
+		zstd) zstd -dcq "$img" | cpio -idm --quiet -D "$W/unpack" ;;
+		lz4) lz4 -dc "$img" 2>/dev/null | cpio -idm --quiet -D "$W/unpack" ;;
+		esac
+		t1=$EPOCHREALTIME
+		host=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.0f", (b - a) * 1000 }')
+		rm -rf "$W/unpack" "$img"
+		echo "| $c | $size | $unpack | $(bench_kernel_init_ms "$log") | $host |" >>"$W/image.md"
+	done
+	echo >>"$W/image.md"
+}
+
+# --- the report -------------------------------------------------------------
+: >"$W/goals.md"
+for s in $SECTIONS; do
+	case $s in
+	boot | latency | scale | footprint | reap | shutdown | image) ;;
+	*) die "BENCH_SECTIONS: unknown section $s (boot latency scale footprint reap shutdown image)" ;;
+	esac
+done
+has boot && section_boot
+has latency && section_latency
+has scale && section_scale
+has shutdown && section_shutdown
+has footprint && section_footprint
+has reap && section_reap
+has image && section_image
+
+if [ -s "$W/boot-timeline.json" ]; then
+	mkdir -p "$W/run" && cp "$W/boot-timeline.json" "$W/run/boot-timeline.json"
+	"$BENCH_BIN/stelectl" --run "$W/run" plot >"$OUT/boot.svg" || say "stelectl plot failed"
+	"$BENCH_BIN/stelectl" --run "$W/run" analyze >"$W/analyze.txt" 2>&1
+fi
+
+{
+	echo "# stele benchmark report"
+	echo
+	echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC')"
+	echo "- commit: $(git -C "$TOP" describe --always --dirty 2>/dev/null || echo unknown)"
+	echo "- machine: $(nproc) CPUs ($(sed -n 's/^model name\t*: //p' /proc/cpuinfo | head -n 1)),"
+	echo "  $(free -m | awk '/^Mem:/ { print $2 }') MiB, $(uname -sr), qemu $(qemu-system-x86_64 --version | head -n 1 | awk '{ print $4 }') with \`$VM_ACCEL\`"
+	echo "- guest: kernel $(cat "$TOP/build/kernel/version"), 2 vCPUs, 1024 MiB"
+	echo "- settings: BENCH_QUICK=$quick boots=$BOOTS services=$SERVICES scale=\"$SCALE\" starts=$STARTS"
+	echo "  orphans=\"$ORPHANS\" restarts=$RESTARTS sections=\"$SECTIONS\""
+	echo
+	echo "Timings are noisy on a shared 2-core machine under TCG (10-20x slower than KVM): read"
+	echo "medians and ratios from the same run, not absolute numbers. Raw logs: \`raw/\`."
+	echo
+	if [ -s "$W/goals.md" ]; then
+		echo "## Goals"
+		echo
+		echo "| goal | measured | verdict |"
+		echo "| --- | --- | --- |"
+		cat "$W/goals.md"
+		echo
+	fi
+	for s in boot latency scale footprint reap shutdown image; do
+		[ -s "$W/$s.md" ] && cat "$W/$s.md"
+	done
+	if [ -s "$W/analyze.txt" ]; then
+		echo "## Profile of one stele boot (\`stelectl analyze\`, boot 1; plot: boot.svg)"
+		echo
+		echo '```'
+		cat "$W/analyze.txt"
+		echo '```'
+	fi
+} >"$REPORT"
+say "wrote $REPORT$([ -s "$OUT/boot.svg" ] && echo " and $OUT/boot.svg")"
