@@ -5,6 +5,7 @@
 #include "control.h"
 
 #include "log.h"
+#include "state_status.h"
 #include "supervisor.h"
 
 #include <errno.h>
@@ -148,6 +149,15 @@ static void do_status(struct client *c, char **argv, int argc)
 			    : "waiting",
 	     (int)sv.phase_pid,
 	     sv.opt.no_onboot ? "disabled (--no-onboot)" : "stelectl logs onboot");
+	char path[PATH_MAX], line[256];
+	snprintf(path, sizeof path, "%s/state-status", sv.opt.run_dir);
+	static const char *const states[] = {[STATE_STATUS_NONE] = "none",
+					     [STATE_STATUS_MOUNTED] = "mounted",
+					     [STATE_STATUS_TMPFS_FALLBACK] = "tmpfs",
+					     [STATE_STATUS_UNAVAILABLE] = "unavailable"};
+	enum state_status st = state_status_read(path, line, sizeof line);
+	putf(c, "system\tstate\t%s\t0\t-\t0\t%s\n", states[st],
+	     st == STATE_STATUS_NONE ? "no state-status file" : line);
 	for (size_t i = 0; i < sv.n_svcs; i++)
 		status_line(c, &sv.svcs[i]);
 }

@@ -178,6 +178,7 @@ static int parse_options(int argc, char **argv)
 			break;
 		case 'l':
 			o->log_dir = optarg;
+			o->log_dir_given = true;
 			break;
 		case 'L':
 			o->log_max_size = strtoll(optarg, &end, 10);

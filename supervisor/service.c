@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -193,6 +194,29 @@ static void resolve_dependencies(void)
 	free(nodes);
 }
 
+/* Service logs are in /var/log, a tmpfs; with the state volume mounted
+ * they must outlive a reboot: STATE_MOUNTPOINT/log is bound there. A
+ * supervisor restarted by PID 1 finds it bound already. */
+static void persist_logs(void)
+{
+	char path[PATH_MAX], src[PATH_MAX];
+	snprintf(path, sizeof path, "%s/state-status", sv.opt.run_dir);
+	if (sv.opt.log_dir_given || state_status_read(path, NULL, 0) != STATE_STATUS_MOUNTED)
+		return;
+	snprintf(src, sizeof src, "%s/log", sv.opt.state_mountpoint);
+	struct stat a, b;
+	if (mkdir(src, 0755) < 0 && errno != EEXIST) {
+		log_warn("%s: %s; service logs stay on the tmpfs", src, strerror(errno));
+		return;
+	}
+	if (stat(src, &a) == 0 && stat(sv.opt.log_dir, &b) == 0 && a.st_dev == b.st_dev &&
+	    a.st_ino == b.st_ino)
+		return;
+	if (mount(src, sv.opt.log_dir, NULL, MS_BIND, NULL) < 0)
+		log_warn("bind %s on %s: %s; service logs stay on the tmpfs", src, sv.opt.log_dir,
+			 strerror(errno));
+}
+
 static int make_dirs(void)
 {
 	const char *subdirs[] = {"", "/fifo", "/notify"};
@@ -208,6 +232,8 @@ static int make_dirs(void)
 	if (mkdir(sv.opt.log_dir, 0755) < 0 && errno != EEXIST)
 		log_warn("log dir %s: %s; service logs stay in memory", sv.opt.log_dir,
 			 strerror(errno));
+	else
+		persist_logs();
 	return 0;
 }
 

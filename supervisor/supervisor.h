@@ -37,6 +37,7 @@ struct sv_options {
 	const char *config_dir;	      /* /run/config: userdata's services lists */
 	const char *ns;		      /* containerd namespace, "stele" */
 	bool no_onboot;
+	bool log_dir_given;	  /* --log-dir: used as is, never bound to the volume */
 	int containerd_timeout_s; /* for containerd to answer */
 	int shutdown_timeout_s;	  /* global bound of the shutdown */
 	off_t log_max_size;
