@@ -29,3 +29,7 @@ image: all kernel
 RUN_ARGS ?= --publish 6379:6379 --disk $(BUILD)/image/state.img:1G
 run: image
 	$(BIN)/stele run $(RUN_ARGS) $(BUILD)/image/$(basename $(notdir $(IMAGE_YML)))
+
+TEST_LIBS_test_config_spec := -ljansson -lcap -lseccomp
+TEST_LIBS_test_config_schema := -ljansson -lyaml -lcap -lseccomp
+TEST_LIBS_test_config_meta :=

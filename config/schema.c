@@ -16,8 +16,11 @@ static void check_cap(struct yconv *c, int line, const char *key, const json_t *
 	const char *name = json_string_value(v);
 	if (strcasecmp(name, "all") == 0 || strcasecmp(name, "none") == 0)
 		return;
+	/* "CAP_CHOWN", "cap_chown" and "chown" all name it. */
+	char full[64];
+	snprintf(full, sizeof full, "%s%s", strncasecmp(name, "cap_", 4) == 0 ? "" : "cap_", name);
 	cap_value_t cap;
-	if (cap_from_name(name, &cap) < 0)
+	if (cap_from_name(full, &cap) < 0)
 		yconv_error(
 		    c, line, key,
 		    "unknown capability \"%s\"; expected a name like CAP_CHOWN, or all/none", name);
