@@ -1,5 +1,5 @@
-# bench/lib.sh: what `make bench` and its smoke test share. Source it with
-# TOP set (the repo). Images come from `stele build`; the peers are the same
+# bench/lib.sh: the pieces of `make bench`; bench.sh sources it with TOP set
+# (the repo). Images come from `stele build`; the peers are the same
 # initrd with another /sbin/init; boots run under the same qemu command line
 # (tests/lib/vm.sh) with a fresh state disk each.
 #
@@ -7,9 +7,11 @@
 #   bench_build N DIR                stele image DIR/bench-N-{kernel,initrd.img,...}
 #   bench_peer DIR N KIND            DIR/peer-KIND-N-initrd.img (KIND: shell, lkservice)
 #   bench_boot LOG INITRD REGEX SECS [APPEND]   boot until REGEX, then stop qemu
+#   bench_boot_to_poweroff LOG INITRD SECS APPEND  boot until the guest powers off
 #   bench_milestones LOG             "init state onboot containerd services" in ms
 BENCH_BUILD=${BENCH_BUILD:-$TOP/build/bench}
 BENCH_BIN=${BENCH_BIN:-$TOP/build/bin}
+BENCH_MEM=${BENCH_MEM:-1024}
 
 bench_yaml() { # N OUT
 	local n=$1 out=$2 i
@@ -74,18 +76,25 @@ bench_peer() { # DIR N KIND
 	rm -rf "$tree"
 }
 
-# One boot, on a fresh 256 MiB state disk, until the console matches REGEX
-# (then qemu is killed: shutdown is measured on its own) or SECS pass.
-# Returns 0 when REGEX was seen.
+# The qemu command line every bench boot uses, in BENCH_QEMU: the tests'
+# machine (tests/lib/vm.sh: VM_ACCEL, 2 vCPUs, no network), BENCH_MEM MiB
+# (the initramfs of 100 services is ~330 MiB unpacked), and a fresh 256 MiB
+# sparse state disk, DISK.
+bench_qemu() { # LOG INITRD APPEND DISK
+	rm -f "$4"
+	truncate -s 256M "$4" || return 1
+	BENCH_QEMU=(qemu-system-x86_64 $VM_ACCEL -m "${BENCH_MEM:-1024}" -smp 2 -nodefaults -no-reboot -display none
+		-serial "file:$1" -kernel "$BENCH_KERNEL" -initrd "$2"
+		-append "console=ttyS0 panic=-1 $3" -nic none -drive "file=$4,if=virtio,format=raw")
+}
+
+# One boot until the console matches REGEX (then qemu is killed: shutdown
+# is measured on its own) or SECS pass. Returns 0 when REGEX was seen.
 bench_boot() { # LOG INITRD REGEX SECS [APPEND]
-	local log=$1 initrd=$2 regex=$3 secs=$4 append=${5:-} disk=$1.disk pid i rc=1
-	rm -f "$disk"
-	truncate -s 256M "$disk" || return 1
+	local log=$1 regex=$3 secs=$4 pid i rc=1
+	bench_qemu "$log" "$2" "${5:-}" "$log.disk" || return 1
 	: >"$log"
-	qemu-system-x86_64 $VM_ACCEL -m 1024 -smp 2 -nodefaults -no-reboot -display none \
-		-serial "file:$log" -kernel "$BENCH_KERNEL" -initrd "$initrd" \
-		-append "console=ttyS0 panic=-1 $append" -nic none \
-		-drive "file=$disk,if=virtio,format=raw" </dev/null &
+	"${BENCH_QEMU[@]}" </dev/null &
 	pid=$!
 	for ((i = 0; i < secs * 5; i++)); do
 		if grep -qaE "$regex" "$log"; then
@@ -97,21 +106,18 @@ bench_boot() { # LOG INITRD REGEX SECS [APPEND]
 	done
 	kill -9 "$pid" 2>/dev/null
 	wait "$pid" 2>/dev/null
-	rm -f "$disk"
+	rm -f "$log.disk"
 	return $rc
 }
 
 # Shutdown: the probe asks for poweroff and the guest powers itself off.
+# Returns qemu's status (124: SECS passed).
 bench_boot_to_poweroff() { # LOG INITRD SECS APPEND
-	local log=$1 initrd=$2 secs=$3 append=$4 disk=$1.disk rc
-	rm -f "$disk"
-	truncate -s 256M "$disk" || return 1
-	timeout -k 5 "$secs" qemu-system-x86_64 $VM_ACCEL -m 1024 -smp 2 -nodefaults -no-reboot \
-		-display none -serial "file:$log" -kernel "$BENCH_KERNEL" -initrd "$initrd" \
-		-append "console=ttyS0 panic=-1 $append" -nic none \
-		-drive "file=$disk,if=virtio,format=raw" </dev/null
+	local rc
+	bench_qemu "$1" "$2" "$4" "$1.disk" || return 1
+	timeout -k 5 "$3" "${BENCH_QEMU[@]}" </dev/null
 	rc=$?
-	rm -f "$disk"
+	rm -f "$1.disk"
 	return $rc
 }
 
