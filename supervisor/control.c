@@ -31,6 +31,7 @@ struct client {
 	bool answered;
 	struct logstore *follow;
 	uint64_t follow_at;
+	struct timer idle; /* closes a client that sends no request */
 };
 
 static struct watch listen_watch;
@@ -44,6 +45,7 @@ static void client_close(struct client *c)
 		if (clients[i] == c)
 			clients[i] = NULL;
 	loop_del(&c->w);
+	timer_free(&c->idle);
 	close(c->w.fd);
 	free(c->out);
 	loop_free_later(c);
@@ -293,6 +295,19 @@ static void client_event(struct watch *w, uint32_t events)
 	flush(c);
 }
 
+/* Slots are few (CONTROL_MAX_CLIENTS): one who connects and says nothing
+ * must not keep one. */
+static void client_idle(struct timer *t)
+{
+	struct client *c = t->data;
+	if (c->answered)
+		return;
+	c->answered = true;
+	putf(c, "error no request within %d s: send one line, see supervisor/README.md\n",
+	     CONTROL_IDLE_MS / 1000);
+	flush(c);
+}
+
 static void refuse(int fd, const char *why)
 {
 	if (send(fd, why, strlen(why), MSG_NOSIGNAL | MSG_DONTWAIT) < 0)
@@ -324,11 +339,18 @@ static void accept_client(struct watch *w, uint32_t events)
 		refuse(fd, "error too many control clients: try again\n");
 		return;
 	}
+	if (timer_init(&c->idle, client_idle, c) < 0) {
+		free(c);
+		refuse(fd, "error internal: timerfd\n");
+		return;
+	}
 	if (loop_add(&c->w, fd, EPOLLIN, client_event, c) < 0) {
+		timer_free(&c->idle);
 		free(c);
 		refuse(fd, "error internal: epoll\n");
 		return;
 	}
+	timer_arm(&c->idle, CONTROL_IDLE_MS);
 	clients[slot] = c;
 }
 

@@ -14,5 +14,6 @@
 #define CONTROL_SOCKET	    "control.sock"
 #define CONTROL_MAX_REQUEST 256
 #define CONTROL_MAX_CLIENTS 32
+#define CONTROL_IDLE_MS	    5000 /* for the request line to arrive */
 
 #endif
