@@ -19,6 +19,8 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#define WAIT_MS 30000 /* start/stop/restart: bound of the wait for the outcome */
+
 enum { EXIT_REFUSED = 1, EXIT_USAGE = 2, EXIT_NOT_RUNNING = 3, EXIT_UNREACHABLE = 4 };
 
 static const char *run_dir = TIMELINE_DIR;
@@ -271,9 +273,64 @@ static int cmd_simple(const char *verb, const char *name)
 	if (fd < 0)
 		return code;
 	close(fd);
-	if (name)
-		printf("%s: %s\n", name, ok[0] ? ok : "ok");
 	return 0;
+}
+
+/* One service's status fields, read again; false when unreachable. */
+static bool service_fields(const char *name, char *state, size_t slen, char *pid, size_t plen,
+			   char *detail, size_t dlen)
+{
+	char req[CONTROL_MAX_REQUEST], ok[256];
+	snprintf(req, sizeof req, "status %.100s", name);
+	int code = 0, fd = request(req, ok, sizeof ok, &code);
+	if (fd < 0)
+		return false;
+	char *body = read_all(fd);
+	close(fd);
+	char *f[N_FIELDS];
+	if (body)
+		body[strcspn(body, "\n")] = '\0';
+	bool got = body && split_fields(body, f) == N_FIELDS;
+	if (got) {
+		snprintf(state, slen, "%s", f[F_STATE]);
+		snprintf(pid, plen, "%s", f[F_PID]);
+		snprintf(detail, dlen, "%s", f[F_DETAIL]);
+	}
+	free(body);
+	return got;
+}
+
+/* start/stop/restart are asynchronous in the supervisor; like systemctl,
+ * wait (bounded) for the outcome and say what it is. */
+static int cmd_service(const char *verb, const char *name)
+{
+	char state[32], pid[32], before[32] = "", detail[512];
+	if (!strcmp(verb, "restart") &&
+	    service_fields(name, state, sizeof state, before, sizeof before, detail,
+			   sizeof detail) &&
+	    strcmp(state, "ready") && strcmp(state, "running"))
+		before[0] = '\0';
+	int rc = cmd_simple(verb, name);
+	if (rc)
+		return rc;
+	bool stop = !strcmp(verb, "stop");
+	for (int i = 0; i < WAIT_MS / 100; i++) {
+		if (!service_fields(name, state, sizeof state, pid, sizeof pid, detail,
+				    sizeof detail))
+			return EXIT_UNREACHABLE;
+		bool up = !strcmp(state, "ready") && strcmp(pid, before);
+		bool down = !strcmp(state, "stopped") || !strcmp(state, "exited");
+		if (stop ? down : up) {
+			printf("%s: %s%s%s\n", name, state, stop ? "" : ", pid ", stop ? "" : pid);
+			return 0;
+		}
+		if (!stop && (!strcmp(state, "failed") || !strcmp(state, "exited")))
+			break;
+		usleep(100 * 1000);
+	}
+	fprintf(stderr, "stelectl: %s is %s (%s): see stelectl logs %s\n", name, state, detail,
+		name);
+	return EXIT_REFUSED;
 }
 
 static int load_timeline(struct timeline_spans *t)
@@ -333,7 +390,7 @@ int main(int argc, char **argv)
 	if (!strcmp(cmd, "logs"))
 		return cmd_logs(rest, argv + i);
 	if ((!strcmp(cmd, "start") || !strcmp(cmd, "stop") || !strcmp(cmd, "restart")) && rest == 2)
-		return cmd_simple(cmd, argv[i + 1]);
+		return cmd_service(cmd, argv[i + 1]);
 	if ((!strcmp(cmd, "poweroff") || !strcmp(cmd, "reboot") || !strcmp(cmd, "halt")) &&
 	    rest == 1)
 		return cmd_simple(cmd, NULL);
