@@ -3,14 +3,38 @@
 #include "fsutil.h"
 #include "spawn.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 
 static const char *const isolinux_bin = "/usr/lib/ISOLINUX/isolinux.bin";
 static const char *const ldlinux = "/usr/lib/syslinux/modules/bios/ldlinux.c32";
 static const char *const isohdpfx = "/usr/lib/ISOLINUX/isohdpfx.bin";
+
+static struct timespec fixed_time[2];
+
+static int set_date(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st, (void)flag, (void)ftw;
+	if (utimensat(AT_FDCWD, path, fixed_time, AT_SYMLINK_NOFOLLOW) < 0) {
+		fprintf(stderr, "stele: %s: cannot set its date: %s\n", path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* xorriso takes file dates from the disk even with SOURCE_DATE_EPOCH. */
+static int fix_dates(const char *root, int64_t epoch)
+{
+	fixed_time[0] = fixed_time[1] = (struct timespec){.tv_sec = (time_t)epoch};
+	return nftw(root, set_date, 16, FTW_PHYS) == 0 ? 0 : -1;
+}
 
 int iso_write(const char *work, const char *kernel, const char *initrd, const char *cmdline,
 	      const char *out, int64_t epoch)
@@ -72,6 +96,8 @@ int iso_write(const char *work, const char *kernel, const char *initrd, const ch
 			root,
 			NULL};
 	setenv("SOURCE_DATE_EPOCH", date, 1);
+	if (fix_dates(root, epoch) < 0)
+		return -1;
 	int status = run_bounded(argv, -1, 300000, 2000);
 	if (status != 0) {
 		fprintf(stderr, "stele: xorriso failed writing %s\n", out);
