@@ -59,9 +59,31 @@ static int64_t archive_ino(const struct stat *st)
 }
 static size_t walk_prefix;
 
+/* Bytes of file data: all of them, and written so far (for progress). */
+static struct {
+	bool on;
+	int64_t total, done;
+	int shown; /* last percentage printed */
+} bytes;
+
+static void account(int64_t n)
+{
+	bytes.done += n;
+	if (!bytes.on || bytes.total <= 0)
+		return;
+	int pct = (int)(bytes.done * 100 / bytes.total);
+	if (pct >= bytes.shown + 20) {
+		bytes.shown = pct - pct % 20;
+		fprintf(stderr, "initramfs: %d%% (%lld/%lld MB)\n", bytes.shown,
+			(long long)(bytes.done >> 20), (long long)(bytes.total >> 20));
+	}
+}
+
 static int collect(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 {
-	(void)st, (void)flag, (void)ftw;
+	(void)flag, (void)ftw;
+	if (S_ISREG(st->st_mode))
+		bytes.total += st->st_size;
 	if (walk_entries.len == walk_entries.cap) {
 		size_t cap = walk_entries.cap ? walk_entries.cap * 2 : 1024;
 		char **grown = realloc(walk_entries.paths, cap * sizeof *grown);
@@ -179,7 +201,7 @@ static int write_data(struct archive *a, const char *path, const char *rel)
 	}
 	char buf[65536];
 	ssize_t n;
-	while ((n = read(fd, buf, sizeof buf)) > 0)
+	while ((n = read(fd, buf, sizeof buf)) > 0 && (account(n), 1))
 		if (archive_write_data(a, buf, (size_t)n) != n) {
 			fprintf(stderr, "initramfs: writing %s: %s\n", rel,
 				archive_error_string(a));
@@ -345,13 +367,16 @@ static int merge_entries(struct archive *a, struct archive_entry_linkresolver *l
 }
 
 int initramfs_write(const char *tree, const char *overrides_path, const char *out,
-		    enum initramfs_compression compression, int64_t epoch)
+		    enum initramfs_compression compression, int64_t epoch, bool progress)
 {
 	struct override *ov;
 	size_t nov;
 	if (load_overrides(overrides_path, &ov, &nov) < 0)
 		return -1;
 	walk_entries = (struct entries){0};
+	bytes.on = progress;
+	bytes.total = bytes.done = 0;
+	bytes.shown = 0;
 	free(inos.v);
 	inos.v = NULL;
 	inos.len = inos.cap = 0;

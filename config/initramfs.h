@@ -10,6 +10,7 @@
 #ifndef STELE_INITRAMFS_H
 #define STELE_INITRAMFS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 enum initramfs_compression { COMPRESS_NONE, COMPRESS_GZIP, COMPRESS_ZSTD, COMPRESS_LZ4 };
@@ -17,7 +18,9 @@ enum initramfs_compression { COMPRESS_NONE, COMPRESS_GZIP, COMPRESS_ZSTD, COMPRE
 /* "none", "gzip", "zstd", "lz4"; returns -1 for anything else. */
 int initramfs_compression_parse(const char *name);
 
+/* progress: print "initramfs: N% (X/Y MB)" lines on stderr as the data
+ * goes in (compression runs as it is written). */
 int initramfs_write(const char *tree, const char *overrides_path, const char *out,
-		    enum initramfs_compression compression, int64_t epoch);
+		    enum initramfs_compression compression, int64_t epoch, bool progress);
 
 #endif

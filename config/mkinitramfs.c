@@ -31,7 +31,7 @@ int main(int argc, char **argv)
 		usage();
 	const char *epoch = getenv("SOURCE_DATE_EPOCH");
 	return initramfs_write(argv[optind], overrides, argv[optind + 1], compression,
-			       epoch ? strtoll(epoch, NULL, 10) : 0) == 0
+			       epoch ? strtoll(epoch, NULL, 10) : 0, false) == 0
 		   ? 0
 		   : 1;
 }
