@@ -77,6 +77,7 @@ static void after_exit(struct service *s, uint32_t status)
 	describe_exit(status, how, sizeof how);
 	timer_disarm(&s->timer);
 	s->pid = 0;
+	s->cleaning = false;
 	if (s->exit_while_stopping || sv.shutdown != SD_NONE || s->admin_down) {
 		mark(s, "stopped");
 		console_ok("Stopped %s (%s)", s->name, how);
@@ -123,9 +124,17 @@ static void handle_exit(struct service *s, uint32_t status)
 	describe_exit(status, how, sizeof how);
 	timer_disarm(&s->timer);
 	s->exit_while_stopping = s->state == SVC_STOPPING;
+	s->cleaning = true;
 	s->pid = 0;
 	s->pending_status = status;
-	service_become(s, SVC_EXITED, "%s; cleaning up", how);
+	/* The state it is headed for, so that no one waiting on it (stelectl)
+	 * mistakes the clean-up for an outcome; after_exit() settles it. */
+	enum svc_state next = SVC_BACKOFF;
+	if (s->exit_while_stopping || sv.shutdown != SD_NONE || s->admin_down)
+		next = SVC_STOPPING;
+	else if (!restart_wanted(&s->conf.restart, status != 0))
+		next = SVC_EXITED;
+	service_become(s, next, "%s; cleaning up", how);
 	if (conn_up() && ctrd_task_delete(sv.conn, s->name, exit_task_deleted, s) == 0) {
 		s->busy++;
 		return;
@@ -146,7 +155,8 @@ void supervise_on_exit(void *arg, const char *id, uint32_t pid, uint32_t exit_st
 		s->pending_status = exit_status;
 		return;
 	}
-	if (s->state != SVC_RUNNING && s->state != SVC_READY && s->state != SVC_STOPPING)
+	if (s->cleaning ||
+	    (s->state != SVC_RUNNING && s->state != SVC_READY && s->state != SVC_STOPPING))
 		return; /* an exit already handled, or from an earlier run */
 	if (s->pid && pid && pid != s->pid)
 		return;
@@ -155,7 +165,8 @@ void supervise_on_exit(void *arg, const char *id, uint32_t pid, uint32_t exit_st
 
 void supervise_task_lost(struct service *s, uint32_t status)
 {
-	handle_exit(s, status);
+	if (!s->cleaning)
+		handle_exit(s, status);
 }
 
 static void fail_start(struct service *s, const char *what, const char *why)
@@ -176,7 +187,7 @@ static void fail_start(struct service *s, const char *what, const char *why)
 static void kill_done(void *arg, const struct ctrd_result *res)
 {
 	struct service *s = arg;
-	if (res->grpc_status == CTRD_NOT_FOUND && s->state == SVC_STOPPING)
+	if (res->grpc_status == CTRD_NOT_FOUND && s->state == SVC_STOPPING && !s->cleaning)
 		handle_exit(s, 0);
 	else if (res->grpc_status != CTRD_OK && res->grpc_status != CTRD_NOT_FOUND)
 		log_warn("%s: signalling its task: %s", s->name, res->message);

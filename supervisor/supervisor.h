@@ -75,6 +75,7 @@ struct service {
 	int busy;	   /* containerd calls in flight that block a start */
 	bool exit_pending; /* exited while its start was in flight */
 	bool exit_while_stopping;
+	bool cleaning; /* its exit is being handled (task delete in flight) */
 	uint32_t pending_status;
 	bool admin_down; /* stelectl stop: no restarts */
 	bool restart_requested;
