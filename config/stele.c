@@ -54,7 +54,7 @@ static int cmd_build(int argc, char **argv)
 	default_dir(bin, "kernel", "/usr/share/stele/kernel", kernel, sizeof kernel);
 	struct build_opts o = {.out_dir = ".",
 			       .format = FORMAT_KERNEL_INITRD,
-			       .compression = COMPRESS_GZIP,
+			       .compression = COMPRESS_LZ4,
 			       .pkg_dir = pkg,
 			       .bin_dir = bin,
 			       .kernel_dir = kernel};
