@@ -106,7 +106,7 @@ fi
 
 if [ -n "$userdata" ]; then
 	[ -r "$userdata" ] || { echo "stele run: --userdata $userdata: not readable" >&2; exit 2; }
-	printf 'instance-id: stele\nlocal-hostname: stele\n' >"$scratch/meta-data"
+	printf 'instance-id: stele\n' >"$scratch/meta-data" # the host name is the userdata's
 	cloud-localds "$scratch/cidata.iso" "$userdata" "$scratch/meta-data" || exit 1
 	cmd+=(-drive "file=$scratch/cidata.iso,format=raw,if=virtio,readonly=on")
 fi
