@@ -293,6 +293,26 @@ static void add_mount(json_t *mounts, json_t *m)
 	json_decref(m);
 }
 
+/* "rbind" and "rw" unless OPTS (comma-separated) says "ro", then OPTS
+ * without "ro"/"rw". */
+static void bind_options(const char *extra, char *out, size_t len)
+{
+	char buf[512];
+	snprintf(buf, sizeof buf, "%s", extra ? extra : "");
+	bool ro = false;
+	char rest[512] = "";
+	char *save;
+	for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+		if (strcmp(t, "ro") == 0 || strcmp(t, "rw") == 0) {
+			ro = ro || t[1] == 'o';
+			continue;
+		}
+		size_t used = strlen(rest);
+		snprintf(rest + used, sizeof rest - used, ",%s", t);
+	}
+	snprintf(out, len, "rbind,%s%s", ro ? "ro" : "rw", rest);
+}
+
 static json_t *mounts(const json_t *c)
 {
 	json_t *m = json_array();
@@ -321,9 +341,7 @@ static json_t *mounts(const json_t *c)
 		char *extra = strchr(dst, ':');
 		if (extra)
 			*extra++ = '\0';
-		bool ro = extra && (strstr(extra, "ro") == extra || strstr(extra, ",ro"));
-		snprintf(opts, sizeof opts, "rbind,%s%s%s", ro ? "" : "rw", extra && !ro ? "," : "",
-			 extra ? extra : "");
+		bind_options(extra, opts, sizeof opts);
 		add_mount(m, mount(dst, "bind", buf, opts));
 	}
 	json_array_foreach(json_object_get(c, "tmpfs"), i, v)

@@ -109,6 +109,19 @@ static void test_dev_bind_drops_default_submounts(void **state)
 	json_decref(s);
 }
 
+static void test_bind_options(void **state)
+{
+	json_t *s = build("{\"name\":\"a\",\"command\":[\"/x\"],"
+			  "\"binds\":[\"/c:/c:rshared,ro\",\"/d:/d:rw\",\"/e:/e:rom\"]}",
+			  "{}");
+	const char *mounts = str(s, "mounts");
+	assert_non_null(
+	    strstr(mounts, "\"source\":\"/c\",\"options\":[\"rbind\",\"ro\",\"rshared\"]"));
+	assert_non_null(strstr(mounts, "\"source\":\"/d\",\"options\":[\"rbind\",\"rw\"]"));
+	assert_non_null(strstr(mounts, "\"source\":\"/e\",\"options\":[\"rbind\",\"rw\",\"rom\"]"));
+	json_decref(s);
+}
+
 static void test_bad_input_is_refused(void **state)
 {
 	assert_null(
