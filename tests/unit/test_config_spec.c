@@ -151,6 +151,7 @@ int main(void)
 	    cmocka_unit_test(test_capability_keywords),
 	    cmocka_unit_test(test_label_defaults_and_additions),
 	    cmocka_unit_test(test_dev_bind_drops_default_submounts),
+	    cmocka_unit_test(test_bind_options),
 	    cmocka_unit_test(test_bad_input_is_refused),
 	    cmocka_unit_test(test_stele_json),
 	};
