@@ -1,7 +1,7 @@
 # config/: the host-side image builder (`stele`), the YAML schema, and
 # `stele-run`. These link dynamically: they run on the build host, not in
 # images.
-CONFIG_LIBS := -larchive -lyaml -ljansson -lcap -lseccomp
+CONFIG_LIBS := -larchive -lyaml -ljansson -lcap -lseccomp -lcrypto
 
 CONFIG_SRCS := $(filter-out config/mkinitramfs.c,$(wildcard config/*.c))
 CONFIG_OBJS := $(CONFIG_SRCS:%.c=$(OBJ)/%.o)

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <openssl/evp.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -101,11 +102,50 @@ static int blob_path(const char *layout, const char *digest, char *out, size_t l
 	return 0;
 }
 
+/* A blob must hash to its name: a corrupt or swapped blob is refused. */
+static int verify_blob(const char *path, const char *digest, const char *ref)
+{
+	if (strncmp(digest, "sha256:", 7) != 0) {
+		fprintf(stderr, "stele: image %s: digest %s: only sha256 is supported\n", ref,
+			digest);
+		return -1;
+	}
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		fprintf(stderr, "stele: image %s: blob %s: %s\n", ref, path, strerror(errno));
+		return -1;
+	}
+	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+	unsigned char buf[1 << 16], md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen = 0;
+	ssize_t n = -1;
+	if (ctx && EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) == 1) {
+		while ((n = read(fd, buf, sizeof buf)) > 0)
+			EVP_DigestUpdate(ctx, buf, (size_t)n);
+		if (n == 0)
+			EVP_DigestFinal_ex(ctx, md, &mdlen);
+	}
+	EVP_MD_CTX_free(ctx);
+	close(fd);
+	char hex[2 * EVP_MAX_MD_SIZE + 1] = "";
+	for (unsigned int i = 0; i < mdlen; i++)
+		snprintf(hex + 2 * i, 3, "%02x", md[i]);
+	if (n != 0 || strcmp(hex, digest + 7) != 0) {
+		fprintf(stderr,
+			"stele: image %s: blob %s does not match its digest; rebuild or re-copy "
+			"the image\n",
+			ref, path);
+		return -1;
+	}
+	return 0;
+}
+
 static json_t *load_blob(const char *layout, const json_t *descriptor, const char *ref)
 {
 	char path[PATH_MAX];
-	if (blob_path(layout, json_string_value(json_object_get(descriptor, "digest")), path,
-		      sizeof path, ref) < 0)
+	const char *digest = json_string_value(json_object_get(descriptor, "digest"));
+	if (blob_path(layout, digest, path, sizeof path, ref) < 0 ||
+	    verify_blob(path, digest, ref) < 0)
 		return NULL;
 	return load_json(path, ref);
 }
@@ -419,8 +459,9 @@ static int unpack_oci(const struct target *t, const struct source *s, json_t **c
 	json_array_foreach(layers, i, l)
 	{
 		char path[PATH_MAX];
-		if (blob_path(s->path, json_string_value(json_object_get(l, "digest")), path,
-			      sizeof path, t->ref) < 0)
+		const char *digest = json_string_value(json_object_get(l, "digest"));
+		if (blob_path(s->path, digest, path, sizeof path, t->ref) < 0 ||
+		    verify_blob(path, digest, t->ref) < 0)
 			goto out;
 		fprintf(stderr, "stele: unpacking %s: layer %zu/%zu (%lld kB)\n", t->ref, i + 1, n,
 			(long long)json_integer_value(json_object_get(l, "size")) / 1024);
