@@ -6,11 +6,10 @@
  * package stele ships: the OCI layout PKG_DIR/NAME.
  *
  * Contract: image_unpack() fills TREE/ROOTFS_REL from the image with
- * libarchive (gzip, zstd or plain layers; whiteouts and opaque
- * directories applied to the layers below; hard links kept). It never
- * needs root: owners, modes it must widen and device nodes go to `meta`
- * (paths relative to TREE). *config gets the image config's "config"
- * object (an empty object for dir:). Errors print one line naming the
+ * libarchive (every blob checked against its sha256 digest; gzip, zstd or plain layers; whiteouts
+ * and opaque directories applied to the layers below; hard links kept). It never needs root:
+ * owners, modes it must widen and device nodes go to `meta` (paths relative to TREE). *config gets
+ * the image config's "config" object (an empty object for dir:). Errors print one line naming the
  * image and return -1. */
 #ifndef STELE_CONFIG_IMAGE_H
 #define STELE_CONFIG_IMAGE_H
