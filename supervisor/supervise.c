@@ -412,7 +412,8 @@ static void check_boot_complete(void)
 
 void supervise_kick(void)
 {
-	if (sv.shutdown != SD_NONE || !sv.onboot_done || !conn_up()) {
+	/* A power request (stelectl, onboot's verdict) starts nothing new. */
+	if (sv.shutdown != SD_NONE || sv.power != POWER_NONE || !sv.onboot_done || !conn_up()) {
 		check_boot_complete();
 		return;
 	}

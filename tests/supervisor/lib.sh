@@ -4,7 +4,8 @@
 # Source after common.sh and bundle.sh.
 #
 #   sv_service NAME 'COMMAND' ['STELE_JSON']  a busybox bundle in $T/c/services
-#   sv_start [ARGS...]      start the supervisor (console in $SV_CONSOLE)
+#   sv_start [ARGS...]      start the supervisor (console in $SV_CONSOLE);
+#                           --no-onboot unless SV_ONBOOT="--onboot PATH"
 #   sv_wait REGEX SECS      wait for console text
 #   sv_stop [SECS]          SIGTERM, wait for its exit; its status in $SV_RC
 #   ctl ARGS...             stelectl against this supervisor
@@ -27,7 +28,7 @@ sv_start() {
 	mkdir -p "$T/c/services"
 	"$BIN/stele-supervisor" --containers "$T/c" --run "$T/run" --log-dir "$T/log" \
 		--containerd-state "$T/cd" --containerd-root "$T/cdroot" --namespace "$SV_NS" \
-		--no-onboot "$@" >"$SV_CONSOLE" 2>&1 &
+		${SV_ONBOOT:---no-onboot} "$@" >"$SV_CONSOLE" 2>&1 &
 	SV_PID=$!
 }
 
