@@ -432,7 +432,7 @@ fi
 	echo "- commit: $(git -C "$TOP" describe --always --dirty 2>/dev/null || echo unknown)"
 	echo "- machine: $(nproc) CPUs ($(sed -n 's/^model name\t*: //p' /proc/cpuinfo | head -n 1)),"
 	echo "  $(free -m | awk '/^Mem:/ { print $2 }') MiB, $(uname -sr), qemu $(qemu-system-x86_64 --version | head -n 1 | awk '{ print $4 }') with \`$VM_ACCEL\`"
-	echo "- guest: kernel $(cat "$TOP/build/kernel/version"), 2 vCPUs, 1024 MiB"
+	echo "- guest: kernel $(cat "$TOP/build/kernel/version"), 2 vCPUs, $BENCH_MEM MiB"
 	echo "- settings: BENCH_QUICK=$quick boots=$BOOTS services=$SERVICES scale=\"$SCALE\" starts=$STARTS"
 	echo "  orphans=\"$ORPHANS\" restarts=$RESTARTS sections=\"$SECTIONS\""
 	echo

@@ -11,7 +11,7 @@
 #   bench_milestones LOG             "init state onboot containerd services" in ms
 BENCH_BUILD=${BENCH_BUILD:-$TOP/build/bench}
 BENCH_BIN=${BENCH_BIN:-$TOP/build/bin}
-BENCH_MEM=${BENCH_MEM:-1024}
+BENCH_MEM=${BENCH_MEM:-2048}
 
 bench_yaml() { # N OUT
 	local n=$1 out=$2 i
@@ -83,7 +83,7 @@ bench_peer() { # DIR N KIND
 bench_qemu() { # LOG INITRD APPEND DISK
 	rm -f "$4"
 	truncate -s 256M "$4" || return 1
-	BENCH_QEMU=(qemu-system-x86_64 $VM_ACCEL -m "${BENCH_MEM:-1024}" -smp 2 -nodefaults -no-reboot -display none
+	BENCH_QEMU=(qemu-system-x86_64 $VM_ACCEL -m "$BENCH_MEM" -smp 2 -nodefaults -no-reboot -display none
 		-serial "file:$1" -kernel "$BENCH_KERNEL" -initrd "$2"
 		-append "console=ttyS0 panic=-1 $3" -nic none -drive "file=$4,if=virtio,format=raw")
 }
