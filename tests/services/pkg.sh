@@ -92,3 +92,12 @@ retry() {
 	done
 	return 1
 }
+
+# kill_tree PID: SIGKILL a process and its descendants, each by its pid
+# (a VM started in the background: stele run -> timeout -> qemu).
+kill_tree() {
+	[[ $1 =~ ^[0-9]+$ ]] && [ "$1" -gt 1 ] || return 0
+	local c
+	for c in $(ps -o pid= --ppid "$1"); do kill_tree "$c"; done
+	kill -9 "$1" 2>/dev/null
+}
