@@ -137,6 +137,10 @@ int main(int argc, char **argv)
 	 * (containerd looking up runc, shims) needs one. */
 	if (setenv("PATH", DEFAULT_PATH, 0) < 0)
 		log_err("setenv PATH: %s", strerror(errno));
+	/* Tells the supervisor that PID 1 is stele and may be asked to power
+	 * off; an orphaned supervisor on a test host sees another PID 1. */
+	if (setenv("STELE_INIT", STELE_VERSION, 1) < 0)
+		log_err("setenv STELE_INIT: %s", strerror(errno));
 	if (!getenv(ROOTFS_TIMES_ENV))
 		log_notice("init %s starting", STELE_VERSION);
 	rootfs_leave_if_initramfs(argv);
