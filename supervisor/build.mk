@@ -4,16 +4,22 @@
 
 SUPERVISOR_SRCS := main.c service.c supervise.c reconcile.c cdproc.c notify.c control.c \
                    phases.c loop.c logstore.c ring.c restart.c svcconf.c deps.c spec.c \
-                   bundleparse.c
+                   bundleparse.c prepare.c
 SUPERVISOR_OBJS := $(SUPERVISOR_SRCS:%.c=$(OBJ)/supervisor/%.o)
 STELECTL_OBJS   := $(OBJ)/supervisor/stelectl.o $(OBJ)/supervisor/analyze.o $(OBJ)/supervisor/plot.o
 
 $(SUPERVISOR_OBJS) $(STELECTL_OBJS): CFLAGS += $(CTRD_CFLAGS) -Iinit
 $(SUPERVISOR_OBJS): | $(CTRD_GEN_STAMP)
 
-# init/state_status.o: the state volume's status line, read as init wrote it.
-$(BIN)/stele-supervisor: $(SUPERVISOR_OBJS) $(OBJ)/init/state_status.o $(CTRD_LIB) $(LIBSTELE)
-	$(call static_link, $(CTRD_LIBS))
+# $(STATE_SHARED_OBJS): the state volume's status line, read as init wrote
+# it, and bind sources created on it. onboot's hook objects: runtime.mkdir
+# and runtime.mounts for services too (prepare.c), with their libraries.
+SUPERVISOR_ONBOOT_OBJS := $(addprefix $(OBJ)/onboot/,hooks.o netif.o settings.o error.o)
+$(OBJ)/supervisor/prepare.o: CFLAGS += -Ionboot
+$(BIN)/stele-supervisor: $(SUPERVISOR_OBJS) $(STATE_SHARED_OBJS) $(SUPERVISOR_ONBOOT_OBJS) \
+			 $(CTRD_LIB) $(LIBSTELE)
+	$(call static_link, $(CTRD_LIBS) $(UL)/lib/libmount.a $(UL)/lib/libblkid.a \
+		-lnl-route-3 -lnl-3 -lpthread -lm)
 
 $(BIN)/stelectl: $(STELECTL_OBJS) $(LIBSTELE)
 	$(call static_link, $(LIBSTELE) -l:libjansson.a)

@@ -8,6 +8,7 @@
  * A start is a chain of calls: [task delete] -> container create -> task
  * create -> task start, each queued from the previous one's callback. */
 #include "log.h"
+#include "prepare.h"
 #include "supervisor.h"
 #include "timeline.h"
 
@@ -269,6 +270,15 @@ static void create_container(struct service *s)
 	if (s->container_exists) {
 		create_task(s);
 		return;
+	}
+	char why[600];
+	if (!s->prepared) {
+		if (prepare_service(s->dir, s->spec, sv.opt.state_mountpoint, why, sizeof why) <
+		    0) {
+			fail_start(s, "prepare its host side", why);
+			return;
+		}
+		s->prepared = true;
 	}
 	if (ctrd_container_create(sv.conn, s->name, s->spec, s->spec_len, labels, container_created,
 				  s) < 0)

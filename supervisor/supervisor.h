@@ -63,6 +63,7 @@ struct service {
 	size_t spec_len;
 	int *dep_index;
 	bool bad; /* unusable bundle or dependencies: never started */
+	bool prepared; /* bind sources and runtime hooks done: once, as onboot */
 
 	enum svc_state state;
 	char detail[256]; /* the why of the state, for status */

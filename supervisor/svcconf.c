@@ -75,6 +75,36 @@ static int parse_depends(json_t *v, const char *source, struct svcconf *c, char 
 	return 0;
 }
 
+/* runtime.mkdir and runtime.mounts are done before the container exists
+ * (prepare.c parses them, with onboot's parser); interfaces and bindNS need
+ * the task's pid between Tasks.Create and Tasks.Start, which the start chain
+ * does not stop at: they are onboot-only, and saying so beats ignoring them. */
+static int check_runtime(json_t *v, const char *source, char *err, size_t errlen)
+{
+	if (!json_is_object(v))
+		return bad(err, errlen, source, "runtime",
+			   "must be an object (see docs/design.md)");
+	const char *key;
+	json_t *part;
+	json_object_foreach(v, key, part)
+	{
+		if (strcmp(key, "interfaces") == 0 || strcmp(key, "bindNS") == 0) {
+			snprintf(err, errlen,
+				 "%s: \"runtime.%s\" is for onboot containers only: move the "
+				 "network setup to an onboot container or use the host's network",
+				 source, key);
+			return -1;
+		}
+		if (strcmp(key, "mkdir") != 0 && strcmp(key, "mounts") != 0) {
+			snprintf(err, errlen,
+				 "%s: \"runtime.%s\" is not a runtime hook: use mkdir or mounts",
+				 source, key);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 static int parse_key(const char *key, json_t *v, const char *source, struct svcconf *c, char *err,
 		     size_t errlen)
 {
@@ -117,8 +147,9 @@ static int parse_key(const char *key, json_t *v, const char *source, struct svcc
 		if (!json_is_boolean(v))
 			return bad(err, errlen, source, key, "must be true or false");
 		*(key[0] == 'o' ? &c->optional : &c->binds_state) = json_is_true(v);
-	} else if (strcmp(key, "on_failure") != 0 && strcmp(key, "runtime") != 0 &&
-		   strcmp(key, "console") != 0) {
+	} else if (strcmp(key, "runtime") == 0) {
+		return check_runtime(v, source, err, errlen);
+	} else if (strcmp(key, "on_failure") != 0 && strcmp(key, "console") != 0) {
 		return bad(err, errlen, source, key,
 			   "is not a stele.json key: see docs/design.md for the schema");
 	}

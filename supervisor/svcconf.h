@@ -6,8 +6,10 @@
  * failed after 5 failures within 60 s); a missing stele.json is not an
  * error. It returns 0, or -1 with one line in err naming the file, the key
  * and the fix. Keys that only concern onboot containers (on_failure,
- * runtime, console) are accepted and ignored; unknown keys are errors, so a
- * typo does not silently change nothing. */
+ * console) are accepted and ignored; runtime may hold mkdir and mounts
+ * (checked here, done by prepare.h), not interfaces or bindNS (onboot
+ * only); unknown keys are errors, so a typo does not silently change
+ * nothing. */
 #ifndef STELE_SVCCONF_H
 #define STELE_SVCCONF_H
 

@@ -42,7 +42,8 @@ static void every_key(void **state)
 			       "\"ready\":\"notify\",\"timeout\":5,\"grace\":0,"
 			       "\"optional\":true,\"binds_state\":true,\"restart_limit\":3,"
 			       "\"restart_window\":30,\"backoff_max\":8,"
-			       "\"on_failure\":\"halt\",\"console\":false,\"runtime\":{}}",
+			       "\"on_failure\":\"halt\",\"console\":false,"
+			       "\"runtime\":{\"mkdir\":[\"/var/lib/a\"],\"mounts\":[]}}",
 			       &c, err),
 			 0);
 	assert_int_equal(c.restart.mode, RESTART_NEVER);
@@ -71,6 +72,10 @@ static void errors_name_the_key_and_fix(void **state)
 	    {"{\"restart_limit\":100}", "\"restart_limit\" must be a count"},
 	    {"{\"optional\":1}", "\"optional\" must be true or false"},
 	    {"{\"restrat\":\"always\"}", "\"restrat\" is not a stele.json key"},
+	    {"{\"runtime\":{\"interfaces\":[]}}", "\"runtime.interfaces\" is for onboot"},
+	    {"{\"runtime\":{\"bindNS\":{}}}", "\"runtime.bindNS\" is for onboot"},
+	    {"{\"runtime\":{\"mkdirs\":[]}}", "\"runtime.mkdirs\" is not a runtime hook"},
+	    {"{\"runtime\":[]}", "\"runtime\" must be an object"},
 	    {"[1]", "must be a JSON object"},
 	    {"{\"a\":1,\"a\":2}", "fix the JSON"},
 	    {"{", "fix the JSON"},
