@@ -1,4 +1,5 @@
 #include "state_status.h"
+#include "fdio.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -8,19 +9,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static int write_all(int fd, const char *buf, size_t len)
-{
-	while (len > 0) {
-		ssize_t n = write(fd, buf, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -1;
-		buf += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
 
 static void make_parent(const char *path)
 {

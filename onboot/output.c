@@ -1,4 +1,5 @@
 #include "output.h"
+#include "fdio.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -14,18 +15,6 @@ void output_init(struct output *o, int log_fd, int console_fd, const char *name)
 	o->used = 0;
 }
 
-static void write_all(int fd, const char *buf, size_t len)
-{
-	while (len > 0) {
-		ssize_t n = write(fd, buf, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return;
-		buf += n;
-		len -= (size_t)n;
-	}
-}
 
 /* One writev, so that the prefix and its line reach the console together. */
 static void console_line(struct output *o)
@@ -45,8 +34,10 @@ static void console_line(struct output *o)
 
 void output_feed(struct output *o, const char *data, size_t len)
 {
+	/* A full or broken log must not stall the container: the console
+	 * still carries its output. */
 	if (o->log_fd >= 0)
-		write_all(o->log_fd, data, len);
+		(void)write_all(o->log_fd, data, len);
 	for (size_t i = 0; i < len; i++) {
 		if (data[i] == '\n') {
 			console_line(o);

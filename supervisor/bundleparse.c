@@ -1,4 +1,5 @@
 #include "bundleparse.h"
+#include "fdio.h"
 
 #include "ctrd.h"
 #include "spec.h"
@@ -31,20 +32,6 @@ struct wire {
 
 /* --- child ---------------------------------------------------------- */
 
-static int write_all(int fd, const void *buf, size_t len)
-{
-	const char *p = buf;
-	while (len > 0) {
-		ssize_t n = write(fd, p, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
 
 static int send_record(int fd, const struct wire *w, const char *err, const struct svcconf *c,
 		       const char *spec)

@@ -5,6 +5,7 @@
  * renamed into place: rename replaces a planted symlink or hard link
  * rather than writing through it. */
 #include "plan.h"
+#include "fdio.h"
 
 #include "log.h"
 
@@ -49,19 +50,6 @@ static int enter_dir(int dirfd, const char *name, mode_t mode)
 	return open_dir_at(dirfd, name);
 }
 
-static int write_all(int fd, const char *data, size_t len)
-{
-	while (len > 0) {
-		ssize_t n = write(fd, data, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -1;
-		data += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
 
 static int replace_file_at(int dirfd, const char *name, const struct entry *e)
 {

@@ -2,6 +2,7 @@
  * under emulation: every plugin stele does not use is disabled (CRI above
  * all, which costs seconds), and every socket lives in the state dir. */
 #include "ctrd.h"
+#include "fdio.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -35,19 +36,6 @@ static bool toml_safe(const char *s)
 	return s && s[0] && !strpbrk(s, "\"\\\n\r");
 }
 
-static int write_all(int fd, const char *buf, size_t len)
-{
-	while (len > 0) {
-		ssize_t n = write(fd, buf, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -1;
-		buf += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
 
 struct text {
 	char buf[4096];

@@ -1,4 +1,4 @@
-// sources: supervisor/containerd/config.c
+// sources: lib/fdio.c supervisor/containerd/config.c
 /* config: the containerd config.toml stele writes: where things live, what
  * is disabled, and refusals instead of a config containerd cannot parse. */
 #include <setjmp.h>

@@ -4,7 +4,7 @@
 // sources: onboot/metadata/buf.c onboot/metadata/base64.c onboot/metadata/validate.c
 // sources: onboot/metadata/plan.c onboot/metadata/plan_write.c onboot/metadata/hostconf.c
 // sources: onboot/metadata/meta.c onboot/metadata/userdata.c onboot/metadata/source.c
-// sources: lib/log.c
+// sources: lib/log.c lib/fdio.c
 #include "../../onboot/metadata/base64.h"
 #include "../../onboot/metadata/meta.h"
 #include "../../onboot/metadata/plan.h"

@@ -1,4 +1,4 @@
-// sources: onboot/output.c
+// sources: lib/fdio.c onboot/output.c
 /* output: the log gets every byte; the console gets whole lines with the
  * container's name in front, long lines cut, the last line completed. */
 #include <setjmp.h>

@@ -1,4 +1,4 @@
-// sources: init/state_bind.c init/state_status.c
+// sources: lib/fdio.c init/state_bind.c init/state_status.c
 /* state_bind and state_status: what the supervisor and onboot link.
  * Bind sources appear under the volume at the right owner and mode, and
  * never anywhere else; the status file is classified as documented. */

@@ -1,0 +1,13 @@
+/* fdio: whole-buffer writes.
+ *
+ * Contract: write_all() writes all len bytes, retrying on EINTR and short
+ * writes. Returns 0, or -1 with errno set (a zero-length write counts as an
+ * error, EIO, so a full pipe or disk never loops forever). */
+#ifndef STELE_FDIO_H
+#define STELE_FDIO_H
+
+#include <stddef.h>
+
+int write_all(int fd, const void *buf, size_t len);
+
+#endif
