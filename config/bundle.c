@@ -108,6 +108,11 @@ static int stage_bundle(struct stage *st, const char *pkg_dir, const char *secti
 	json_object_del(yaml, "//lines");
 	json_t *merged = spec_merge(yaml, image_config);
 	json_t *config = spec_config(merged, image_config, rootfs);
+	if (config && json_is_true(json_object_get(merged, "insecure")))
+		fprintf(stderr,
+			"stele: warning: %s %s: insecure: true gives a passwordless root "
+			"console; use it for development images only\n",
+			section, name);
 	const char *state_mp = json_string_value(
 	    json_object_get(json_object_get(st->cfg->root, "state"), "mountpoint"));
 	json_t *stele = spec_stele(merged, state_mp ? state_mp : "/var/lib");

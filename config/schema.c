@@ -194,6 +194,7 @@ static const struct yfield container_fields[] = {
     {"on_failure", Y_STR, NULL, check_on_failure, false},
     {"console", Y_BOOL, NULL, NULL, false},
     {"optional", Y_BOOL, NULL, NULL, false},
+    {"insecure", Y_BOOL, NULL, NULL, false},
     {0},
 };
 

@@ -205,7 +205,24 @@ out:
 	return res;
 }
 
-/* The image's Env, then the YAML's, a YAML variable replacing the image's. */
+/* Append K=V to ENV, dropping an earlier K=. */
+static void env_set(json_t *env, const char *kv)
+{
+	size_t klen = strcspn(kv, "=");
+	size_t j;
+	json_t *old;
+	json_array_foreach(env, j, old)
+	{
+		if (strncmp(json_string_value(old), kv, klen + 1) == 0) {
+			json_array_remove(env, j);
+			break;
+		}
+	}
+	json_array_append_new(env, json_string(kv));
+}
+
+/* The image's Env, then the YAML's, a YAML variable replacing the image's;
+ * `insecure: true` last, so no env entry can switch it off by accident. */
 static json_t *environment(const json_t *c, const json_t *image)
 {
 	json_t *env = json_array();
@@ -213,21 +230,10 @@ static json_t *environment(const json_t *c, const json_t *image)
 	for (size_t l = 0; l < 2; l++) {
 		size_t i;
 		json_t *v;
-		json_array_foreach(lists[l], i, v)
-		{
-			const char *s = json_string_value(v);
-			size_t klen = strcspn(s, "=");
-			size_t j;
-			json_t *old;
-			json_array_foreach(
-			    env, j, old) if (strncmp(json_string_value(old), s, klen + 1) == 0)
-			{
-				json_array_remove(env, j);
-				break;
-			}
-			json_array_append_new(env, json_string(s));
-		}
+		json_array_foreach(lists[l], i, v) env_set(env, json_string_value(v));
 	}
+	if (json_is_true(json_object_get(c, "insecure")))
+		env_set(env, SPEC_INSECURE_ENV);
 	bool has_path = false;
 	size_t i;
 	json_t *v;

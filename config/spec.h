@@ -10,12 +10,16 @@
  * always empty, noNewPrivileges, Docker's seccomp allowlist, containerd's
  * masked and read-only paths, a read-only root, new pid and mount
  * namespaces, host net/ipc/uts. uid/gid names are looked up in the rootfs.
+ * `insecure: true` adds SPEC_INSECURE_ENV to process.env: the getty
+ * package then logs root in without a password (development images only).
  * spec_stele() builds stele.json from stele's own fields. Errors print one
  * line naming the container and return NULL. */
 #ifndef STELE_CONFIG_SPEC_H
 #define STELE_CONFIG_SPEC_H
 
 #include <jansson.h>
+
+#define SPEC_INSECURE_ENV "STELE_GETTY_INSECURE=1"
 
 /* New reference: the entry with the image's defaults under it. */
 json_t *spec_merge(const json_t *entry, const json_t *image_config);
