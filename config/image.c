@@ -530,13 +530,16 @@ int image_unpack(const char *ref, const char *pkg_dir, const char *tree, const c
 	if (path_join(t.rootfs, sizeof t.rootfs, tree, rootfs_rel) < 0 ||
 	    mkdir_p(t.rootfs, 0755) < 0)
 		return -1;
-	if (!s.is_dir)
-		return unpack_oci(&t, &s, config);
+	/* Absolute: layers are unpacked from inside the rootfs (in_rootfs), so a
+	 * path relative to the working directory would no longer resolve. */
 	char src[PATH_MAX];
 	if (!realpath(s.path, src)) {
 		fprintf(stderr, "stele: image %s: %s: %s\n", ref, s.path, strerror(errno));
 		return -1;
 	}
+	snprintf(s.path, sizeof s.path, "%s", src);
+	if (!s.is_dir)
+		return unpack_oci(&t, &s, config);
 	*config = json_object();
 	return in_rootfs(&t, copy_dir_cb, src);
 }

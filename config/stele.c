@@ -46,6 +46,21 @@ static void default_dir(const char *bin, const char *sub, const char *installed,
 	snprintf(out, len, "%s", installed);
 }
 
+/* The folder an option names, made absolute now: the builder changes its
+ * working directory while it unpacks layers. */
+static int absolute_dir(const char *option, const char *arg, char *out)
+{
+	const char *why = NULL;
+	if (!realpath(arg, out))
+		why = strerror(errno);
+	else if (!is_dir(out))
+		why = "not a folder";
+	if (why)
+		fprintf(stderr, "stele build: --%s %s: %s; give an existing folder\n", option, arg,
+			why);
+	return why ? -1 : 0;
+}
+
 static int cmd_build(int argc, char **argv)
 {
 	static char bin[PATH_MAX], pkg[PATH_MAX], kernel[PATH_MAX];
@@ -100,13 +115,16 @@ static int cmd_build(int argc, char **argv)
 			o.compression = (enum initramfs_compression)c;
 			break;
 		case 'p':
-			o.pkg_dir = optarg;
+			if (absolute_dir("pkg-dir", optarg, pkg) < 0)
+				return 2;
 			break;
 		case 'b':
-			o.bin_dir = optarg;
+			if (absolute_dir("bin-dir", optarg, bin) < 0)
+				return 2;
 			break;
 		case 'k':
-			o.kernel_dir = optarg;
+			if (absolute_dir("kernel-dir", optarg, kernel) < 0)
+				return 2;
 			break;
 		case 't':
 			o.keep_tree = true;
