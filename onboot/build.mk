@@ -10,7 +10,9 @@ ONBOOT_LIBS := $(UL)/lib/libmount.a $(UL)/lib/libblkid.a -ljansson -lnl-route-3 
 
 all: $(BIN)/stele-onboot
 
-$(BIN)/stele-onboot: $(ONBOOT_OBJS) $(LIBSTELE)
+# bind_sources.c creates state-volume bind sources with init/state_bind.h.
+$(OBJ)/onboot/bind_sources.o: CFLAGS += -Iinit
+$(BIN)/stele-onboot: $(ONBOOT_OBJS) $(STATE_SHARED_OBJS) $(LIBSTELE)
 	$(call static_link, $(ONBOOT_LIBS))
 
 TEST_LIBS_test_onboot_settings := -ljansson

@@ -1,7 +1,8 @@
 /* stele-onboot: run the onboot or onshutdown containers through runc.
  *
  *   stele-onboot run onboot|onshutdown [--root DIR] [--runc PATH]
- *                [--runc-root DIR] [--log-dir DIR] [--timeline-dir DIR] [--kmsg]
+ *                [--runc-root DIR] [--log-dir DIR] [--timeline-dir DIR]
+ *                [--state-mountpoint DIR] [--kmsg]
  *
  * Exit codes (the supervisor acts on them; onboot/README.md):
  *   0 go on; 10 halt; 11 power off; 12 stopped by SIGTERM/SIGINT;
@@ -27,7 +28,7 @@ static int usage(const char *why)
 	fprintf(stderr,
 		"usage: stele-onboot run onboot|onshutdown [--root DIR] [--runc PATH]\n"
 		"                    [--runc-root DIR] [--log-dir DIR] [--timeline-dir DIR]\n"
-		"                    [--kmsg]\n");
+		"                    [--state-mountpoint DIR] [--kmsg]\n");
 	return EXIT_USAGE;
 }
 
@@ -38,13 +39,14 @@ int main(int argc, char **argv)
 	 * reach the console twice. --kmsg is for callers that do not. */
 	log_set_kmsg(false);
 	const char *root = "/containers", *runc = NULL, *runc_root = RUNC_DEFAULT_ROOT;
-	const char *log_dir = NULL;
+	const char *log_dir = NULL, *state_mountpoint = "/var/lib";
 	static const struct option options[] = {
 	    {"root", required_argument, NULL, 'r'},
 	    {"runc", required_argument, NULL, 'c'},
 	    {"runc-root", required_argument, NULL, 's'},
 	    {"log-dir", required_argument, NULL, 'l'},
 	    {"timeline-dir", required_argument, NULL, 't'},
+	    {"state-mountpoint", required_argument, NULL, 'm'},
 	    {"help", no_argument, NULL, 'h'},
 	    {0},
 	};
@@ -65,6 +67,9 @@ int main(int argc, char **argv)
 			break;
 		case 't':
 			timeline_set_dir(optarg);
+			break;
+		case 'm':
+			state_mountpoint = optarg;
 			break;
 		case 'k':
 			log_set_kmsg(true);
@@ -106,6 +111,7 @@ int main(int argc, char **argv)
 	    .phase = phase,
 	    .bundles_dir = bundles_dir,
 	    .log_dir = log_dir ? log_dir : default_log_dir,
+	    .state_mountpoint = state_mountpoint,
 	    .runc = {.path = runc, .root = runc_root, .timeout_ms = 60000},
 	};
 	return (int)runner_run_all(&cfg);

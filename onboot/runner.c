@@ -1,4 +1,5 @@
 #include "runner.h"
+#include "bind_sources.h"
 
 #include "bundle.h"
 #include "hooks.h"
@@ -10,6 +11,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <jansson.h>
 #include <limits.h>
 #include <poll.h>
 #include <signal.h>
@@ -215,6 +217,24 @@ static struct result run_created(struct job *j, pid_t pid, int *out_fd)
 	return res;
 }
 
+/* Before the hooks, so that a runtime.mkdir of the same directory does not
+ * make it root's. bundle_check() has read config.json as JSON already. */
+static int create_bind_sources(const struct job *j, char *err, size_t len)
+{
+	char path[PATH_MAX + 16];
+	snprintf(path, sizeof path, "%s/config.json", j->bundle->dir);
+	json_error_t jerr;
+	json_t *spec = json_load_file(path, 0, &jerr);
+	if (!spec) {
+		snprintf(err, len, "config.json: line %d: %.200s: fix the JSON", jerr.line,
+			 jerr.text);
+		return -1;
+	}
+	int rc = bind_sources_create(spec, j->cfg->state_mountpoint, err, len);
+	json_decref(spec);
+	return rc;
+}
+
 static struct result run_attempt(struct job *j)
 {
 	struct result res = {.outcome = OUTCOME_ERROR};
@@ -226,7 +246,8 @@ static struct result run_attempt(struct job *j)
 		runc_delete(runc, name, j->log_fd);
 	}
 	if (!j->host_hooks_done) {
-		if (hooks_before_create(&j->settings.runtime, err, sizeof err) < 0) {
+		if (create_bind_sources(j, err, sizeof err) < 0 ||
+		    hooks_before_create(&j->settings.runtime, err, sizeof err) < 0) {
 			log_err("%s: %s", name, err);
 			return res;
 		}

@@ -32,9 +32,10 @@ enum runner_verdict {
 };
 
 struct runner_config {
-	const char *phase;	 /* "onboot" or "onshutdown": used in messages */
-	const char *bundles_dir; /* e.g. /containers/onboot */
-	const char *log_dir;	 /* e.g. /run/log/onboot */
+	const char *phase;	      /* "onboot" or "onshutdown": used in messages */
+	const char *bundles_dir;      /* e.g. /containers/onboot */
+	const char *log_dir;	      /* e.g. /run/log/onboot */
+	const char *state_mountpoint; /* binds from under it: sources created (bind_sources.h) */
 	struct runc runc;
 };
 

@@ -13,8 +13,9 @@ $(SUPERVISOR_OBJS): | $(CTRD_GEN_STAMP)
 
 # $(STATE_SHARED_OBJS): the state volume's status line, read as init wrote
 # it, and bind sources created on it. onboot's hook objects: runtime.mkdir
-# and runtime.mounts for services too (prepare.c), with their libraries.
-SUPERVISOR_ONBOOT_OBJS := $(addprefix $(OBJ)/onboot/,hooks.o netif.o settings.o error.o)
+# and runtime.mounts for services too (prepare.c), with their libraries, and
+# bind_sources.o (state-volume bind sources from a spec).
+SUPERVISOR_ONBOOT_OBJS := $(addprefix $(OBJ)/onboot/,hooks.o netif.o settings.o error.o bind_sources.o)
 $(OBJ)/supervisor/prepare.o: CFLAGS += -Ionboot
 $(BIN)/stele-supervisor: $(SUPERVISOR_OBJS) $(STATE_SHARED_OBJS) $(SUPERVISOR_ONBOOT_OBJS) \
 			 $(CTRD_LIB) $(LIBSTELE)

@@ -51,6 +51,8 @@ int phase_run(const char *which)
 			(char *)sv.opt.containers,
 			"--timeline-dir",
 			(char *)sv.opt.run_dir,
+			"--state-mountpoint",
+			(char *)sv.opt.state_mountpoint,
 			NULL};
 	struct spawn_opts so = SPAWN_OPTS_DEFAULT;
 	so.stdout_fd = fds[1];
