@@ -4,12 +4,11 @@
  *
  * Contract: prepare_service(dir, spec, state_mountpoint, ...) forks a
  * child, which (1) for every bind mount of spec (the adjusted config.json
- * text) whose source is under state_mountpoint, creates that source with
- * state_bind_source() at the container's process.user uid:gid, mode 0755
- * (a source that exists and is not a directory, a file bind, is left
- * alone), then (2) parses DIR/stele.json with onboot's settings parser and
- * runs hooks_before_create(). Binds come first, so a runtime.mkdir of the
- * same directory does not make it root's. Untrusted JSON is parsed in the
+ * text) whose source is under state_mountpoint, creates that source at
+ * the container's process.user uid:gid, mode 0755 (onboot/bind_sources.h,
+ * as stele-onboot does), then (2) parses DIR/stele.json with onboot's
+ * settings parser and runs hooks_before_create(). Binds come first, so a
+ * runtime.mkdir of the same directory does not make it root's. Untrusted JSON is parsed in the
  * child only; the parent waits at most PREPARE_TIMEOUT_MS, then kills it.
  * Returns 0, or -1 with one line in err naming the file or hook and the
  * cause. runtime.interfaces and runtime.bindNS are rejected earlier, by
