@@ -130,6 +130,22 @@ static void test_bad_input_is_refused(void **state)
 	assert_null(build("{\"name\":\"a\",\"command\":[\"/x\"],\"uid\":\"nobody\"}", "{}"));
 }
 
+/* insecure: true sets the getty's switch, over an env entry of the same
+ * name; false or absent leaves the environment alone. */
+static void test_insecure(void **state)
+{
+	json_t *s = build("{\"name\":\"a\",\"command\":[\"/x\"],\"insecure\":true,"
+			  "\"env\":[\"STELE_GETTY_INSECURE=0\",\"K=v\"]}",
+			  "{}");
+	const char *env = str(s, "process.env");
+	assert_non_null(strstr(env, "\"K=v\",\"" SPEC_INSECURE_ENV "\""));
+	assert_null(strstr(env, "STELE_GETTY_INSECURE=0"));
+	json_decref(s);
+	s = build("{\"name\":\"a\",\"command\":[\"/x\"],\"insecure\":false}", "{}");
+	assert_null(strstr(str(s, "process.env"), "STELE_GETTY_INSECURE"));
+	json_decref(s);
+}
+
 static void test_stele_json(void **state)
 {
 	json_t *e =
@@ -153,6 +169,7 @@ int main(void)
 	    cmocka_unit_test(test_dev_bind_drops_default_submounts),
 	    cmocka_unit_test(test_bind_options),
 	    cmocka_unit_test(test_bad_input_is_refused),
+	    cmocka_unit_test(test_insecure),
 	    cmocka_unit_test(test_stele_json),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
