@@ -11,13 +11,13 @@ TOP=$(cd "$(dirname "$0")/.." && pwd)
 
 quick=${BENCH_QUICK:-0}
 pick() { [ "$quick" = 1 ] && echo "$2" || echo "$1"; }
-OUT=${BENCH_OUT:-$TOP/build/bench}
+OUT=$(realpath -m "${BENCH_OUT:-$TOP/build/bench}") # stele build needs absolute paths
 BOOTS=${BENCH_BOOTS:-$(pick 5 2)}
 SERVICES=${BENCH_SERVICES:-10}
 SCALE=${BENCH_SCALE:-$(pick "1 10 50 100" "1 10")}
 STARTS=${BENCH_STARTS:-$(pick 50 10)}
 ORPHANS=${BENCH_ORPHANS:-$(pick "10000 100000" "1000 10000")}
-RESTARTS=${BENCH_RESTARTS:-$(pick 1000 50)}
+RESTARTS=${BENCH_RESTARTS:-$(pick 200 20)}
 COMPRESSIONS=${BENCH_COMPRESSIONS:-"none gzip zstd lz4"}
 SECTIONS=${BENCH_SECTIONS:-"boot latency scale footprint reap shutdown image"}
 BOOT_SECS=${BENCH_BOOT_SECS:-400}
