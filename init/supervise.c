@@ -22,7 +22,9 @@ int supervised_start(struct supervised *sv)
 	sv->starts++;
 	struct spawn_opts opts = SPAWN_OPTS_DEFAULT;
 	opts.new_session = true;
-	opts.oom_score_adj = "0";
+	/* The supervisor is what brings the host back: the OOM killer takes
+	 * services (and containerd, which it restarts) first. */
+	opts.oom_score_adj = "-900";
 	char *argv[] = {(char *)sv->path, NULL};
 	pid_t pid = spawn(sv->path, argv, &opts);
 	if (pid < 0) {

@@ -214,6 +214,9 @@ static pid_t spawn_containerd(const char *config, const char *fifo)
 		so.stdout_fd = out;
 		so.stderr_fd = out;
 		so.new_session = true;
+		/* Not the supervisor's -900: shims and containers inherit from
+		 * containerd, and a service must not outrank its supervisor. */
+		so.oom_score_adj = "0";
 		pid = spawn(argv[0], argv, &so);
 	}
 	int saved = errno;
