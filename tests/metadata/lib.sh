@@ -4,7 +4,7 @@
 #       fresh network and UTS namespaces (it configures interfaces and host
 #       names: never the test machine's); the namespace has a veth "eth0",
 #       and `ip -o addr` and `ip route` of it afterwards go to OUT.net
-#   md_loop IMAGE          attach IMAGE read-only to a loop device, detached at exit
+#   md_loop IMAGE          attach IMAGE read-only to a loop device ($MD_LOOP), detached at exit
 #   md_imds MODE USERDATA  start fake-imds.py; sets IMDS_PORT and IMDS_LOG
 #   md_tree DIR            "MODE PATH" lines of everything under DIR, sorted
 
@@ -22,11 +22,11 @@ md_local() {
 		exit $rc' sh "$out" "$log" "$MD_BIN" local --root "$out" "$@"
 }
 
+# Sets MD_LOOP. Not meant for $(...): the detach must be registered in the
+# test's own shell, not in a command substitution's subshell.
 md_loop() {
-	local dev
-	dev=$(losetup --find --show --read-only "$1") || return 1
-	at_exit "losetup -d $dev"
-	echo "$dev"
+	MD_LOOP=$(losetup --find --show --read-only "$1") || return 1
+	at_exit "losetup -d $MD_LOOP"
 }
 
 _md_imds_n=0
