@@ -1,4 +1,5 @@
 #include "state_bind.h"
+#include "fdio.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -32,13 +33,7 @@ static int step(int dirfd, const char *name, mode_t mode, bool *created)
 	*created = mkdirat(dirfd, name, mode) == 0;
 	if (!*created && errno != EEXIST)
 		return -1;
-	int fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	struct stat st;
-	/* O_DIRECTORY|O_NOFOLLOW says ENOTDIR for a symlink: say ELOOP. */
-	if (fd < 0 && errno == ENOTDIR && fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
-	    S_ISLNK(st.st_mode))
-		errno = ELOOP;
-	return fd;
+	return open_dir_nofollow_at(dirfd, name);
 }
 
 static int walk(const char *root, const char *rel, uid_t uid, gid_t gid, mode_t mode, char *err,

@@ -1,4 +1,4 @@
-/* fdio: whole-buffer writes.
+/* fdio: whole-buffer writes and symlink-safe directory opens.
  *
  * Contract: write_all() writes all len bytes, retrying on EINTR and short
  * writes. Returns 0, or -1 with errno set (a zero-length write counts as an
@@ -9,5 +9,10 @@
 #include <stddef.h>
 
 int write_all(int fd, const void *buf, size_t len);
+
+/* Open the directory name under dirfd without following a symlink
+ * (O_DIRECTORY|O_NOFOLLOW|O_CLOEXEC). A symlink fails with ELOOP, not the
+ * ENOTDIR the kernel gives, so messages name the real obstacle. */
+int open_dir_nofollow_at(int dirfd, const char *name);
 
 #endif

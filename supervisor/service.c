@@ -3,6 +3,7 @@
  * A bundle that cannot be used is kept in the list as failed, with the
  * reason, so `stelectl status` shows it; the others still start. */
 #include "bundleparse.h"
+#include "svcconf.h"
 #include "deps.h"
 #include "log.h"
 #include "state_status.h"
@@ -21,17 +22,6 @@
 
 #define MAX_SERVICES	 512
 #define PARSE_TIMEOUT_MS 30000
-
-static bool name_ok(const char *s)
-{
-	if (!*s || strlen(s) > 63 || *s == '.')
-		return false;
-	for (; *s; s++)
-		if (!(('a' <= *s && *s <= 'z') || ('A' <= *s && *s <= 'Z') ||
-		      ('0' <= *s && *s <= '9') || *s == '-' || *s == '_' || *s == '.'))
-			return false;
-	return true;
-}
 
 static int by_name(const void *a, const void *b)
 {
@@ -285,7 +275,7 @@ int services_load(void)
 	while ((e = readdir(d))) {
 		if (e->d_name[0] == '.')
 			continue;
-		if (!name_ok(e->d_name)) {
+		if (!service_name_valid(e->d_name)) {
 			log_err(
 			    "%s/%s: not a valid service name (letters, digits, - _ ., up to 63): "
 			    "rename it",

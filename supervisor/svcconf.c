@@ -42,9 +42,9 @@ static int get_seconds(json_t *v, int min, int *out)
 	return 0;
 }
 
-static bool valid_name(const char *s)
+bool service_name_valid(const char *s)
 {
-	if (!*s || strlen(s) > 64)
+	if (!*s || strlen(s) > 63 || *s == '.')
 		return false;
 	for (; *s; s++)
 		if (!(('a' <= *s && *s <= 'z') || ('A' <= *s && *s <= 'Z') ||
@@ -64,7 +64,7 @@ static int parse_depends(json_t *v, const char *source, struct svcconf *c, char 
 	json_t *item;
 	json_array_foreach(v, i, item)
 	{
-		if (!json_is_string(item) || !valid_name(json_string_value(item)))
+		if (!json_is_string(item) || !service_name_valid(json_string_value(item)))
 			return bad(err, errlen, source, "depends_on",
 				   "must hold service names (letters, digits, - _ .)");
 		c->depends_on[c->n_depends] = strdup(json_string_value(item));

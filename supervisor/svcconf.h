@@ -31,6 +31,10 @@ struct svcconf {
 	size_t n_depends;
 };
 
+/* A service name (its bundle directory, and what depends_on names): 1-63 of
+ * [A-Za-z0-9._-], not starting with a dot. */
+bool service_name_valid(const char *name);
+
 void svcconf_defaults(struct svcconf *c);
 /* json: the document's text; source: its name for messages. */
 int svcconf_parse(const char *json, size_t len, const char *source, struct svcconf *c, char *err,

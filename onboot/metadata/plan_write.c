@@ -30,24 +30,13 @@ static const char *why(int err)
 	}
 }
 
-/* O_DIRECTORY fails with ENOTDIR on a symlink before O_NOFOLLOW can say
- * ELOOP: tell the two apart, the log should name the real obstacle. */
-static int open_dir_at(int dirfd, const char *name)
-{
-	int fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	struct stat st;
-	if (fd < 0 && errno == ENOTDIR && fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
-	    S_ISLNK(st.st_mode))
-		errno = ELOOP;
-	return fd;
-}
 
 /* mkdir if missing, then open it without following a symlink. */
 static int enter_dir(int dirfd, const char *name, mode_t mode)
 {
 	if (mkdirat(dirfd, name, mode) < 0 && errno != EEXIST)
 		return -1;
-	return open_dir_at(dirfd, name);
+	return open_dir_nofollow_at(dirfd, name);
 }
 
 
