@@ -4,6 +4,9 @@
 DEPS_STAMP := $(BUILD)/.deps
 
 deps: $(DEPS_STAMP)
+# First, before anything that needs a package (the packages in build/pkg
+# need apt and dpkg tools, not only the compilers).
+all: $(DEPS_STAMP)
 $(DEPS_STAMP): tools/deps.sh
 	@mkdir -p $(BUILD)
 	sh tools/deps.sh
