@@ -79,7 +79,7 @@ check "sysctl vm.swappiness = 13 applied" sh -c '[ "$(cat /proc/sys/vm/swappines
 check "sysctl.d files applied in name order" sh -c "[ \"\$(cat /proc/sys/kernel/domainname)\" = \"\$EXPECT_DOMAINNAME\" ]"
 check "NOFILE raised for containerd" sh -c '[ "$(ulimit -n)" -ge 1048576 ]'
 check "PID 1 oom_score_adj is -1000" sh -c '[ "$(cat /proc/1/oom_score_adj)" = -1000 ]'
-check "the supervisor's oom_score_adj is 0" sh -c '[ "$(cat /proc/$$/oom_score_adj)" = 0 ]'
+check "the supervisor's oom_score_adj is -900 (OOM takes services first)" sh -c '[ "$(cat /proc/$$/oom_score_adj)" = -900 ]'
 check "boot timeline written" sh -c 'grep -q "\"name\":\"modules\"" /run/stele/boot-timeline.json && grep -q "\"name\":\"rootfs\"" /run/stele/boot-timeline.json'
 stdio_is_console() {
 	[ "$stdio" = "/dev/console /dev/console /dev/console" ] || { echo "stdio: $stdio" >&2; return 1; }
