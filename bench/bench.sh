@@ -337,7 +337,9 @@ section_footprint() {
 section_reap() {
 	local r=$W/reaproot
 	mkdir -p "$r"/{sbin,etc/stele,proc,sys,dev,run,tmp,var}
-	cp "$BENCH_BIN/init" "$r/sbin/init" && cp "$BENCH_BIN/stele-reapbench" "$r/sbin/" || return 1
+	# stage 1 execs the resident stele-pid1 found next to it
+	cp "$BENCH_BIN/init" "$r/sbin/init" && cp "$BENCH_BIN/stele-pid1" "$r/sbin/" &&
+		cp "$BENCH_BIN/stele-reapbench" "$r/sbin/" || return 1
 	echo "supervisor=/sbin/stele-reapbench" >"$r/etc/stele/init.conf"
 	echo "$ORPHANS" >"$r/etc/reapbench.conf"
 	say "reaping: $ORPHANS orphans under stele's init in a PID namespace"

@@ -100,7 +100,7 @@ struct component {
 };
 
 static const struct component components[] = {
-    {"init", false, {{"init", "/sbin/init"}}},
+    {"init", false, {{"init", "/sbin/init"}, {"stele-pid1", "/sbin/stele-pid1"}}},
     {"supervisor", false, {{"stele-supervisor", "/sbin/stele-supervisor"}}},
     {"onboot", false, {{"stele-onboot", "/sbin/stele-onboot"}}},
     {"stelectl", false, {{"stelectl", "/usr/bin/stelectl"}}},

@@ -57,19 +57,24 @@ static void unlimit_kmsg(void)
 		close(fd);
 }
 
-int console_phase(struct settings *settings)
+void console_apply(const struct settings *settings)
 {
-	int problems = settings_load(settings, INIT_CONF_PATH, CMDLINE_PATH);
 	if (settings_debug(settings))
 		log_set_level(LOG_DEBUG);
 	if (settings_quiet(settings))
 		log_set_console_level(LOG_NOTICE);
+	crash_install(settings_crash(settings));
+}
+
+int console_phase(struct settings *settings)
+{
+	int problems = settings_load(settings, INIT_CONF_PATH, CMDLINE_PATH);
+	console_apply(settings);
 	unlimit_kmsg();
 	if (reopen_console_stdio() < 0) {
 		log_err("stdio on /dev/console: %s", strerror(errno));
 		problems++;
 	}
-	crash_install(settings_crash(settings));
 	for (size_t i = 0; i < settings->count; i++)
 		log_debug("setting %s=%s", settings->items[i].key, settings->items[i].value);
 	return problems;

@@ -7,12 +7,15 @@
  * are the console (the initramfs node, gone with the move) or closed are
  * reopened on devtmpfs' /dev/console; the crash action
  * follows `crash`; kernel.printk_devkmsg is set to "on", so the kernel
- * never drops PID 1's /dev/kmsg lines. Returns the number of bad settings. */
+ * never drops PID 1's /dev/kmsg lines. Returns the number of bad settings.
+ * console_apply() is the part that also serves `init --shutdown`: log
+ * levels from `debug` and `quiet`, and the crash action. */
 #ifndef STELE_INIT_CONSOLE_H
 #define STELE_INIT_CONSOLE_H
 
 #include "settings.h"
 
 int console_phase(struct settings *settings);
+void console_apply(const struct settings *settings);
 
 #endif

@@ -2,7 +2,7 @@
 
 #include "log.h"
 #include "reap.h"
-#include "shutdown.h"
+#include "shutdown_procs.h"
 #include "signals.h"
 #include "supervise.h"
 #include "timeline.h"
@@ -61,7 +61,7 @@ static int next_signal(struct signal_source *src, int timeout_ms)
 	return signo;
 }
 
-void eventloop_run(struct settings *settings)
+void eventloop_run(const struct pid1_config *cfg, shutdown_finish_fn *finish, void *ctx)
 {
 	struct signal_source src;
 	if (signals_open(&src) < 0)
@@ -70,7 +70,7 @@ void eventloop_run(struct settings *settings)
 	export_timeline();
 
 	struct supervised sv;
-	supervised_init(&sv, settings_supervisor(settings));
+	supervised_init(&sv, cfg->supervisor);
 	supervised_start(&sv);
 	for (;;) {
 		int timeout = sv.pid > 0 ? -1 : supervised_restart_delay_ms(&sv);
@@ -78,8 +78,13 @@ void eventloop_run(struct settings *settings)
 		if (signo == SIGCHLD)
 			reap_all(on_child_exit, &sv, NULL);
 		enum shutdown_kind kind = shutdown_kind_of(signo);
-		if (kind != SHUTDOWN_NONE)
-			shutdown_run(&src, &sv, kind, settings);
+		if (kind != SHUTDOWN_NONE) {
+			shutdown_procs(&src, &sv, kind, cfg);
+			finish(kind, ctx);
+			log_err("shutdown came back: freezing");
+			for (;;)
+				pause();
+		}
 		if (sv.pid <= 0 && supervised_restart_delay_ms(&sv) == 0)
 			supervised_start(&sv);
 	}

@@ -1,8 +1,12 @@
-/* stele's PID 1: leave the initramfs, run the boot phases in order, hand
- * over to the supervisor, then reap and wait for a shutdown signal. */
+/* stele's PID 1, stage 1: leave the initramfs, run the boot phases in
+ * order, then exec the resident stele-pid1 (handoff.h), which hands over
+ * to the supervisor, reaps and waits for a shutdown signal. Executed again
+ * as `init --shutdown KIND` by stele-pid1, it does the filesystem part of
+ * the shutdown (shutdown_fs.h). */
 #include "console.h"
 #include "crash.h"
 #include "eventloop.h"
+#include "handoff.h"
 #include "hostname.h"
 #include "loopback.h"
 #include "modules.h"
@@ -11,6 +15,7 @@
 #include "rlimits.h"
 #include "rootfs.h"
 #include "settings.h"
+#include "shutdown_fs.h"
 #include "signals.h"
 #include "sysctl.h"
 
@@ -126,10 +131,12 @@ static int refuse_non_pid1(void)
 
 int main(int argc, char **argv)
 {
-	(void)argc;
 	if (getpid() != 1)
 		return refuse_non_pid1();
 	log_init("stele");
+	/* The way back from stele-pid1, once every process is gone. */
+	if (argc == 3 && strcmp(argv[1], "--shutdown") == 0)
+		shutdown_fs_stage(argv[2]);
 	crash_install(CRASH_FREEZE);
 	signals_block();
 	umask(022);
@@ -148,5 +155,9 @@ int main(int argc, char **argv)
 
 	static struct settings settings;
 	run_phases(&settings);
-	eventloop_run(&settings);
+	static struct pid1_config resident;
+	handoff_config(&settings, &resident);
+	handoff_exec(&resident);
+	/* Only when stele-pid1 could not run: the same loop, from here. */
+	eventloop_run(&resident, shutdown_fs_finish, &settings);
 }

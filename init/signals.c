@@ -107,3 +107,13 @@ const char *shutdown_kind_name(enum shutdown_kind kind)
 	}
 	return "none";
 }
+
+enum shutdown_kind shutdown_kind_from_name(const char *name)
+{
+	static const enum shutdown_kind kinds[] = {SHUTDOWN_REBOOT, SHUTDOWN_HALT,
+						   SHUTDOWN_POWEROFF};
+	for (size_t i = 0; i < sizeof kinds / sizeof *kinds; i++)
+		if (strcmp(name, shutdown_kind_name(kinds[i])) == 0)
+			return kinds[i];
+	return SHUTDOWN_NONE;
+}

@@ -28,5 +28,7 @@ int signals_next(struct signal_source *src, int timeout_ms);
 enum shutdown_kind shutdown_kind_of(int signo);
 /* "reboot", "halt", "poweroff": the words of the final console line. */
 const char *shutdown_kind_name(enum shutdown_kind kind);
+/* The reverse, for `init --shutdown KIND`: SHUTDOWN_NONE for anything else. */
+enum shutdown_kind shutdown_kind_from_name(const char *name);
 
 #endif

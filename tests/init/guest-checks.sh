@@ -78,6 +78,12 @@ check "isofs loaded with its dependency cdrom" sh -c 'grep -q "^isofs " /proc/mo
 check "sysctl vm.swappiness = 13 applied" sh -c '[ "$(cat /proc/sys/vm/swappiness)" = 13 ]'
 check "sysctl.d files applied in name order" sh -c "[ \"\$(cat /proc/sys/kernel/domainname)\" = \"\$EXPECT_DOMAINNAME\" ]"
 check "NOFILE raised for containerd" sh -c '[ "$(ulimit -n)" -ge 1048576 ]'
+check "PID 1 is the resident stele-pid1 (stage 1 exec'd it)" sh -c '[ "$(readlink /proc/1/exe)" = /sbin/stele-pid1 ]'
+# Private_Clean + Private_Dirty: on a tmpfs root only PID 1 maps its binary,
+# so its text pages count as private too.
+pid1_private_kb=$(awk '/^Private_(Clean|Dirty):/ {p += $2} END {print p + 0}' /proc/1/smaps_rollup)
+echo "guest: pid1 private_kb=$pid1_private_kb"
+check "PID 1's private memory is at most 256 KiB ($pid1_private_kb kB)" [ "$pid1_private_kb" -le 256 ]
 check "PID 1 oom_score_adj is -1000" sh -c '[ "$(cat /proc/1/oom_score_adj)" = -1000 ]'
 check "the supervisor's oom_score_adj is -900 (OOM takes services first)" sh -c '[ "$(cat /proc/$$/oom_score_adj)" = -900 ]'
 check "boot timeline written" sh -c 'grep -q "\"name\":\"modules\"" /run/stele/boot-timeline.json && grep -q "\"name\":\"rootfs\"" /run/stele/boot-timeline.json'

@@ -1,7 +1,8 @@
 # Stage a root tree for a test image by hand, for the low-level tests that
 # must not depend on the YAML builder. Source after common.sh.
 #
-#   stage_base DIR            busybox, /sbin/init = stele's init, dirs
+#   stage_base DIR            busybox, /sbin/init = stele's init and
+#                             /sbin/stele-pid1 beside it, dirs
 #   stage_modules DIR MOD...  kernel modules with their dependencies
 #   stage_binary DIR PATH [DEST]  a host binary and the shared libs it needs
 #   stage_initrd DIR OUT      write DIR as a gzip cpio (stele-mkinitramfs)
@@ -19,6 +20,8 @@ stage_base() {
 	done
 	rm -f "$d/bin/init" "$d/sbin/init"
 	[ -x "$BIN/init" ] && cp "$BIN/init" "$d/sbin/init"
+	# stage 1 execs the resident PID 1 found next to itself
+	[ -x "$BIN/stele-pid1" ] && cp "$BIN/stele-pid1" "$d/sbin/stele-pid1"
 	ln -sf sbin/init "$d/init" # the kernel runs /init from an initramfs
 	printf 'dir /dev 0755 0 0\nnod /dev/console 0600 0 0 c 5 1\nnod /dev/null 0666 0 0 c 1 3\n' >"$d.overrides"
 }

@@ -1,21 +1,14 @@
-#include "shutdown.h"
+#include "shutdown_procs.h"
 
 #include "log.h"
 #include "reap.h"
-#include "spawn.h"
-#include "state.h"
 #include "timeline.h"
-#include "unmount.h"
 
 #include <errno.h>
 #include <signal.h>
 #include <string.h>
-#include <sys/reboot.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
-#define KILL_GRACE_MS	5000
-#define SYNC_TIMEOUT_MS 30000
+#define KILL_GRACE_MS 5000
 
 struct waiting {
 	struct supervised *sv;
@@ -83,72 +76,13 @@ static void kill_everything(struct signal_source *src, struct waiting *w, int ti
 		log_err("processes survive SIGKILL (stuck in the kernel): going on");
 }
 
-static void sync_bounded(void)
-{
-	pid_t pid = fork();
-	if (pid < 0) {
-		log_err("sync: fork: %s: syncing from PID 1", strerror(errno));
-		sync();
-		return;
-	}
-	if (pid == 0) {
-		sync();
-		_exit(0);
-	}
-	int status;
-	if (wait_pid_timeout(pid, SYNC_TIMEOUT_MS, &status) != 0)
-		log_err("sync did not finish within %d s: going on", SYNC_TIMEOUT_MS / 1000);
-}
-
-static int reboot_command(enum shutdown_kind kind)
-{
-	switch (kind) {
-	case SHUTDOWN_POWEROFF:
-		return RB_POWER_OFF;
-	case SHUTDOWN_HALT:
-		return RB_HALT_SYSTEM;
-	default:
-		return RB_AUTOBOOT;
-	}
-}
-
-_Noreturn static void final_reboot(enum shutdown_kind kind)
-{
-	int cmd = reboot_command(kind);
-	log_notice("%s", shutdown_kind_name(kind));
-	pid_t pid = fork();
-	if (pid == 0) {
-		reboot(cmd);
-		_exit(1);
-	}
-	if (pid < 0) {
-		/* Last resort: for restart the kernel does not end the caller. */
-		reboot(cmd);
-	}
-	int status;
-	if (pid > 0 && waitpid(pid, &status, 0) == pid)
-		log_err("reboot(2) failed in the child (%d): freezing", status);
-	else
-		log_err("reboot(2): %s: freezing", strerror(errno));
-	for (;;)
-		pause();
-}
-
-void shutdown_run(struct signal_source *src, struct supervised *sv, enum shutdown_kind kind,
-		  struct settings *settings)
+void shutdown_procs(struct signal_source *src, struct supervised *sv, enum shutdown_kind kind,
+		    const struct pid1_config *cfg)
 {
 	log_info("shutdown: %s", shutdown_kind_name(kind));
 	timeline_mark("init", "phase", "shutdown", "start");
 	struct waiting w = {.sv = sv};
-	stop_supervisor(src, &w, settings_shutdown_timeout_ms(settings));
-	kill_everything(src, &w, settings_kill_timeout_ms(settings));
+	stop_supervisor(src, &w, cfg->shutdown_timeout_ms);
+	kill_everything(src, &w, cfg->kill_timeout_ms);
 	timeline_mark("init", "phase", "shutdown", "end");
-	sync_bounded();
-	/* The state volume first, by its own rules (state.h); then the rest. */
-	if (state_volume_shutdown(settings) < 0)
-		log_err("state volume: left as it is, the generic unmount tries again");
-	int left = unmount_all();
-	if (left > 0)
-		log_err("%d filesystems stay mounted read-write", left);
-	final_reboot(kind);
 }
