@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static json_t *object_at(json_t *parent, const char *key)
 {
@@ -51,6 +52,30 @@ static int add_notify_mount(json_t *spec, const char *notify_dir)
 	return m ? json_array_append_new(mounts, m) : -1;
 }
 
+/* A containerd-shim-runc-v2 daemon serves every service that names the
+ * same group, the way one shim serves a pod: a shim is a Go daemon of
+ * ~10 MiB that costs seconds to start under emulation. One shim runs its
+ * tasks' `runc create` one at a time, so there is a group per CPU, each
+ * service in the one its name hashes to. A spec that names a group
+ * already (its YAML `annotations`) keeps it: a service can still have a
+ * shim of its own. */
+static int set_default_shim_group(json_t *spec, const char *name)
+{
+	json_t *annotations = object_at(spec, "annotations");
+	if (!annotations)
+		return -1;
+	if (json_object_get(annotations, SPEC_SHIM_GROUP_KEY))
+		return 0;
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	unsigned hash = 2166136261u; /* FNV-1a: stable across boots */
+	for (const char *c = name; *c; c++)
+		hash = (hash ^ (unsigned char)*c) * 16777619u;
+	char group[64];
+	snprintf(group, sizeof group, "%s-%lu", SPEC_SHIM_GROUP,
+		 cpus > 1 ? hash % (unsigned long)cpus : 0ul);
+	return json_object_set_new(annotations, SPEC_SHIM_GROUP_KEY, json_string(group));
+}
+
 char *spec_adjust(const char *spec_json, size_t len, const char *ns, const char *name,
 		  const char *notify_dir, char *err, size_t errlen)
 {
@@ -77,6 +102,8 @@ char *spec_adjust(const char *spec_json, size_t len, const char *ns, const char 
 		if (json_object_set_new(linux_, "cgroupsPath", json_string(path)))
 			goto nomem;
 	}
+	if (set_default_shim_group(spec, name))
+		goto nomem;
 	if (notify_dir && (add_notify_mount(spec, notify_dir) ||
 			   set_env(process, "NOTIFY_SOCKET", SPEC_NOTIFY_SOCKET)))
 		goto nomem;

@@ -8,7 +8,10 @@
  *    different namespaces never share a cgroup;
  *  - when notify_dir is given, that host directory bind-mounted at
  *    SPEC_NOTIFY_DIR (under /dev, the container's own tmpfs, because the
- *    image's rootfs is read-only and may lack /run) and NOTIFY_SOCKET set.
+ *    image's rootfs is read-only and may lack /run) and NOTIFY_SOCKET set;
+ *  - the annotation SPEC_SHIM_GROUP_KEY = "SPEC_SHIM_GROUP-K" when the
+ *    spec names no group, K = a hash of name modulo the online CPUs:
+ *    services share one shim daemon per CPU.
  * On bad input it returns NULL and writes one line to err. */
 #ifndef STELE_SPEC_H
 #define STELE_SPEC_H
@@ -18,6 +21,10 @@
 
 #define SPEC_NOTIFY_DIR	   "/dev/.stele-notify"
 #define SPEC_NOTIFY_SOCKET SPEC_NOTIFY_DIR "/notify.sock"
+/* containerd-shim-runc-v2 starts one daemon per value of this annotation
+ * (containerd's runtime/v2/runc/manager: groupLabels). */
+#define SPEC_SHIM_GROUP_KEY "io.containerd.runc.v2.group"
+#define SPEC_SHIM_GROUP	    "stele-services"
 
 char *spec_adjust(const char *spec_json, size_t len, const char *ns, const char *name,
 		  const char *notify_dir, char *err, size_t errlen);

@@ -11,8 +11,10 @@
 #include "svcconf.h"
 
 #include <jansson.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static int parse(const char *json, struct svcconf *c, char *err)
 {
@@ -137,6 +139,38 @@ static void spec_without_notify_is_left_alone(void **state)
 	assert_null(spec_adjust("{", 1, "ns", "svc", NULL, err, sizeof err));
 }
 
+static const char *shim_group_of(const char *spec)
+{
+	static char group[64];
+	char err[256];
+	char *out = spec_adjust(spec, strlen(spec), "ns", "svc", NULL, err, sizeof err);
+	assert_non_null(out);
+	json_t *j = json_loads(out, 0, NULL);
+	assert_non_null(j);
+	const char *g = json_string_value(
+	    json_object_get(json_object_get(j, "annotations"), SPEC_SHIM_GROUP_KEY));
+	snprintf(group, sizeof group, "%s", g ? g : "(none)");
+	json_decref(j);
+	free(out);
+	return group;
+}
+
+static void services_share_a_shim_unless_the_spec_names_a_group(void **state)
+{
+	(void)state;
+	char expected[64];
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	const char *group = shim_group_of(SPEC);
+	assert_int_equal(strncmp(group, SPEC_SHIM_GROUP "-", strlen(SPEC_SHIM_GROUP) + 1), 0);
+	long k = strtol(group + strlen(SPEC_SHIM_GROUP) + 1, NULL, 10);
+	assert_true(k >= 0 && k < (cpus > 1 ? cpus : 1));
+	snprintf(expected, sizeof expected, "%s", group);
+	assert_string_equal(shim_group_of(SPEC), expected); /* stable */
+	const char *own = "{\"process\":{\"args\":[\"x\"]},"
+			  "\"annotations\":{\"a\":\"b\",\"" SPEC_SHIM_GROUP_KEY "\":\"db\"}}";
+	assert_string_equal(shim_group_of(own), "db");
+}
+
 static void binds_under(void **state)
 {
 	assert_true(spec_binds_under(SPEC, strlen(SPEC), "/var/lib"));
@@ -152,6 +186,7 @@ int main(void)
 	    cmocka_unit_test(errors_name_the_key_and_fix),
 	    cmocka_unit_test(spec_gets_notify_and_cgroup),
 	    cmocka_unit_test(spec_without_notify_is_left_alone),
+	    cmocka_unit_test(services_share_a_shim_unless_the_spec_names_a_group),
 	    cmocka_unit_test(binds_under),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
