@@ -17,7 +17,7 @@ SERVICES=${BENCH_SERVICES:-10}
 SCALE=${BENCH_SCALE:-$(pick "1 10 50 100" "1 10")}
 STARTS=${BENCH_STARTS:-$(pick 50 10)}
 ORPHANS=${BENCH_ORPHANS:-$(pick "10000 100000" "1000 10000")}
-RESTARTS=${BENCH_RESTARTS:-$(pick 200 20)}
+RESTARTS=${BENCH_RESTARTS:-$(pick 1000 20)}
 COMPRESSIONS=${BENCH_COMPRESSIONS:-"none gzip zstd lz4"}
 SECTIONS=${BENCH_SECTIONS:-"boot latency scale footprint reap shutdown image"}
 BOOT_SECS=${BENCH_BOOT_SECS:-400}
@@ -109,6 +109,7 @@ section_boot() {
 		done
 	done
 	bench_timeline_json "$RAW/boot-stele-$n-1.log" >"$W/boot-timeline.json"
+	cpu_md "$RAW/boot-stele-$n-1.log" >"$W/cpu.md"
 	{
 		echo "## 1. Boot: kernel start to all services running"
 		echo
@@ -155,6 +156,25 @@ section_boot() {
 }
 
 goal() { echo "| $1 | $2 | $(verdict "$3") |" >>"$W/goals.md"; }
+
+# Where the CPU of one stele boot went, from its probe's cpu lines.
+cpu_md() { # LOG
+	console "$1" | grep -q '^bench: cpu ' || return 0
+	echo "## Where the CPU of a stele boot goes (boot 1, guest /proc at boot complete)"
+	echo
+	console "$1" | awk '/^bench: cpu-total / { for (i = 3; i <= NF; i++) { split($i, kv, "="); t[kv[1]] = kv[2] } }
+		END { printf "2 vCPUs; since the kernel started: %d ms user, %d ms system, %d ms idle; %d processes forked.\n",
+		      t["user_ms"], t["sys_ms"], t["idle_ms"], t["forks"] }'
+	echo "Per command name: its live processes' CPU and that of the children they reaped"
+	echo "(containerd reaps each \`containerd-shim-runc-v2 start\`, a shim its \`runc create\` and"
+	echo "\`runc start\`; PID 1 every orphan). Exited processes nobody reaped into a live one"
+	echo "are not counted."
+	echo
+	echo "| command | total ms | own ms | reaped children ms | processes |"
+	echo "| --- | --- | --- | --- | --- |"
+	console "$1" | sed -n 's/^bench: cpu total_ms=\([0-9]*\) self_ms=\([0-9]*\) children_ms=\([0-9]*\) processes=\([0-9]*\) \(.*\)$/| \5 | \1 | \2 | \3 | \4 |/p' | head -n 12
+	echo
+}
 
 # --- 2. service start latency -----------------------------------------------
 section_latency() {
@@ -223,15 +243,18 @@ section_scale() {
 	{
 		echo "## 3. Scale: boot to all services running"
 		echo
-		echo "One boot each; ms from init to all services running, and the supervisor's private"
-		echo "memory after boot (from the probe)."
+		echo "One boot each; ms from init to all services running; the guest's memory in use"
+		echo "(MemTotal - MemAvailable) when all are running, with the number of shim daemons; and"
+		echo "the supervisor's private memory (from the probe; a peer prints its own)."
 		echo
-		echo "| services | stele ms | LinuxKit-style ms | stele supervisor private KiB |"
-		echo "| --- | --- | --- | --- |"
+		echo "| services | stele ms | LinuxKit-style ms | stele guest used MiB (shims) | LinuxKit-style guest used MiB (shims) | stele supervisor private KiB |"
+		echo "| --- | --- | --- | --- | --- | --- |"
 		for n in $SCALE; do
-			printf '| %s | %s | %s | %s |\n' "$n" \
+			printf '| %s | %s | %s | %s | %s | %s |\n' "$n" \
 				"$(diffcol 1 5 "$RAW/stele-$n.txt" | tail -n 1)" \
 				"$(diffcol 1 5 "$RAW/lkservice-$n.txt" | tail -n 1)" \
+				"$(guest_used "$RAW/boot-stele-$n-scale.log")" \
+				"$(guest_used "$RAW/boot-lkservice-$n-scale.log")" \
 				"$(sup_private "$RAW/boot-stele-$n-scale.log")"
 		done
 		echo
@@ -257,51 +280,77 @@ section_scale() {
 # The supervisor's private KiB from a probe's "memory boot" line.
 # A console log without carriage returns; nothing when the log is missing.
 console() { [ -r "$1" ] && tr -d '\r' <"$1"; }
-sup_private() { console "$1" | sed -n 's/^bench: memory boot .*supervisor rss_kb=[0-9]* private_kb=\([0-9]*\).*/\1/p' | head -n 1; }
+sup_private() { sup_private_at "$1" boot; }
+# "MiB (shims)" the guest used when all services ran: stele's probe line or
+# the peer's own "peer: memory" line.
+guest_used() {
+	console "$1" | awk '
+		/^bench: memory boot / { for (i = 1; i <= NF; i++) { if ($i ~ /^used_kb=/) u = substr($i, 9); if ($i ~ /^n=/) n = substr($i, 3) } }
+		/^peer: memory / { for (i = 1; i <= NF; i++) { if ($i ~ /^used_kb=/) u = substr($i, 9); if ($i ~ /^shims=/) n = substr($i, 7) } }
+		END { if (u != "") printf "%.0f (%s)", u / 1024, n; else print "-" }'
+}
+sup_private_at() { console "$1" | sed -n "s/^bench: memory $2.*supervisor rss_kb=[0-9]* private_kb=\\([0-9]*\\).*/\\1/p" | head -n 1; }
 pid1_private() { console "$1" | sed -n "s/^bench: memory $2.* pid1 rss_kb=[0-9]* private_kb=\\([0-9]*\\).*/\\1/p" | head -n 1; }
 pid1_dirty() { console "$1" | sed -n "s/^bench: memory $2.* pid1 rss_kb=[0-9]* private_kb=[0-9]* dirty_kb=\\([0-9]*\\).*/\\1/p" | head -n 1; }
 
-# --- 4 and 6. footprint, restarts, shutdown (one boot) ------------------------
+# --- 6. shutdown: each kind powers itself off once ----------------------------
+# ms from the probe's request to the last line before reboot(2): stele's
+# "stele: poweroff" (printk time), a peer's "peer: poweroff UPTIME".
+shutdown_ms() { # LOG
+	console "$1" | awk '
+		/^bench: poweroff-request / { req = $3 }
+		/^\[ *[0-9.]+\] stele: poweroff$/ { gsub(/[][]/, "", $1); end = $1 }
+		/^peer: poweroff / { end = $3 }
+		END { if (req != "" && end != "") printf "%.0f", (end - req) * 1000; else print "-" }'
+}
 section_shutdown() {
 	images "$SERVICES"
-	local log=$RAW/shutdown-stele.log req end
-	say "restarts and shutdown: $RESTARTS restarts of svc001, then poweroff ($SERVICES services)"
-	bench_boot_to_poweroff "$log" "$(initrd_of stele "$SERVICES")" $((BOOT_SECS + RESTARTS * 2)) \
-		"bench.restarts=$RESTARTS"
-	req=$(tr -d '\r' <"$log" | sed -n 's/^bench: poweroff-request //p' | head -n 1)
-	end=$(tr -d '\r' <"$log" | sed -n 's/^\[ *\([0-9.]*\)\] stele: poweroff$/\1/p' | tail -n 1)
+	local kind log
+	for kind in stele shell lkservice; do
+		log=$RAW/shutdown-$kind.log
+		say "shutdown: $kind, $SERVICES services running, poweroff requested by the probe"
+		bench_boot_to_poweroff "$log" "$(initrd_of "$kind" "$SERVICES")" "$BOOT_SECS" \
+			"bench.poweroff=1 $(append_of "$kind")"
+	done
 	{
 		echo "## 6. Shutdown"
 		echo
-		echo "From the probe's \`stelectl poweroff\` to init's last line (\`stele: poweroff\`, just"
-		echo "before reboot(2)), guest clock, with $SERVICES services running (one boot)."
+		echo "From the probe's poweroff request (\`stelectl poweroff\`; SIGUSR2 to a peer's PID 1)"
+		echo "to the last line before reboot(2), guest clock, with $SERVICES services running, one"
+		echo "boot each. Every init stops the services (SIGTERM, bounded wait), containerd and the"
+		echo "state volume before powering off; stele also runs onshutdown, kills what is left"
+		echo "and unmounts every filesystem."
 		echo
-		echo "| | ms |"
-		echo "| --- | --- |"
-		echo "| poweroff request to stele: poweroff | $(awk -v a="$req" -v b="$end" 'BEGIN { if (a != "" && b != "") printf "%.0f", (b - a) * 1000; else print "-" }') |"
-		echo
-		echo "The peers have no shutdown: they are killed."
+		echo "| | stele | shell peer | LinuxKit-style peer |"
+		echo "| --- | --- | --- | --- |"
+		echo "| poweroff request to the final line, ms | $(shutdown_ms "$RAW/shutdown-stele.log") |" \
+			"$(shutdown_ms "$RAW/shutdown-shell.log") | $(shutdown_ms "$RAW/shutdown-lkservice.log") |"
 		echo
 	} >"$W/shutdown.md"
 }
 
 section_footprint() {
-	local f boot after restarted
+	local f boot after rboot restarted rlog=$RAW/restarts-stele.log
+	images "$SERVICES"
+	say "footprint: $RESTARTS service restarts, then poweroff ($SERVICES services)"
+	bench_boot_to_poweroff "$rlog" "$(initrd_of stele "$SERVICES")" $((BOOT_SECS + RESTARTS)) \
+		"bench.restarts=$RESTARTS"
 	{
 		echo "## 4. PID 1 footprint"
 		echo
 		echo "| binary | bytes (static, stripped) |"
 		echo "| --- | --- |"
-		for f in init stele-supervisor stele-onboot stelectl; do
+		for f in init stele-pid1 stele-supervisor stele-onboot stelectl; do
 			echo "| $f | $(stat -c %s "$BENCH_BIN/$f") |"
 		done
 		echo
 		boot=$(pid1_private "$RAW/boot-stele-$SERVICES-1.log" boot)
-		[ -n "$boot" ] || boot=$(pid1_private "$RAW/shutdown-stele.log" boot)
-		after=$(pid1_private "$RAW/shutdown-stele.log" restarts)
-		restarted=$(console "$RAW/shutdown-stele.log" | sed -n 's/^bench: memory restarts=\([0-9]*\) failed=\([0-9]*\).*/\1 (\2 failed)/p')
+		[ -n "$boot" ] || boot=$(pid1_private "$rlog" boot)
+		after=$(pid1_private "$rlog" restarts)
+		rboot=$(pid1_private "$rlog" boot)
+		restarted=$(console "$rlog" | sed -n 's/^bench: memory restarts=\([0-9]*\) failed=\([0-9]*\).*/\1 (\2 failed)/p')
 		local log1=$RAW/boot-stele-$SERVICES-1.log
-		[ -n "$(pid1_dirty "$log1" boot)" ] || log1=$RAW/shutdown-stele.log
+		[ -n "$(pid1_dirty "$log1" boot)" ] || log1=$rlog
 		echo "PID 1 private memory (Private_Clean + Private_Dirty of /proc/1/smaps_rollup), and"
 		echo "the dirty part alone. Pages of init's own binary count as private (no other process"
 		echo "maps it) and, on stele's tmpfs root, as dirty: the per-mapping table below tells"
@@ -310,7 +359,11 @@ section_footprint() {
 		echo "| when | private KiB | of which dirty KiB |"
 		echo "| --- | --- | --- |"
 		echo "| after boot | ${boot:--} | $(pid1_dirty "$log1" boot) |"
-		echo "| after ${restarted:-no} service restarts | ${after:--} | $(pid1_dirty "$RAW/shutdown-stele.log" restarts) |"
+		echo "| after boot, in the restart boot | ${rboot:--} | $(pid1_dirty "$rlog" boot) |"
+		echo "| after ${restarted:-no} service restarts | ${after:--} | $(pid1_dirty "$rlog" restarts) |"
+		echo
+		echo "The supervisor (which does the restarts) in the same boot: $(sup_private_at "$rlog" boot) KiB"
+		echo "private after boot, $(sup_private_at "$rlog" restarts) KiB after the restarts."
 		echo
 		local peer
 		peer=$(console "$RAW/boot-shell-$SERVICES-1.log" | sed -n 's/^bench: peer pid1 rss_kb=[0-9]* private_kb=\([0-9]*\).*/\1/p' | head -n 1)
@@ -326,11 +379,11 @@ section_footprint() {
 	} >"$W/footprint.md"
 	local dirty
 	dirty=$(pid1_dirty "$RAW/boot-stele-$SERVICES-1.log" boot)
-	[ -n "$dirty" ] || dirty=$(pid1_dirty "$RAW/shutdown-stele.log" boot)
+	[ -n "$dirty" ] || dirty=$(pid1_dirty "$RAW/restarts-stele.log" boot)
 	goal "PID 1 private RSS at most 256 KiB" "${boot:--} KiB, of which dirty ${dirty:--} KiB" \
 		"$([ -z "$boot" ] && echo na || { [ "$boot" -le 256 ] && echo yes || echo no; })"
-	goal "PID 1 private RSS does not grow after restarts" "${boot:--} -> ${after:--} KiB" \
-		"$([ -z "$boot" ] || [ -z "$after" ] && echo na || { [ "$after" -le "$boot" ] && echo yes || echo no; })"
+	goal "PID 1 private RSS does not grow after ${restarted:-no} restarts" "${rboot:--} -> ${after:--} KiB" \
+		"$([ -z "$rboot" ] || [ -z "$after" ] && echo na || { [ "$after" -le "$rboot" ] && echo yes || echo no; })"
 }
 
 # --- 5. reaping ---------------------------------------------------------------
@@ -449,7 +502,7 @@ fi
 		cat "$W/goals.md"
 		echo
 	fi
-	for s in boot latency scale footprint reap shutdown image; do
+	for s in boot cpu latency scale footprint reap shutdown image; do
 		[ -s "$W/$s.md" ] && cat "$W/$s.md"
 	done
 	if [ -s "$W/analyze.txt" ]; then
