@@ -8,7 +8,7 @@ PKGS="build-essential pkg-config file cpio xz-utils zstd lz4 gzip
  libprotobuf-c-dev protobuf-c-compiler libprotobuf-dev
  golang-github-containerd-containerd-dev golang-go libxml2-utils libcurl4-openssl-dev
  libsystemd-dev libudev-dev
- runc containerd e2fsprogs util-linux kmod
+ runc crun containerd e2fsprogs util-linux kmod
  libcmocka-dev musl-tools qemu-system-x86 qemu-utils busybox-static dhcpcd5
  clang libclang-rt-14-dev clang-format python3 genisoimage mtools
  cloud-image-utils expect dosfstools xfsprogs cryptsetup-bin mdadm gdisk fdisk
