@@ -120,6 +120,14 @@ int hooks_before_create(const struct runtime_hooks *h, char *err, size_t len)
 	return 0;
 }
 
+bool hooks_after_create_any(const struct runtime_hooks *h)
+{
+	for (int k = 0; k < NS_COUNT; k++)
+		if (h->bind_ns[k])
+			return true;
+	return h->n_ifaces > 0;
+}
+
 int hooks_after_create(const struct runtime_hooks *h, pid_t pid, char *err, size_t len)
 {
 	for (size_t i = 0; i < h->n_ifaces; i++)

@@ -17,11 +17,15 @@
 
 #include "settings.h"
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
 
 int hooks_before_create(const struct runtime_hooks *h, char *err, size_t len);
 int hooks_after_create(const struct runtime_hooks *h, pid_t pid, char *err, size_t len);
+/* Is there an after-create hook? Without one, the runner needs no gap
+ * between create and start, and runs the container with one `runc run`. */
+bool hooks_after_create_any(const struct runtime_hooks *h);
 
 /* mkdir -p, mode 0755 for what it creates. */
 int mkdir_parents(const char *path);

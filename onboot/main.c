@@ -47,6 +47,7 @@ int main(int argc, char **argv)
 	    {"log-dir", required_argument, NULL, 'l'},
 	    {"timeline-dir", required_argument, NULL, 't'},
 	    {"state-mountpoint", required_argument, NULL, 'm'},
+	    {"kmsg", no_argument, NULL, 'k'},
 	    {"help", no_argument, NULL, 'h'},
 	    {0},
 	};
@@ -97,7 +98,8 @@ int main(int argc, char **argv)
 	snprintf(bundles_dir, sizeof bundles_dir, "%s/%s", root, phase);
 	snprintf(default_log_dir, sizeof default_log_dir, "/run/log/%s", phase);
 	/* The container's process is orphaned when `runc create` exits; as a
-	 * subreaper we inherit it, and its exit status with it. */
+	 * subreaper we inherit it, and its exit status with it. (A foreground
+	 * `runc run` reaps its own and exits with the status.) */
 	if (prctl(PR_SET_CHILD_SUBREAPER, 1) < 0)
 		log_warn("PR_SET_CHILD_SUBREAPER: %s: exit codes will be unknown", strerror(errno));
 	/* A caller that stops reading our stderr must not kill us mid-container:

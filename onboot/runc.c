@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,9 +29,10 @@ const char *runc_find(void)
 	return NULL;
 }
 
-/* Run `runc --root ROOT ARGS...` to completion within r->timeout_ms. */
-static int runc_run(const struct runc *r, const char *what, const char *id, char *const args[],
-		    int out_fd)
+/* Start `runc --root ROOT ARGS...` with stdin /dev/null, stdout and
+ * stderr on out_fd, and no other fd. Returns its pid, or -1 after a line. */
+static pid_t runc_spawn(const struct runc *r, const char *what, const char *id, char *const args[],
+			int out_fd)
 {
 	char *argv[16] = {(char *)r->path, "--root", (char *)r->root};
 	int argc = 3;
@@ -47,10 +49,18 @@ static int runc_run(const struct runc *r, const char *what, const char *id, char
 	int saved = errno;
 	if (devnull >= 0)
 		close(devnull);
-	if (pid < 0) {
+	if (pid < 0)
 		log_err("%s: runc %s: cannot start %s: %s", id, what, r->path, strerror(saved));
+	return pid;
+}
+
+/* Run `runc --root ROOT ARGS...` to completion within r->timeout_ms. */
+static int runc_run(const struct runc *r, const char *what, const char *id, char *const args[],
+		    int out_fd)
+{
+	pid_t pid = runc_spawn(r, what, id, args, out_fd);
+	if (pid < 0)
 		return -1;
-	}
 	int status = 0;
 	int w = wait_pid_timeout(pid, r->timeout_ms, &status);
 	if (w == 1) {
@@ -78,6 +88,14 @@ int runc_create(const struct runc *r, const char *id, const char *bundle, const 
 	return runc_run(r, "create", id, args, out_fd);
 }
 
+pid_t runc_run_start(const struct runc *r, const char *id, const char *bundle, const char *pid_file,
+		     int out_fd)
+{
+	char *args[] = {"run",	    "--bundle", (char *)bundle, "--pid-file", (char *)pid_file,
+			(char *)id, NULL};
+	return runc_spawn(r, "run", id, args, out_fd);
+}
+
 int runc_start(const struct runc *r, const char *id, int out_fd)
 {
 	char *args[] = {"start", (char *)id, NULL};
@@ -102,4 +120,16 @@ bool runc_has_state(const struct runc *r, const char *id)
 	struct stat st;
 	snprintf(path, sizeof path, "%s/%s", r->root, id);
 	return stat(path, &st) == 0;
+}
+
+pid_t runc_read_pid_file(const char *path)
+{
+	char buf[32] = "";
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	ssize_t n = read(fd, buf, sizeof buf - 1);
+	close(fd);
+	long pid = n > 0 ? strtol(buf, NULL, 10) : -1;
+	return pid > 0 && pid < INT32_MAX ? (pid_t)pid : -1;
 }

@@ -1,13 +1,17 @@
 #include "runner.h"
-#include "bind_sources.h"
 
+#include "attempt_create.h"
+#include "attempt_run.h"
+#include "bind_sources.h"
 #include "bundle.h"
 #include "hooks.h"
+#include "job.h"
 #include "log.h"
 #include "output.h"
 #include "settings.h"
 #include "spawn.h"
 #include "timeline.h"
+#include "watch.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -19,203 +23,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
-#include <sys/syscall.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-#define TIMELINE_SRC	"stele-onboot"
-#define KILL_WAIT_MS	10000 /* after SIGKILL, the kernel only has to tear down */
-#define OUTPUT_DRAIN_MS 2000  /* for output still in flight after the exit */
-
-enum outcome { OUTCOME_OK, OUTCOME_FAILED, OUTCOME_TIMEOUT, OUTCOME_ERROR, OUTCOME_INTERRUPTED };
-
-struct result {
-	enum outcome outcome;
-	int status; /* wait status, when the process was reaped */
-	bool reaped;
-};
-
-/* One container, across its attempts. */
-struct job {
-	const struct runner_config *cfg;
-	const struct bundle *bundle;
-	struct onboot_settings settings;
-	struct output out;
-	int log_fd;
-	char log_path[PATH_MAX];
-	int sigfd;
-	bool interrupted;
-	bool host_hooks_done; /* mkdir and mounts: once, not per attempt */
-};
+#define TIMELINE_SRC "stele-onboot"
 
 struct tally {
 	unsigned ok, failed, skipped;
 };
-
-enum wait_end { WAIT_EXITED, WAIT_DEADLINE, WAIT_SIGNAL };
-
-static double deadline_in(unsigned ms)
-{
-	return boottime_ms() + ms;
-}
-
-static int ms_until(double deadline)
-{
-	if (deadline < 0)
-		return -1;
-	double left = deadline - boottime_ms();
-	return left <= 0 ? 0 : (int)left + 1;
-}
-
-/* Feed the container's output until its process exits, the deadline
- * (< 0: none) passes, or the runner is asked to stop. */
-static enum wait_end wait_process(struct job *j, int pidfd, int *out_fd, double deadline)
-{
-	for (;;) {
-		struct pollfd fds[] = {
-		    {.fd = pidfd, .events = POLLIN},
-		    {.fd = *out_fd, .events = POLLIN},
-		    {.fd = j->sigfd, .events = POLLIN},
-		};
-		int r = poll(fds, 3, ms_until(deadline));
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			log_err("%s: poll: %s", j->bundle->name, strerror(errno));
-			return WAIT_DEADLINE;
-		}
-		if (r == 0)
-			return WAIT_DEADLINE;
-		if (fds[1].revents && !output_pump(&j->out, *out_fd)) {
-			close(*out_fd);
-			*out_fd = -1; /* poll ignores negative fds */
-		}
-		if (fds[2].revents) {
-			struct signalfd_siginfo info;
-			if (read(j->sigfd, &info, sizeof info) == sizeof info)
-				log_warn("%s: got signal %u: stopping the container and skipping "
-					 "the rest",
-					 j->bundle->name, info.ssi_signo);
-			j->interrupted = true;
-			return WAIT_SIGNAL;
-		}
-		if (fds[0].revents)
-			return WAIT_EXITED;
-	}
-}
-
-/* After the process is gone: the output still buffered in the pipe. */
-static void drain_output(struct job *j, int *out_fd)
-{
-	double deadline = deadline_in(OUTPUT_DRAIN_MS);
-	while (*out_fd >= 0) {
-		struct pollfd fd = {.fd = *out_fd, .events = POLLIN};
-		int r = poll(&fd, 1, ms_until(deadline));
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0 || !output_pump(&j->out, *out_fd)) {
-			close(*out_fd);
-			*out_fd = -1;
-		}
-	}
-	output_flush(&j->out);
-}
-
-/* The container's process is our child once `runc create` has exited
- * (we are a subreaper), so waitpid gives its real status. */
-static bool reap(pid_t pid, int *status)
-{
-	pid_t r;
-	do
-		r = waitpid(pid, status, 0);
-	while (r < 0 && errno == EINTR);
-	if (r == pid)
-		return true;
-	log_warn("pid %d: cannot read its exit status (%s): is stele-onboot a subreaper?", (int)pid,
-		 strerror(errno));
-	return false;
-}
-
-/* Zombies runc left to us (its intermediate processes). Only called when
- * no command of ours is running, so it cannot steal a status. */
-static void reap_strays(void)
-{
-	int status;
-	while (waitpid(-1, &status, WNOHANG) > 0)
-		;
-}
-
-static void stop_process(struct job *j, int pidfd, int *out_fd, const char *why)
-{
-	const char *name = j->bundle->name;
-	log_warn("%s: %s: sending SIGTERM", name, why);
-	runc_kill(&j->cfg->runc, name, "TERM", j->log_fd);
-	if (wait_process(j, pidfd, out_fd, deadline_in(j->settings.grace_s * 1000)) == WAIT_EXITED)
-		return;
-	log_warn("%s: still running %u s after SIGTERM: sending SIGKILL", name,
-		 j->settings.grace_s);
-	if (syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0) < 0)
-		log_err("%s: SIGKILL: %s", name, strerror(errno));
-	wait_process(j, pidfd, out_fd, deadline_in(KILL_WAIT_MS));
-}
-
-static struct result wait_for_exit(struct job *j, pid_t pid, int pidfd, int *out_fd)
-{
-	struct result res = {.outcome = OUTCOME_OK};
-	unsigned timeout = j->settings.timeout_s;
-	double deadline = timeout ? deadline_in(timeout * 1000) : -1;
-	enum wait_end end = wait_process(j, pidfd, out_fd, deadline);
-	if (end != WAIT_EXITED) {
-		char why[64];
-		snprintf(why, sizeof why, end == WAIT_SIGNAL ? "interrupted" : "timeout of %u s",
-			 timeout);
-		stop_process(j, pidfd, out_fd, why);
-		res.outcome = end == WAIT_SIGNAL ? OUTCOME_INTERRUPTED : OUTCOME_TIMEOUT;
-	}
-	res.reaped = reap(pid, &res.status);
-	if (res.outcome == OUTCOME_OK &&
-	    !(res.reaped && WIFEXITED(res.status) && WEXITSTATUS(res.status) == 0))
-		res.outcome = OUTCOME_FAILED;
-	return res;
-}
-
-static pid_t read_pid_file(const char *path)
-{
-	char buf[32] = "";
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	ssize_t n = read(fd, buf, sizeof buf - 1);
-	close(fd);
-	long pid = n > 0 ? strtol(buf, NULL, 10) : -1;
-	return pid > 0 && pid < INT32_MAX ? (pid_t)pid : -1;
-}
-
-/* Between `runc create` and the end: hooks, start, wait. */
-static struct result run_created(struct job *j, pid_t pid, int *out_fd)
-{
-	struct result res = {.outcome = OUTCOME_ERROR};
-	const char *name = j->bundle->name;
-	int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
-	if (pidfd < 0) {
-		log_err("%s: pidfd_open %d: %s (Linux 5.3 or later is needed)", name, (int)pid,
-			strerror(errno));
-		return res;
-	}
-	char err[512];
-	if (hooks_after_create(&j->settings.runtime, pid, err, sizeof err) < 0)
-		log_err("%s: %s", name, err);
-	else if (runc_start(&j->cfg->runc, name, j->log_fd) == 0)
-		res = wait_for_exit(j, pid, pidfd, out_fd);
-	if (!res.reaped) {
-		/* Never started, or not reaped: delete -f kills it; reap it then. */
-		runc_delete(&j->cfg->runc, name, j->log_fd);
-		if (wait_process(j, pidfd, out_fd, deadline_in(KILL_WAIT_MS)) == WAIT_EXITED)
-			reap(pid, &res.status);
-	}
-	close(pidfd);
-	return res;
-}
 
 /* Before the hooks, so that a runtime.mkdir of the same directory does not
  * make it root's. bundle_check() has read config.json as JSON already. */
@@ -235,6 +49,9 @@ static int create_bind_sources(const struct job *j, char *err, size_t len)
 	return rc;
 }
 
+/* Per attempt: a stale container deleted, the host hooks (first attempt),
+ * the output pipe; then one of the two ways of running it (job.h); then
+ * no container, no zombie, and its output flushed. */
 static struct result run_attempt(struct job *j)
 {
 	struct result res = {.outcome = OUTCOME_ERROR};
@@ -265,22 +82,17 @@ static struct result run_attempt(struct job *j)
 		close(pipefd[1]);
 		return res;
 	}
-	char pid_file[PATH_MAX];
-	snprintf(pid_file, sizeof pid_file, "%s/%s.pid", runc->root, name);
-	unlink(pid_file);
-	int created = runc_create(runc, name, j->bundle->dir, pid_file, pipefd[1]);
-	close(pipefd[1]);
 	int out_fd = pipefd[0];
-	pid_t pid = created == 0 ? read_pid_file(pid_file) : -1;
-	unlink(pid_file);
-	if (created == 0 && pid < 0)
-		log_err("%s: runc create wrote no pid to %s", name, pid_file);
-	if (pid > 0)
-		res = run_created(j, pid, &out_fd);
+	unlink(j->pid_file);
+	if (hooks_after_create_any(&j->settings.runtime))
+		res = attempt_create(j, pipefd[1], &out_fd);
+	else
+		res = attempt_run(j, pipefd[1], &out_fd);
+	unlink(j->pid_file);
 	if (runc_has_state(runc, name))
 		runc_delete(runc, name, j->log_fd);
-	drain_output(j, &out_fd);
-	reap_strays();
+	watch_drain(j, &out_fd);
+	watch_reap_strays();
 	return res;
 }
 
@@ -390,6 +202,7 @@ static enum runner_verdict run_bundle(const struct runner_config *cfg, const str
 		return VERDICT_CONTINUE;
 	}
 	j.log_fd = open_log(cfg, b->name, j.log_path, sizeof j.log_path);
+	snprintf(j.pid_file, sizeof j.pid_file, "%s/%s.pid", cfg->runc.root, b->name);
 	output_init(&j.out, j.log_fd, j.settings.console ? STDERR_FILENO : -1, b->name);
 	enum runner_verdict v = run_attempts(&j, t);
 	if (j.log_fd >= 0)

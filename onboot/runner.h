@@ -8,12 +8,14 @@
  * zombies runc leaves behind with waitpid(-1).
  *
  * For each bundle, in lexical order: check it (a bad one is skipped with
- * one line), load stele.json, then per attempt: mkdir/mounts hooks, `runc
- * create` with the container's stdout+stderr on a pipe, interfaces/bindNS
- * hooks, `runc start`, wait for the process up to `timeout` (then SIGTERM,
- * `grace`, SIGKILL), `runc delete -f`. Output goes to LOG_DIR/NAME.log and,
- * when `console`, to stderr as "NAME: line". `on_failure` decides what a
- * failed attempt leads to.
+ * one line), load stele.json, then per attempt: mkdir/mounts hooks, then
+ * either `runc create` with the container's stdout+stderr on a pipe,
+ * interfaces/bindNS hooks, `runc start` (attempt_create.h), or, with no
+ * such hook, one foreground `runc run` (attempt_run.h); wait for the
+ * process up to `timeout` (then SIGTERM, `grace`, SIGKILL: watch.h); no
+ * container left in runc's state (`runc delete -f`). Output goes to
+ * LOG_DIR/NAME.log and, when `console`, to stderr as "NAME: line".
+ * `on_failure` decides what a failed attempt leads to.
  *
  * Contract: returns what the caller should do with the system. A SIGTERM
  * or SIGINT received while running (blocked by the caller, see
