@@ -67,6 +67,7 @@ mark onboot
 
 mkdir -p /var/log
 containerd >/var/log/containerd.log 2>&1 &
+containerd_pid=$!
 i=0
 until ctr version >/dev/null 2>&1 || [ $i -gt 1200 ]; do sleep 0.05; i=$((i + 1)); done
 mark containerd
@@ -94,6 +95,41 @@ else
 fi
 # "peer: services UPTIME started=OK/TOTAL"
 mark services "started=$ok/$total"
+used=$(awk '/^MemTotal:/ {t = $2} /^MemAvailable:/ {a = $2} END {print t - a}' /proc/meminfo)
+shims=$(pidof containerd-shim-runc-v2)
+echo "peer: memory used_kb=$used shims=$(echo $shims | wc -w)" >/dev/console
 
-# Block until the host powers the VM off (bench measures boot, then kills).
-while :; do sleep 3600; done
+# The same order as stele's shutdown, the way a shell init does it: every
+# service SIGTERM and a bounded wait, containerd, the state volume, then
+# power off. The probe asks with SIGUSR2 (busybox init's convention).
+ns=services
+[ "${PEER_SERVICES:-ctr}" = lkservice ] && ns=services.linuxkit
+running() { ctr -n "$ns" task ls -q 2>/dev/null | grep -c .; }
+shutdown() {
+	mark shutdown
+	pids=""
+	for t in $(ctr -n "$ns" task ls -q 2>/dev/null); do
+		ctr -n "$ns" task kill "$t" 2>/dev/null &
+		pids="$pids $!"
+	done
+	for p in $pids; do wait "$p"; done
+	# Each ctr is a Go process costing about a second under TCG: poll slowly.
+	i=0
+	while [ "$(running)" -gt 0 ] && [ $i -lt 10 ]; do sleep 1; i=$((i + 1)); done
+	for t in $(ctr -n "$ns" task ls -q 2>/dev/null); do ctr -n "$ns" task kill -s KILL "$t" 2>/dev/null; done
+	kill "$containerd_pid" 2>/dev/null
+	wait "$containerd_pid" 2>/dev/null
+	sync
+	umount /var/lib 2>/dev/null || mount -o remount,ro /var/lib
+	mark poweroff
+	poweroff -f
+}
+trap shutdown USR2 TERM
+# The probe (/run/stele is its /run) asks for poweroff only after this.
+: >/run/stele/peer-up
+
+# Block until the probe asks for poweroff or the host kills the VM.
+while :; do
+	sleep 3600 &
+	wait $!
+done
