@@ -302,24 +302,63 @@ static void reexec(char **argv, double start)
 	unsetenv(ROOTFS_TIMES_ENV);
 }
 
-void rootfs_leave_if_initramfs(char **argv)
+/* The initramfs bound on a directory of itself and then moved over "/":
+ * "/" becomes a mount with a parent, which is all pivot_root(2) (runc)
+ * asks of the root it leaves, and every file stays where the kernel
+ * unpacked it. Copying to a tmpfs instead cost ~1.2 s of a TCG boot for
+ * an image of 150 MB; it stays as the fallback. */
+static int bind_new_root(void)
 {
-	if (getenv(ROOTFS_TIMES_ENV) || !root_is_initramfs())
-		return;
-	double start = boottime_ms();
+	if (mkdir(NEW_ROOT, 0755) < 0 && errno != EEXIST) {
+		log_err("rootfs: mkdir %s: %s", NEW_ROOT, strerror(errno));
+		return -1;
+	}
+	if (mount("/", NEW_ROOT, NULL, MS_BIND, NULL) < 0) {
+		log_err("rootfs: bind / on %s: %s: copying to a tmpfs instead", NEW_ROOT,
+			strerror(errno));
+		rmdir(NEW_ROOT);
+		return -1;
+	}
+	return 0;
+}
+
+static int copy_to_tmpfs_root(void)
+{
 	if (mount_new_root() < 0)
-		return;
+		return -1;
 	int errors = tree_move("/", NEW_ROOT);
 	if (errors < 0) {
 		/* Nothing was moved: drop the empty tmpfs. */
 		if (umount2(NEW_ROOT, 0) < 0 || rmdir(NEW_ROOT) < 0)
 			log_err("rootfs: remove %s: %s", NEW_ROOT, strerror(errno));
-		return;
+		return -1;
 	}
 	if (errors > 0)
 		log_err("rootfs: %d entries could not be moved to the tmpfs root", errors);
+	return 0;
+}
+
+void rootfs_leave_if_initramfs(char **argv)
+{
+	if (getenv(ROOTFS_TIMES_ENV) || !root_is_initramfs())
+		return;
+	/* A kernel command line word, which the kernel hands to init as
+	 * its environment; settings are not read yet. */
+	const char *how = getenv(ROOTFS_HOW_ENV);
+	bool copy = how && strcmp(how, "copy") == 0;
+	if (unsetenv(ROOTFS_HOW_ENV) < 0)
+		log_warn("rootfs: unsetenv %s: %s", ROOTFS_HOW_ENV, strerror(errno));
+	double start = boottime_ms();
+	bool bound = !copy && bind_new_root() == 0;
+	if (!bound && copy_to_tmpfs_root() < 0)
+		return;
 	if (switch_to_new_root() < 0)
 		return;
-	log_debug("rootfs: moved to a tmpfs root in %.0f ms", boottime_ms() - start);
+	/* The bind showed NEW_ROOT as an empty directory of its own. */
+	if (bound && rmdir(NEW_ROOT) < 0)
+		log_warn("rootfs: rmdir %s: %s", NEW_ROOT, strerror(errno));
+	log_debug("rootfs: %s in %.0f ms",
+		  bound ? "bound the initramfs as the root" : "moved to a tmpfs root",
+		  boottime_ms() - start);
 	reexec(argv, start);
 }

@@ -1,12 +1,14 @@
-/* rootfs: leave the kernel's initramfs root for a real tmpfs.
+/* rootfs: leave the kernel's initramfs root for one runc can pivot from.
  *
  * Why: the initramfs is the kernel's "rootfs" mount, which can never be
  * unmounted or pivoted away from; runc fails on it with "pivot_root .:
- * invalid argument". So PID 1 mounts a tmpfs, moves every entry into it
- * (modes, owners, times, symlinks, device nodes, fifos and hard links
- * kept), freeing each file from the initramfs as soon as it is copied so
- * memory is never needed twice, then moves the tmpfs over "/", chroots
- * into it and re-executes /sbin/init.
+ * invalid argument". pivot_root(2) only needs the root it leaves to be a
+ * mount with a parent, so PID 1 bind-mounts "/" on NEW_ROOT, moves that
+ * mount over "/", chroots into it and re-executes /sbin/init: no file is
+ * copied. With STELE_ROOTFS=copy, or should the bind fail, it mounts a tmpfs and
+ * moving every entry into it (modes, owners, times, symlinks, device
+ * nodes, fifos and hard links kept), freeing each file from the initramfs
+ * as soon as it is copied so memory is never needed twice.
  *
  * Contract: rootfs_leave_if_initramfs() returns at once when "/" is not a
  * ramfs/tmpfs, or when this process is already the re-executed init (the
@@ -15,6 +17,10 @@
  * initramfs, where containers will not start but a console still works. */
 #ifndef STELE_INIT_ROOTFS_H
 #define STELE_INIT_ROOTFS_H
+
+/* STELE_ROOTFS=copy on the kernel command line takes the tmpfs copy
+ * rather than the bind (a root whose size the tmpfs bounds). */
+#define ROOTFS_HOW_ENV "STELE_ROOTFS"
 
 /* "START END": boottime_ms() around the move, for the timeline. */
 #define ROOTFS_TIMES_ENV "STELE_ROOTFS_MS"
