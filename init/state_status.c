@@ -9,7 +9,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-
 static void make_parent(const char *path)
 {
 	char dir[256];

@@ -48,10 +48,10 @@ struct kernel_sigaction {
 
 static void default_disposition(int sig)
 {
-	struct sigaction dfl = { .sa_handler = SIG_DFL };
+	struct sigaction dfl = {.sa_handler = SIG_DFL};
 	if (sigaction(sig, &dfl, NULL) == 0 || sig == SIGKILL || sig == SIGSTOP)
 		return;
-	struct kernel_sigaction kdfl = { .handler = SIG_DFL };
+	struct kernel_sigaction kdfl = {.handler = SIG_DFL};
 	syscall(SYS_rt_sigaction, sig, &kdfl, NULL, sizeof kdfl.mask);
 }
 
@@ -115,7 +115,7 @@ int wait_pid_timeout(pid_t pid, int timeout_ms, int *status)
 {
 	int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
 	if (pidfd >= 0) {
-		struct pollfd pfd = { .fd = pidfd, .events = POLLIN };
+		struct pollfd pfd = {.fd = pidfd, .events = POLLIN};
 		int r;
 		do
 			r = poll(&pfd, 1, timeout_ms);

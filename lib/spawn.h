@@ -21,7 +21,10 @@ struct spawn_opts {
 	const char *oom_score_adj;
 };
 
-#define SPAWN_OPTS_DEFAULT { .stdin_fd = -1, .stdout_fd = -1, .stderr_fd = -1 }
+#define SPAWN_OPTS_DEFAULT                                                                         \
+	{                                                                                          \
+		.stdin_fd = -1, .stdout_fd = -1, .stderr_fd = -1                                   \
+	}
 
 pid_t spawn(const char *path, char *const argv[], const struct spawn_opts *opts);
 

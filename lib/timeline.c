@@ -1,8 +1,8 @@
 #include "timeline.h"
 
 #include <errno.h>
-#include <stdbool.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,9 +48,10 @@ int timeline_mark_at(double t_ms, const char *src, const char *kind, const char 
 	json_plain(k, sizeof k, kind);
 	json_plain(n, sizeof n, name);
 	json_plain(e, sizeof e, event);
-	int len = snprintf(line, sizeof line,
-			   "{\"t_ms\":%.3f,\"src\":\"%s\",\"kind\":\"%s\",\"name\":\"%s\",\"event\":\"%s\"}\n",
-			   t_ms, s, k, n, e);
+	int len = snprintf(
+	    line, sizeof line,
+	    "{\"t_ms\":%.3f,\"src\":\"%s\",\"kind\":\"%s\",\"name\":\"%s\",\"event\":\"%s\"}\n",
+	    t_ms, s, k, n, e);
 	snprintf(path, sizeof path, "%s/timeline.jsonl", timeline_dir);
 	mkdir(timeline_dir, 0755);
 	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);

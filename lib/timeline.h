@@ -11,8 +11,8 @@
 #ifndef STELE_TIMELINE_H
 #define STELE_TIMELINE_H
 
-#define TIMELINE_DIR "/run/stele"
-#define TIMELINE_LOG "/run/stele/timeline.jsonl"
+#define TIMELINE_DIR  "/run/stele"
+#define TIMELINE_LOG  "/run/stele/timeline.jsonl"
 #define TIMELINE_JSON "/run/stele/boot-timeline.json"
 
 /* Milliseconds of CLOCK_BOOTTIME: time since the kernel started. */

@@ -15,7 +15,6 @@ void output_init(struct output *o, int log_fd, int console_fd, const char *name)
 	o->used = 0;
 }
 
-
 /* One writev, so that the prefix and its line reach the console together. */
 static void console_line(struct output *o)
 {

@@ -32,7 +32,6 @@ struct wire {
 
 /* --- child ---------------------------------------------------------- */
 
-
 static int send_record(int fd, const struct wire *w, const char *err, const struct svcconf *c,
 		       const char *spec)
 {

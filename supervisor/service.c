@@ -3,11 +3,11 @@
  * A bundle that cannot be used is kept in the list as failed, with the
  * reason, so `stelectl status` shows it; the others still start. */
 #include "bundleparse.h"
-#include "svcconf.h"
 #include "deps.h"
 #include "log.h"
 #include "state_status.h"
 #include "supervisor.h"
+#include "svcconf.h"
 
 #include <dirent.h>
 #include <errno.h>

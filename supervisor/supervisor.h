@@ -62,7 +62,7 @@ struct service {
 	char *spec; /* adjusted config.json, NUL-terminated */
 	size_t spec_len;
 	int *dep_index;
-	bool bad; /* unusable bundle or dependencies: never started */
+	bool bad;      /* unusable bundle or dependencies: never started */
 	bool prepared; /* bind sources and runtime hooks done: once, as onboot */
 
 	enum svc_state state;

@@ -4,8 +4,8 @@
  * instead of redirecting it. Files are written to a temporary name and
  * renamed into place: rename replaces a planted symlink or hard link
  * rather than writing through it. */
-#include "plan.h"
 #include "fdio.h"
+#include "plan.h"
 
 #include "log.h"
 
@@ -30,7 +30,6 @@ static const char *why(int err)
 	}
 }
 
-
 /* mkdir if missing, then open it without following a symlink. */
 static int enter_dir(int dirfd, const char *name, mode_t mode)
 {
@@ -38,7 +37,6 @@ static int enter_dir(int dirfd, const char *name, mode_t mode)
 		return -1;
 	return open_dir_nofollow_at(dirfd, name);
 }
-
 
 static int replace_file_at(int dirfd, const char *name, const struct entry *e)
 {

@@ -36,7 +36,6 @@ static bool toml_safe(const char *s)
 	return s && s[0] && !strpbrk(s, "\"\\\n\r");
 }
 
-
 struct text {
 	char buf[4096];
 	size_t len;

@@ -1,10 +1,10 @@
 // sources: lib/spawn.c
 /* spawn: children get only fds 0-2 and a clean signal state, and bounded
  * waits time out instead of hanging. */
+#include <cmocka.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
-#include <cmocka.h>
 
 #include "spawn.h"
 
@@ -20,7 +20,7 @@ static int run_shell(const char *script, char *out, size_t len)
 {
 	int pipefd[2];
 	assert_int_equal(pipe2(pipefd, O_CLOEXEC), 0);
-	char *argv[] = { "/bin/sh", "-c", (char *)script, NULL };
+	char *argv[] = {"/bin/sh", "-c", (char *)script, NULL};
 	struct spawn_opts opts = SPAWN_OPTS_DEFAULT;
 	opts.stdout_fd = pipefd[1];
 	pid_t pid = spawn(argv[0], argv, &opts);
@@ -63,7 +63,7 @@ static void signal_state_is_reset(void **state)
 
 static void run_bounded_kills_a_hung_child(void **state)
 {
-	char *argv[] = { "/bin/sleep", "30", NULL };
+	char *argv[] = {"/bin/sleep", "30", NULL};
 	int devnull = open("/dev/null", O_WRONLY | O_CLOEXEC);
 	errno = 0;
 	assert_int_equal(run_bounded(argv, devnull, 200, 200), -1);
@@ -73,7 +73,7 @@ static void run_bounded_kills_a_hung_child(void **state)
 
 static void run_bounded_returns_the_exit_status(void **state)
 {
-	char *argv[] = { "/bin/sh", "-c", "exit 3", NULL };
+	char *argv[] = {"/bin/sh", "-c", "exit 3", NULL};
 	int status = run_bounded(argv, -1, 5000, 100);
 	assert_true(WIFEXITED(status));
 	assert_int_equal(WEXITSTATUS(status), 3);
@@ -84,10 +84,10 @@ static void run_bounded_returns_the_exit_status(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(only_stdio_reaches_the_child),
-		cmocka_unit_test(signal_state_is_reset),
-		cmocka_unit_test(run_bounded_kills_a_hung_child),
-		cmocka_unit_test(run_bounded_returns_the_exit_status),
+	    cmocka_unit_test(only_stdio_reaches_the_child),
+	    cmocka_unit_test(signal_state_is_reset),
+	    cmocka_unit_test(run_bounded_kills_a_hung_child),
+	    cmocka_unit_test(run_bounded_returns_the_exit_status),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,9 +1,9 @@
 // sources: lib/timeline.c
 /* timeline: appended marks come back as one well-formed JSON array. */
+#include <cmocka.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
-#include <cmocka.h>
 
 #include "timeline.h"
 
@@ -52,7 +52,7 @@ static void marks_are_exported_in_order(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(marks_are_exported_in_order),
+	    cmocka_unit_test(marks_are_exported_in_order),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
