@@ -1,10 +1,11 @@
 // sources: lib/spawn.c
 /* spawn: children get only fds 0-2 and a clean signal state, and bounded
  * waits time out instead of hanging. */
-#include <cmocka.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+
+#include <cmocka.h>
 
 #include "spawn.h"
 

@@ -1,9 +1,10 @@
 // sources: lib/timeline.c
 /* timeline: appended marks come back as one well-formed JSON array. */
-#include <cmocka.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+
+#include <cmocka.h>
 
 #include "timeline.h"
 
