@@ -159,7 +159,9 @@ int run_bounded(char *const argv[], int out_fd, int timeout_ms, int grace_ms)
 	kill(pid, SIGTERM);
 	if (wait_pid_timeout(pid, grace_ms, &status) != 0) {
 		kill(pid, SIGKILL);
-		wait_pid_timeout(pid, -1, &status);
+		/* A tool stuck in the kernel (D state on a dead disk) outlives
+		 * SIGKILL: leave it to the caller's reaper rather than hang. */
+		wait_pid_timeout(pid, RUN_BOUNDED_KILL_WAIT_MS, &status);
 	}
 	errno = ETIMEDOUT;
 	return -1;

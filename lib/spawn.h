@@ -41,8 +41,11 @@ int wait_pid_timeout(pid_t pid, int timeout_ms, int *status);
 
 /* Run argv to completion within timeout_ms. Its stdout and stderr go to
  * out_fd (-1: inherit). On timeout it gets SIGTERM, then SIGKILL after
- * grace_ms. Returns the wait status, or -1 on a spawn error or timeout
- * (errno ETIMEDOUT). */
+ * grace_ms, then at most RUN_BOUNDED_KILL_WAIT_MS more: one that survives
+ * that (stuck in the kernel) is left unreaped for the caller's reaper.
+ * Returns the wait status, or -1 on a spawn error or timeout (errno
+ * ETIMEDOUT). */
+#define RUN_BOUNDED_KILL_WAIT_MS 5000
 int run_bounded(char *const argv[], int out_fd, int timeout_ms, int grace_ms);
 
 /* Describe a wait status: "exit 3", "signal 9 (Killed)". */
