@@ -295,7 +295,8 @@ section_scale() {
 		echo
 		echo "One boot each; ms from init to all services running; the guest's memory in use"
 		echo "(MemTotal - MemAvailable) when all are running, with the number of shim daemons; and"
-		echo "the supervisor's private memory (from the probe; a peer prints its own)."
+		echo "the supervisor's private memory (from the probe; a peer prints its own). A \"-\" is a"
+		echo "boot that did not bring every service up (the OOM killer, the time bound: raw/)."
 		echo
 		echo "| services | stele ms | LinuxKit-style ms | stele guest used MiB (shims) | LinuxKit-style guest used MiB (shims) | stele supervisor private KiB |"
 		echo "| --- | --- | --- | --- | --- | --- |"

@@ -143,7 +143,10 @@ bench_milestones() { # LOG
 	init=$(bench_kernel_init_ms "$log")
 	if grep -qa '^peer: ' "$log"; then
 		tr -d '\r' <"$log" | awk -v init="${init:--}" '
-			$1 == "peer:" { t[$2] = sprintf("%.0f", $3 * 1000) }
+			# "services" counts only when every service started
+			# ("started=N/N"): an OOM-killed starter prints "started=/N".
+			$1 == "peer:" && ($2 != "services" || all_started($4)) { t[$2] = sprintf("%.0f", $3 * 1000) }
+			function all_started(w,  n) { sub(/^started=/, "", w); n = split(w, p, "/"); return n == 2 && p[1] != "" && p[1] == p[2] }
 			END { printf "%s %s %s %s %s\n", init, v("state"), v("onboot"),
 			      v("containerd"), v("services") }
 			function v(k) { return (k in t) ? t[k] : "-" }'
