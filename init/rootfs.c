@@ -319,6 +319,11 @@ static int bind_new_root(void)
 		rmdir(NEW_ROOT);
 		return -1;
 	}
+	/* The kernel makes the initramfs root 1777, as for any tmpfs; a root
+	 * anyone may write fails sshd's StrictModes for every path under it
+	 * (a service binding "/" sees it), and the tmpfs copy was 0755. */
+	if (chmod(NEW_ROOT, 0755) < 0)
+		log_warn("rootfs: chmod 0755 /: %s", strerror(errno));
 	return 0;
 }
 

@@ -68,6 +68,7 @@ left_initramfs() {
 		[ -x /sbin/init ] && [ ! -e /.stele-root ]
 }
 check "left the initramfs root: / is a mount with a parent (pivot_root works)" left_initramfs
+check "the root directory is 0755, not the kernel's 1777 (sshd StrictModes)" sh -c '[ "$(stat -c %a /)" = 755 ]'
 check "hard links kept by the move" sh -c '[ "$(stat -c %i /bin/busybox-hardlink)" = "$(stat -c %i /bin/busybox)" ]'
 check "device nodes kept by the move" sh -c '[ -c /stele-null ] && [ "$(stat -c %t:%T /stele-null)" = 1:3 ]'
 check "symlinks kept by the move" sh -c '[ "$(readlink /init)" = sbin/init ]'
