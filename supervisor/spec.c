@@ -66,14 +66,18 @@ static int set_default_shim_group(json_t *spec, const char *name)
 		return -1;
 	if (json_object_get(annotations, SPEC_SHIM_GROUP_KEY))
 		return 0;
+	char group[64];
+	snprintf(group, sizeof group, "%s-%u", SPEC_SHIM_GROUP, spec_shim_group_index(name));
+	return json_object_set_new(annotations, SPEC_SHIM_GROUP_KEY, json_string(group));
+}
+
+unsigned spec_shim_group_index(const char *name)
+{
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	unsigned hash = 2166136261u; /* FNV-1a: stable across boots */
 	for (const char *c = name; *c; c++)
 		hash = (hash ^ (unsigned char)*c) * 16777619u;
-	char group[64];
-	snprintf(group, sizeof group, "%s-%lu", SPEC_SHIM_GROUP,
-		 cpus > 1 ? hash % (unsigned long)cpus : 0ul);
-	return json_object_set_new(annotations, SPEC_SHIM_GROUP_KEY, json_string(group));
+	return cpus > 1 ? hash % (unsigned)cpus : 0;
 }
 
 char *spec_adjust(const char *spec_json, size_t len, const char *ns, const char *name,

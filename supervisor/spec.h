@@ -26,6 +26,9 @@
 #define SPEC_SHIM_GROUP_KEY "io.containerd.runc.v2.group"
 #define SPEC_SHIM_GROUP	    "stele-services"
 
+/* K of a service's default group "SPEC_SHIM_GROUP-K". */
+unsigned spec_shim_group_index(const char *name);
+
 char *spec_adjust(const char *spec_json, size_t len, const char *ns, const char *name,
 		  const char *notify_dir, char *err, size_t errlen);
 

@@ -9,6 +9,7 @@
  * create -> task start, each queued from the previous one's callback. */
 #include "log.h"
 #include "prepare.h"
+#include "spec.h"
 #include "supervisor.h"
 #include "timeline.h"
 
@@ -319,6 +320,30 @@ static size_t starting_count(void)
 	return n;
 }
 
+static bool task_alive(const struct service *s)
+{
+	return s->state == SVC_RUNNING || s->state == SVC_READY || s->state == SVC_STOPPING;
+}
+
+/* containerd-shim-runc-v2 has a race when two tasks of a group that has
+ * no shim yet are created at once: the second `shim start` can find the
+ * first one's socket bound but not yet listening, remove it and start a
+ * second daemon (seen: 3 shims for 2 groups, one left behind at stop).
+ * So a group's first task is created alone, as a pod's sandbox is. */
+static bool shim_group_ready(const struct service *s)
+{
+	unsigned group = spec_shim_group_index(s->name);
+	bool alive = false, starting = false;
+	for (size_t i = 0; i < sv.n_svcs; i++) {
+		const struct service *t = &sv.svcs[i];
+		if (t == s || spec_shim_group_index(t->name) != group)
+			continue;
+		alive |= task_alive(t);
+		starting |= t->state == SVC_STARTING;
+	}
+	return alive || !starting;
+}
+
 static void begin_start(struct service *s)
 {
 	timer_disarm(&s->timer);
@@ -359,7 +384,7 @@ void supervise_timer(struct timer *t)
 			supervise_shutdown_progress();
 		} else if (!conn_up() || s->busy) {
 			service_become(s, SVC_WAITING, "waiting for containerd");
-		} else if (starting_count() >= MAX_STARTING) {
+		} else if (starting_count() >= MAX_STARTING || !shim_group_ready(s)) {
 			s->restarts++;
 			service_become(s, SVC_WAITING, "waiting for a start slot");
 		} else {
@@ -464,6 +489,9 @@ void supervise_kick(void)
 			} else if (starting_count() >= MAX_STARTING) {
 				snprintf(s->detail, sizeof s->detail,
 					 "waiting for a start slot (%d starting)", MAX_STARTING);
+			} else if (!shim_group_ready(s)) {
+				snprintf(s->detail, sizeof s->detail,
+					 "waiting for its shim group's first task");
 			} else {
 				begin_start(s);
 			}
