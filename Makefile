@@ -11,7 +11,7 @@ CC      ?= gcc
 CFLAGS  ?= -O2 -g
 CFLAGS  += -std=c17 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wformat=2 \
            -fstack-protector-strong -D_FORTIFY_SOURCE=2 -MMD -MP \
-           -Ilib -I$(UL)/include -I$(BUILD)/gen \
+           -I. -I$(UL)/include -I$(BUILD)/gen \
            $(shell pkg-config --cflags libnl-3.0 2>/dev/null)
 # Static binaries go into images with no shared libraries beside them.
 STATIC  := -static -Wl,--gc-sections
@@ -20,18 +20,23 @@ STRIP   ?= strip
 .PHONY: all deps test run image bench fuzz clean distclean format
 all:
 
+# Folders in boot order, each after the ones it links (a rule's
+# prerequisites are expanded where it is read).
 include tools/deps.mk
 include lib/build.mk
--include init/build.mk
--include init/state.mk
--include supervisor/containerd.mk
--include supervisor/build.mk
--include onboot/build.mk
--include onboot/metadata/build.mk
--include services/build.mk
--include config/build.mk
+include hostlib/build.mk
+include state/build.mk
+include pid1/build.mk
+include boot/build.mk
+include metadata/build.mk
+include onboot/build.mk
+include containerd/build.mk
+include supervisor/build.mk
+include ctl/build.mk
+include packages/build.mk
+include builder/build.mk
 include tests/build.mk
--include bench/build.mk
+include bench/build.mk
 
 # Build a static binary from objects: link, strip, and say how big it is,
 # because size is a feature of an init.

@@ -87,7 +87,7 @@ initrd_of() { # KIND N
 }
 append_of() { [ "$1" = lkservice ] && echo "PEER_SERVICES=lkservice"; }
 done_regex() { case $1 in stele | crun) echo '^bench: report-end' ;; *) echo '^peer: memory ' ;; esac; }
-# The opt-in crun runtime (config/README.md) is booted beside stele's
+# The opt-in crun runtime (builder/README.md) is booted beside stele's
 # default when Debian's crun is installed.
 has_crun() { [ -x /usr/bin/crun ]; }
 boot_kinds() { has_crun && echo "stele crun shell lkservice" || echo "stele shell lkservice"; }

@@ -23,5 +23,5 @@ bench: all kernel $(LKSERVICE)
 # The smoke test (tests/bench/20-bench-smoke.test) boots the peers too.
 test-build: $(LKSERVICE)
 
-# stelectl plot's unit test (the module lives in supervisor/).
-TEST_LIBS_test_supervisor_plot := -Isupervisor
+
+

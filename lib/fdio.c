@@ -1,4 +1,4 @@
-#include "fdio.h"
+#include "lib/fdio.h"
 
 #include <errno.h>
 #include <fcntl.h>

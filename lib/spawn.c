@@ -1,4 +1,4 @@
-#include "spawn.h"
+#include "lib/spawn.h"
 
 #include <dirent.h>
 #include <errno.h>

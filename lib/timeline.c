@@ -1,4 +1,4 @@
-#include "timeline.h"
+#include "lib/timeline.h"
 
 #include <errno.h>
 #include <fcntl.h>

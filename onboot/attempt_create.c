@@ -1,9 +1,9 @@
-#include "attempt_create.h"
+#include "onboot/attempt_create.h"
 
-#include "hooks.h"
-#include "log.h"
-#include "runc.h"
-#include "watch.h"
+#include "hostlib/hooks.h"
+#include "lib/log.h"
+#include "onboot/runc.h"
+#include "onboot/watch.h"
 
 #include <errno.h>
 #include <string.h>

@@ -11,7 +11,7 @@
 #ifndef STELE_ONBOOT_ATTEMPT_CREATE_H
 #define STELE_ONBOOT_ATTEMPT_CREATE_H
 
-#include "job.h"
+#include "onboot/job.h"
 
 struct result attempt_create(struct job *j, int out_w, int *out_fd);
 

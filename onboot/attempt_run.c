@@ -1,9 +1,9 @@
-#include "attempt_run.h"
+#include "onboot/attempt_run.h"
 
-#include "log.h"
-#include "runc.h"
-#include "spawn.h"
-#include "watch.h"
+#include "lib/log.h"
+#include "onboot/runc.h"
+#include "lib/spawn.h"
+#include "onboot/watch.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -21,7 +21,7 @@
 #ifndef STELE_ONBOOT_ATTEMPT_RUN_H
 #define STELE_ONBOOT_ATTEMPT_RUN_H
 
-#include "job.h"
+#include "onboot/job.h"
 
 struct result attempt_run(struct job *j, int out_w, int *out_fd);
 

@@ -1,6 +1,6 @@
-#include "bundle.h"
+#include "onboot/bundle.h"
 
-#include "error.h"
+#include "lib/error.h"
 
 #include <dirent.h>
 #include <errno.h>

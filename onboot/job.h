@@ -11,10 +11,10 @@
 #ifndef STELE_ONBOOT_JOB_H
 #define STELE_ONBOOT_JOB_H
 
-#include "bundle.h"
-#include "output.h"
-#include "runner.h"
-#include "settings.h"
+#include "onboot/bundle.h"
+#include "onboot/output.h"
+#include "onboot/runner.h"
+#include "hostlib/settings.h"
 
 #include <limits.h>
 #include <stdbool.h>

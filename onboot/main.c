@@ -7,9 +7,9 @@
  * Exit codes (the supervisor acts on them; onboot/README.md):
  *   0 go on; 10 halt; 11 power off; 12 stopped by SIGTERM/SIGINT;
  *   2 usage error. Anything else: go on, and report it. */
-#include "log.h"
-#include "runner.h"
-#include "timeline.h"
+#include "lib/log.h"
+#include "onboot/runner.h"
+#include "lib/timeline.h"
 
 #include <errno.h>
 #include <getopt.h>

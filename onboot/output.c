@@ -1,5 +1,5 @@
-#include "output.h"
-#include "fdio.h"
+#include "onboot/output.h"
+#include "lib/fdio.h"
 
 #include <errno.h>
 #include <stdio.h>

@@ -1,7 +1,7 @@
-#include "runc.h"
+#include "onboot/runc.h"
 
-#include "log.h"
-#include "spawn.h"
+#include "lib/log.h"
+#include "lib/spawn.h"
 
 #include <errno.h>
 #include <fcntl.h>

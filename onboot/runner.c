@@ -1,17 +1,17 @@
-#include "runner.h"
+#include "onboot/runner.h"
 
-#include "attempt_create.h"
-#include "attempt_run.h"
-#include "bind_sources.h"
-#include "bundle.h"
-#include "hooks.h"
-#include "job.h"
-#include "log.h"
-#include "output.h"
-#include "settings.h"
-#include "spawn.h"
-#include "timeline.h"
-#include "watch.h"
+#include "onboot/attempt_create.h"
+#include "onboot/attempt_run.h"
+#include "hostlib/bind_sources.h"
+#include "onboot/bundle.h"
+#include "hostlib/hooks.h"
+#include "onboot/job.h"
+#include "lib/log.h"
+#include "onboot/output.h"
+#include "hostlib/settings.h"
+#include "lib/spawn.h"
+#include "lib/timeline.h"
+#include "onboot/watch.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -97,7 +97,7 @@ static struct result run_attempt(struct job *j)
 }
 
 /* Every attempt ends with "end" or "failed": readers close spans on those
- * two (supervisor/analyze.c); the console line says why it failed. */
+ * two (ctl/analyze.c); the console line says why it failed. */
 static const char *outcome_event(enum outcome o)
 {
 	return o == OUTCOME_OK ? "end" : "failed";

@@ -23,7 +23,7 @@
 #ifndef STELE_ONBOOT_RUNNER_H
 #define STELE_ONBOOT_RUNNER_H
 
-#include "runc.h"
+#include "onboot/runc.h"
 
 /* The values are stele-onboot's exit codes (onboot/README.md). */
 enum runner_verdict {

@@ -1,8 +1,8 @@
-#include "watch.h"
+#include "onboot/watch.h"
 
-#include "log.h"
-#include "runc.h"
-#include "timeline.h"
+#include "lib/log.h"
+#include "onboot/runc.h"
+#include "lib/timeline.h"
 
 #include <errno.h>
 #include <poll.h>

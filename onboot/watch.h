@@ -15,7 +15,7 @@
 #ifndef STELE_ONBOOT_WATCH_H
 #define STELE_ONBOOT_WATCH_H
 
-#include "job.h"
+#include "onboot/job.h"
 
 #include <stdbool.h>
 #include <sys/types.h>

@@ -1,40 +1,24 @@
-# supervisor/: stele-supervisor and stelectl (static, stripped, go into
-# images). The containerd client library comes from supervisor/containerd.mk
-# (CTRD_CFLAGS, CTRD_LIBS).
+# supervisor/: stele-supervisor (static, stripped, goes into images). The
+# containerd client comes from containerd/build.mk (CTRD_CFLAGS, CTRD_LIBS),
+# runtime.mkdir/mounts and bind sources from hostlib/.
 
-SUPERVISOR_SRCS := main.c service.c supervise.c reconcile.c cdproc.c notify.c control.c \
-                   phases.c loop.c logstore.c ring.c restart.c svcconf.c deps.c spec.c \
-                   bundleparse.c prepare.c
-SUPERVISOR_OBJS := $(SUPERVISOR_SRCS:%.c=$(OBJ)/supervisor/%.o)
-STELECTL_OBJS   := $(OBJ)/supervisor/stelectl.o $(OBJ)/supervisor/analyze.o $(OBJ)/supervisor/plot.o
+SUPERVISOR_SRCS := $(wildcard supervisor/*.c)
+SUPERVISOR_OBJS := $(SUPERVISOR_SRCS:%.c=$(OBJ)/%.o)
 
-$(SUPERVISOR_OBJS) $(STELECTL_OBJS): CFLAGS += $(CTRD_CFLAGS) -Iinit
+$(SUPERVISOR_OBJS): CFLAGS += $(CTRD_CFLAGS)
 $(SUPERVISOR_OBJS): | $(CTRD_GEN_STAMP)
 
-# $(STATE_SHARED_OBJS): the state volume's status line, read as init wrote
-# it, and bind sources created on it. onboot's hook objects: runtime.mkdir
-# and runtime.mounts for services too (prepare.c), with their libraries, and
-# bind_sources.o (state-volume bind sources from a spec).
-SUPERVISOR_ONBOOT_OBJS := $(addprefix $(OBJ)/onboot/,hooks.o netif.o settings.o error.o bind_sources.o)
-$(OBJ)/supervisor/prepare.o: CFLAGS += -Ionboot
-$(BIN)/stele-supervisor: $(SUPERVISOR_OBJS) $(STATE_SHARED_OBJS) $(SUPERVISOR_ONBOOT_OBJS) \
-			 $(CTRD_LIB) $(LIBSTELE)
-	$(call static_link, $(CTRD_LIBS) $(UL)/lib/libmount.a $(UL)/lib/libblkid.a \
-		-lnl-route-3 -lnl-3 -lpthread -lm)
+$(BIN)/stele-supervisor: $(SUPERVISOR_OBJS) $(LIBHOST) $(CTRD_LIB) $(LIBSTELE)
+	$(call static_link, $(CTRD_LIBS) $(HOSTLIB_LIBS))
 
-$(BIN)/stelectl: $(STELECTL_OBJS) $(LIBSTELE)
-	$(call static_link, $(LIBSTELE) -l:libjansson.a)
+all: $(BIN)/stele-supervisor
 
-all: $(BIN)/stele-supervisor $(BIN)/stelectl
-
-# Unit tests of the pure modules (their headers live here, not in lib/).
-TEST_LIBS_test_supervisor_ring := -Isupervisor
-TEST_LIBS_test_supervisor_restart := -Isupervisor
-TEST_LIBS_test_supervisor_svcconf := -Isupervisor -ljansson
+TEST_LIBS_test_supervisor_svcconf := -ljansson
+TEST_LIBS_test_supervisor_bundleparse := -ljansson
+$(BUILD)/tests/unit/test_supervisor_bundleparse: CFLAGS += $(CTRD_CFLAGS)
 
 # A static sd_notify sender for test services (busybox has none).
 $(BUILD)/tests/supervisor/sd-notify: tests/supervisor/sd-notify.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -static -o $@ $<
 test-build: $(BUILD)/tests/supervisor/sd-notify
-TEST_LIBS_test_supervisor_bundleparse := -Isupervisor -Isupervisor/containerd -ljansson

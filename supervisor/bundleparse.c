@@ -1,8 +1,8 @@
-#include "bundleparse.h"
-#include "fdio.h"
+#include "supervisor/bundleparse.h"
+#include "lib/fdio.h"
 
-#include "ctrd.h"
-#include "spec.h"
+#include "containerd/ctrd.h"
+#include "supervisor/spec.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -14,7 +14,7 @@
 #ifndef STELE_BUNDLEPARSE_H
 #define STELE_BUNDLEPARSE_H
 
-#include "svcconf.h"
+#include "supervisor/svcconf.h"
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -7,11 +7,11 @@
  * "containerd" log. containerd also gets the FIFO's read end as its stdin:
  * while the supervisor is away (restarting) the pipe then still has a
  * reader, and Go's runtime does not kill containerd with SIGPIPE. */
-#include "log.h"
-#include "spawn.h"
-#include "state_status.h"
-#include "supervisor.h"
-#include "timeline.h"
+#include "lib/log.h"
+#include "lib/spawn.h"
+#include "lib/state_status.h"
+#include "supervisor/supervisor.h"
+#include "lib/timeline.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -2,11 +2,11 @@
  * non-blocking and bounded (request size, output buffer, client count), so
  * a slow or hostile client costs memory, never the loop. Only uid 0 is
  * served (SO_PEERCRED), on top of the socket's mode 0600. */
-#include "control.h"
+#include "supervisor/control.h"
 
-#include "log.h"
-#include "state_status.h"
-#include "supervisor.h"
+#include "lib/log.h"
+#include "lib/state_status.h"
+#include "supervisor/supervisor.h"
 
 #include <errno.h>
 #include <stdarg.h>

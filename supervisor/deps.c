@@ -1,4 +1,4 @@
-#include "deps.h"
+#include "supervisor/deps.h"
 
 #include <stdio.h>
 #include <stdlib.h>

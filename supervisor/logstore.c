@@ -1,6 +1,6 @@
-#include "logstore.h"
+#include "supervisor/logstore.h"
 
-#include "log.h"
+#include "lib/log.h"
 
 #include <errno.h>
 #include <fcntl.h>

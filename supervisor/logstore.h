@@ -9,7 +9,7 @@
 #ifndef STELE_LOGSTORE_H
 #define STELE_LOGSTORE_H
 
-#include "ring.h"
+#include "supervisor/ring.h"
 
 #include <stdbool.h>
 #include <sys/types.h>

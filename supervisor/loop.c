@@ -1,6 +1,6 @@
-#include "loop.h"
+#include "supervisor/loop.h"
 
-#include "log.h"
+#include "lib/log.h"
 
 #include <errno.h>
 #include <stdlib.h>

@@ -1,9 +1,9 @@
 /* stele-supervisor: starts containerd and onboot at once, then the
  * services, supervises them, serves the control socket, and on SIGTERM
  * stops everything in order and exits 0. See README.md. */
-#include "log.h"
-#include "supervisor.h"
-#include "timeline.h"
+#include "lib/log.h"
+#include "supervisor/supervisor.h"
+#include "lib/timeline.h"
 
 #include <errno.h>
 #include <getopt.h>

@@ -3,9 +3,9 @@
  * container (spec.c), so a socket re-created by a restarted supervisor is
  * the one the service reaches. One socket per service: the sender needs no
  * identification. Only READY=1 is acted on; other assignments are ignored. */
-#include "log.h"
-#include "spec.h"
-#include "supervisor.h"
+#include "lib/log.h"
+#include "supervisor/spec.h"
+#include "supervisor/supervisor.h"
 
 #include <errno.h>
 #include <stdio.h>

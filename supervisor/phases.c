@@ -5,10 +5,10 @@
  * stele-onboot's exit codes (onboot/README.md): 0 go on, 10 halt,
  * 11 power off, 12 it was interrupted, anything else is reported and the
  * boot goes on. */
-#include "log.h"
-#include "spawn.h"
-#include "supervisor.h"
-#include "timeline.h"
+#include "lib/log.h"
+#include "lib/spawn.h"
+#include "supervisor/supervisor.h"
+#include "lib/timeline.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -1,8 +1,8 @@
-#include "prepare.h"
+#include "supervisor/prepare.h"
 
-#include "bind_sources.h"
-#include "hooks.h" /* and onboot's settings.h, beside it (init has another) */
-#include "spawn.h"
+#include "hostlib/bind_sources.h"
+#include "hostlib/hooks.h" /* and onboot's settings.h, beside it (init has another) */
+#include "lib/spawn.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -1,11 +1,11 @@
 /* prepare: the host side of a service, done before its container is
  * created: bind sources on the state volume, then stele.json's runtime
- * hooks that need no task (mkdir, mounts: onboot/hooks.h, shared).
+ * hooks that need no task (mkdir, mounts: hostlib/hooks.h, shared).
  *
  * Contract: prepare_service(dir, spec, state_mountpoint, ...) forks a
  * child, which (1) for every bind mount of spec (the adjusted config.json
  * text) whose source is under state_mountpoint, creates that source at
- * the container's process.user uid:gid, mode 0755 (onboot/bind_sources.h,
+ * the container's process.user uid:gid, mode 0755 (hostlib/bind_sources.h,
  * as stele-onboot does), then (2) parses DIR/stele.json with onboot's
  * settings parser and runs hooks_before_create(). Binds come first, so a
  * runtime.mkdir of the same directory does not make it root's. Untrusted JSON is parsed in the

@@ -9,8 +9,8 @@
  *          if we believed it running, handle it as an exit;
  *        anything else in our namespace: kill, delete (a stale leftover).
  *   Services we believed running that containerd no longer knows exited. */
-#include "log.h"
-#include "supervisor.h"
+#include "lib/log.h"
+#include "supervisor/supervisor.h"
 
 #include <signal.h>
 #include <stdio.h>

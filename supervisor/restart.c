@@ -1,4 +1,4 @@
-#include "restart.h"
+#include "supervisor/restart.h"
 
 #include <string.h>
 

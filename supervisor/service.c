@@ -2,12 +2,12 @@
  *
  * A bundle that cannot be used is kept in the list as failed, with the
  * reason, so `stelectl status` shows it; the others still start. */
-#include "bundleparse.h"
-#include "deps.h"
-#include "log.h"
-#include "state_status.h"
-#include "supervisor.h"
-#include "svcconf.h"
+#include "supervisor/bundleparse.h"
+#include "supervisor/deps.h"
+#include "lib/log.h"
+#include "lib/state_status.h"
+#include "supervisor/supervisor.h"
+#include "supervisor/svcconf.h"
 
 #include <dirent.h>
 #include <errno.h>

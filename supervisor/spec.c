@@ -1,4 +1,4 @@
-#include "spec.h"
+#include "supervisor/spec.h"
 
 #include <jansson.h>
 #include <stdio.h>

@@ -7,11 +7,11 @@
  *
  * A start is a chain of calls: [task delete] -> container create -> task
  * create -> task start, each queued from the previous one's callback. */
-#include "log.h"
-#include "prepare.h"
-#include "spec.h"
-#include "supervisor.h"
-#include "timeline.h"
+#include "lib/log.h"
+#include "supervisor/prepare.h"
+#include "supervisor/spec.h"
+#include "supervisor/supervisor.h"
+#include "lib/timeline.h"
 
 #include <errno.h>
 #include <signal.h>

@@ -14,11 +14,11 @@
 #ifndef STELE_SUPERVISOR_H
 #define STELE_SUPERVISOR_H
 
-#include "ctrd.h"
-#include "logstore.h"
-#include "loop.h"
-#include "restart.h"
-#include "svcconf.h"
+#include "containerd/ctrd.h"
+#include "supervisor/logstore.h"
+#include "supervisor/loop.h"
+#include "supervisor/restart.h"
+#include "supervisor/svcconf.h"
 
 #include <limits.h>
 #include <stdbool.h>

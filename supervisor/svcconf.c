@@ -1,4 +1,4 @@
-#include "svcconf.h"
+#include "supervisor/svcconf.h"
 
 #include <errno.h>
 #include <jansson.h>

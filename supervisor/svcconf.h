@@ -13,7 +13,7 @@
 #ifndef STELE_SVCCONF_H
 #define STELE_SVCCONF_H
 
-#include "restart.h"
+#include "supervisor/restart.h"
 
 #include <stdbool.h>
 #include <stddef.h>

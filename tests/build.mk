@@ -2,7 +2,7 @@
 # integration tests (tests/AREA/*.test), all run by tests/run.
 #
 # A unit test names the sources it tests in a comment line
-#   // sources: init/sysctl.c lib/log.c
+#   // sources: boot/sysctl.c lib/log.c
 # and links against them and cmocka; nothing else is needed to add one.
 
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)

@@ -5,11 +5,11 @@
  * stay relative and free of "..": a violation aborts, which the fuzzer
  * reports as a crash. Built by `make fuzz` (clang, ASan, UBSan) and, as a
  * plain replay of tests/fuzz/corpus, by tests/unit/test_metadata_fuzz.c. */
-#include "../../onboot/metadata/hostconf.h"
-#include "../../onboot/metadata/meta.h"
-#include "../../onboot/metadata/plan.h"
-#include "../../onboot/metadata/source.h"
-#include "log.h"
+#include "metadata/hostconf.h"
+#include "metadata/meta.h"
+#include "metadata/plan.h"
+#include "metadata/source.h"
+#include "lib/log.h"
 
 #include <stdint.h>
 #include <stdlib.h>

@@ -6,11 +6,11 @@
  *   state-run shutdown MOUNTPOINT     state_volume_unmount()
  *   state-run probe DEVICE            print "VERDICT: REASON" (probe in a child)
  *   state-run bind ROOT PATH UID GID MODE   state_bind_source() */
-#include "log.h"
-#include "state.h"
-#include "state_bind.h"
-#include "state_probe.h"
-#include "timeline.h"
+#include "lib/log.h"
+#include "state/state.h"
+#include "lib/state_bind.h"
+#include "state/probe.h"
+#include "lib/timeline.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,4 +1,4 @@
-// sources: config/meta.c config/fsutil.c
+// sources: builder/meta.c builder/fsutil.c
 /* meta: records replace each other by path, whiteouts drop subtrees, and
  * the overrides file is sorted whatever the order of the records. */
 #include <setjmp.h>
@@ -12,8 +12,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../../config/fsutil.h"
-#include "../../config/meta.h"
+#include "builder/fsutil.h"
+#include "builder/meta.h"
 
 static char *written(struct meta *m)
 {

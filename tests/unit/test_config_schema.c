@@ -1,4 +1,4 @@
-// sources: config/schema.c config/yamlconv.c
+// sources: builder/schema.c builder/yamlconv.c
 /* schema: YAML to checked JSON; every mistake is reported, a good file
  * loads with its types. */
 #include <setjmp.h>
@@ -12,7 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../../config/schema.h"
+#include "builder/schema.h"
 
 static char path[64];
 

@@ -1,4 +1,4 @@
-// sources: config/spec.c config/seccomp.c
+// sources: builder/spec.c builder/seccomp.c
 /* spec: the hardened defaults and the merge rules of config.json. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -9,7 +9,7 @@
 #include <jansson.h>
 #include <string.h>
 
-#include "../../config/spec.h"
+#include "builder/spec.h"
 
 static json_t *parse(const char *text)
 {

@@ -1,4 +1,4 @@
-// sources: lib/fdio.c supervisor/containerd/config.c
+// sources: lib/fdio.c containerd/config.c
 /* config: the containerd config.toml stele writes: where things live, what
  * is disabled, and refusals instead of a config containerd cannot parse. */
 #include <setjmp.h>
@@ -7,7 +7,7 @@
 
 #include <cmocka.h>
 
-#include "ctrd.h"
+#include "containerd/ctrd.h"
 
 #include <errno.h>
 #include <stdio.h>

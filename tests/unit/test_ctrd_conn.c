@@ -1,8 +1,8 @@
-// sources: supervisor/containerd/conn.c
-// sources: supervisor/containerd/calls.c
-// sources: supervisor/containerd/events.c
-// sources: supervisor/containerd/blocking.c
-// sources: supervisor/containerd/grpc.c
+// sources: containerd/conn.c
+// sources: containerd/calls.c
+// sources: containerd/events.c
+// sources: containerd/blocking.c
+// sources: containerd/grpc.c
 // sources: build/gen/github.com/containerd/containerd/api/services/tasks/v1/tasks.pb-c.c
 // sources: build/gen/github.com/containerd/containerd/api/services/containers/v1/containers.pb-c.c
 // sources: build/gen/github.com/containerd/containerd/api/services/events/v1/events.pb-c.c
@@ -26,7 +26,7 @@
 
 #include <cmocka.h>
 
-#include "ctrd.h"
+#include "containerd/ctrd.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -1,4 +1,4 @@
-// sources: supervisor/containerd/grpc.c
+// sources: containerd/grpc.c
 // sources: build/gen/github.com/containerd/containerd/api/services/tasks/v1/tasks.pb-c.c
 // sources: build/gen/github.com/containerd/containerd/api/types/mount.pb-c.c
 // sources: build/gen/github.com/containerd/containerd/api/types/metrics.pb-c.c
@@ -14,8 +14,8 @@
 
 #include <cmocka.h>
 
-#include "ctrd.h"
-#include "grpc.h"
+#include "containerd/ctrd.h"
+#include "containerd/grpc.h"
 
 #include "github.com/containerd/containerd/api/services/tasks/v1/tasks.pb-c.h"
 

@@ -1,4 +1,4 @@
-// sources: supervisor/containerd/spec.c
+// sources: containerd/spec.c
 /* spec: a bundle's config.json made usable without a snapshotter
  * (root.path absolute), and one-line refusals of broken bundles. */
 #include <setjmp.h>
@@ -7,7 +7,7 @@
 
 #include <cmocka.h>
 
-#include "ctrd.h"
+#include "containerd/ctrd.h"
 
 #include <limits.h>
 #include <stdio.h>

@@ -1,4 +1,4 @@
-// sources: init/hostname.c init/readfile.c lib/log.c
+// sources: boot/hostname.c boot/readfile.c lib/log.c
 /* hostname: validity, and the MAC-based name from a /sys/class/net tree. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -6,8 +6,8 @@
 
 #include <cmocka.h>
 
-#include "hostname.h"
-#include "log.h"
+#include "boot/hostname.h"
+#include "lib/log.h"
 
 #include <stdio.h>
 #include <stdlib.h>

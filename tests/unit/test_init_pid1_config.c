@@ -1,4 +1,4 @@
-// sources: init/pid1_config.c init/signals.c init/crash.c lib/log.c
+// sources: pid1/config.c pid1/signals.c pid1/crash.c lib/log.c
 /* pid1_config: stage 1's settings reach stele-pid1 on its argv and come
  * back unchanged; a bad argv never stops PID 1, it falls back to defaults. */
 #include <setjmp.h>
@@ -7,9 +7,9 @@
 
 #include <cmocka.h>
 
-#include "log.h"
-#include "pid1_config.h"
-#include "signals.h"
+#include "lib/log.h"
+#include "pid1/config.h"
+#include "pid1/signals.h"
 
 #include <string.h>
 

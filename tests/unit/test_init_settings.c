@@ -1,4 +1,4 @@
-// sources: init/settings.c init/readfile.c lib/log.c
+// sources: boot/settings.c boot/readfile.c lib/log.c
 /* settings: init.conf and the kernel command line, and their precedence. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -6,8 +6,8 @@
 
 #include <cmocka.h>
 
-#include "log.h"
-#include "settings.h"
+#include "lib/log.h"
+#include "boot/settings.h"
 
 #include <stdio.h>
 #include <stdlib.h>

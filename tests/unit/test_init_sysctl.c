@@ -1,4 +1,4 @@
-// sources: init/sysctl.c init/readfile.c lib/log.c
+// sources: boot/sysctl.c boot/readfile.c lib/log.c
 /* sysctl: sysctl.conf syntax, key to path, and applying a file to a tree
  * that stands in for /proc/sys (a real directory: writes are real). */
 #include <setjmp.h>
@@ -7,8 +7,8 @@
 
 #include <cmocka.h>
 
-#include "log.h"
-#include "sysctl.h"
+#include "lib/log.h"
+#include "boot/sysctl.h"
 
 #include <fcntl.h>
 #include <stdio.h>

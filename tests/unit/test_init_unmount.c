@@ -1,4 +1,4 @@
-// sources: init/unmount.c lib/log.c
+// sources: boot/unmount.c lib/log.c
 /* unmount: the shutdown order, from mountinfo tables parsed by libmount. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -6,8 +6,8 @@
 
 #include <cmocka.h>
 
-#include "log.h"
-#include "unmount.h"
+#include "lib/log.h"
+#include "boot/unmount.h"
 
 #include <stdio.h>
 #include <stdlib.h>

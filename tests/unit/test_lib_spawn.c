@@ -7,7 +7,7 @@
 
 #include <cmocka.h>
 
-#include "spawn.h"
+#include "lib/spawn.h"
 
 #include <errno.h>
 #include <fcntl.h>

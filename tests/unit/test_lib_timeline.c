@@ -6,7 +6,7 @@
 
 #include <cmocka.h>
 
-#include "timeline.h"
+#include "lib/timeline.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,9 +1,9 @@
 /* Replays the libFuzzer seed corpus (tests/fuzz/corpus) through a normal
  * build of the fuzz target, so `make test` catches a regression on any
  * input the fuzzer ever kept. `make fuzz` runs the real fuzzer. */
-// sources: tests/fuzz/fuzz_userdata.c onboot/metadata/buf.c onboot/metadata/base64.c
-// sources: onboot/metadata/validate.c onboot/metadata/plan.c onboot/metadata/hostconf.c
-// sources: onboot/metadata/meta.c onboot/metadata/userdata.c onboot/metadata/source.c
+// sources: tests/fuzz/fuzz_userdata.c metadata/buf.c metadata/base64.c
+// sources: metadata/validate.c metadata/plan.c metadata/hostconf.c
+// sources: metadata/meta.c metadata/userdata.c metadata/source.c
 // sources: lib/log.c
 #include <dirent.h>
 #include <setjmp.h>

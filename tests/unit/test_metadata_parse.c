@@ -1,17 +1,17 @@
 /* The metadata parser and the plan it produces: name and value checks,
  * LinuxKit trees, stele keys, NoCloud meta-data, the command line; and
  * plan_write() against a real directory with planted symlinks. */
-// sources: onboot/metadata/buf.c onboot/metadata/base64.c onboot/metadata/validate.c
-// sources: onboot/metadata/plan.c onboot/metadata/plan_write.c onboot/metadata/hostconf.c
-// sources: onboot/metadata/meta.c onboot/metadata/userdata.c onboot/metadata/source.c
+// sources: metadata/buf.c metadata/base64.c metadata/validate.c
+// sources: metadata/plan.c metadata/plan_write.c metadata/hostconf.c
+// sources: metadata/meta.c metadata/userdata.c metadata/source.c
 // sources: lib/log.c lib/fdio.c
-#include "../../onboot/metadata/base64.h"
-#include "../../onboot/metadata/meta.h"
-#include "../../onboot/metadata/plan.h"
-#include "../../onboot/metadata/source.h"
-#include "../../onboot/metadata/userdata.h"
-#include "../../onboot/metadata/validate.h"
-#include "log.h"
+#include "metadata/base64.h"
+#include "metadata/meta.h"
+#include "metadata/plan.h"
+#include "metadata/source.h"
+#include "metadata/userdata.h"
+#include "metadata/validate.h"
+#include "lib/log.h"
 
 #include <fcntl.h>
 #include <setjmp.h>

@@ -1,4 +1,4 @@
-// sources: onboot/bundle.c onboot/error.c
+// sources: onboot/bundle.c lib/error.c
 /* bundle: names come from NNN-NAME, bundles are listed in lexical order,
  * and bundle_check refuses what runc should never see. */
 #include <setjmp.h>
@@ -7,7 +7,7 @@
 
 #include <cmocka.h>
 
-#include "../../onboot/bundle.h"
+#include "onboot/bundle.h"
 
 #include <fcntl.h>
 #include <stdio.h>

@@ -7,7 +7,7 @@
 
 #include <cmocka.h>
 
-#include "../../onboot/output.h"
+#include "onboot/output.h"
 
 #include <fcntl.h>
 #include <string.h>

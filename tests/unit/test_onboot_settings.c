@@ -1,4 +1,4 @@
-// sources: onboot/settings.c onboot/error.c
+// sources: hostlib/settings.c lib/error.c
 /* settings: stele.json gives on_failure, timeout, grace, console and the
  * runtime hooks; defaults fill the rest, and every bad value is refused
  * with a line naming the key. */
@@ -8,7 +8,7 @@
 
 #include <cmocka.h>
 
-#include "../../onboot/settings.h"
+#include "hostlib/settings.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,4 +1,4 @@
-// sources: lib/fdio.c init/state_bind.c init/state_status.c
+// sources: lib/fdio.c lib/state_bind.c lib/state_status.c
 /* state_bind and state_status: what the supervisor and onboot link.
  * Bind sources appear under the volume at the right owner and mode, and
  * never anywhere else; the status file is classified as documented. */
@@ -8,8 +8,8 @@
 
 #include <cmocka.h>
 
-#include "state_bind.h"
-#include "state_status.h"
+#include "lib/state_bind.h"
+#include "lib/state_status.h"
 
 #include <stdio.h>
 #include <stdlib.h>

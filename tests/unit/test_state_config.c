@@ -1,4 +1,4 @@
-// sources: init/state_config.c
+// sources: state/config.c
 /* state_config: documented defaults, every key, and bad values that keep
  * the default and explain themselves in one line. */
 #include <setjmp.h>
@@ -7,7 +7,7 @@
 
 #include <cmocka.h>
 
-#include "state_config.h"
+#include "state/config.h"
 
 #include <string.h>
 

@@ -1,4 +1,4 @@
-// sources: init/state_probe.c init/state_find.c init/state_config.c lib/spawn.c lib/log.c
+// sources: state/probe.c state/find.c state/config.c lib/spawn.c lib/log.c
 /* state_probe: the blank check on image files with real libblkid and a
  * real mke2fs, and the probe child's bounded search. */
 #include <setjmp.h>
@@ -7,8 +7,8 @@
 
 #include <cmocka.h>
 
-#include "log.h"
-#include "state_probe.h"
+#include "lib/log.h"
+#include "state/probe.h"
 
 #include <fcntl.h>
 #include <stdio.h>

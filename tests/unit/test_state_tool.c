@@ -1,4 +1,4 @@
-// sources: init/state_tool.c lib/spawn.c lib/log.c
+// sources: state/tool.c lib/spawn.c lib/log.c
 /* state_tool: e2fsprogs run as bounded children; their status comes
  * back, an overrun is killed, and their output reaches the log as clean
  * prefixed lines. */
@@ -8,8 +8,8 @@
 
 #include <cmocka.h>
 
-#include "log.h"
-#include "state_tool.h"
+#include "lib/log.h"
+#include "state/tool.h"
 
 #include <errno.h>
 #include <fcntl.h>

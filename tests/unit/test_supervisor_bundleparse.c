@@ -1,5 +1,5 @@
 // clang-format off
-// sources: lib/fdio.c supervisor/bundleparse.c supervisor/svcconf.c supervisor/restart.c supervisor/spec.c supervisor/containerd/spec.c
+// sources: lib/fdio.c supervisor/bundleparse.c supervisor/svcconf.c supervisor/restart.c supervisor/spec.c containerd/spec.c
 // clang-format on
 /* bundleparse: bundles are parsed in a child and come back whole: settings,
  * dependencies and the adjusted spec for good bundles, one line for bad
@@ -10,8 +10,8 @@
 
 #include <cmocka.h>
 
-#include "bundleparse.h"
-#include "spec.h"
+#include "supervisor/bundleparse.h"
+#include "supervisor/spec.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,4 +1,4 @@
-// sources: supervisor/plot.c
+// sources: ctl/plot.c
 /* plot: the SVG has a row per span plus the kernel, bars where the spans
  * are on the axis, escaped names, unfinished spans drawn to the end, and a
  * write error is reported. */
@@ -8,7 +8,7 @@
 
 #include <cmocka.h>
 
-#include "plot.h"
+#include "ctl/plot.h"
 
 #include <stdio.h>
 #include <stdlib.h>

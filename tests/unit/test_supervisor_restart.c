@@ -6,8 +6,8 @@
 
 #include <cmocka.h>
 
-#include "deps.h"
-#include "restart.h"
+#include "supervisor/deps.h"
+#include "supervisor/restart.h"
 
 #include <string.h>
 

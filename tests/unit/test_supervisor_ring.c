@@ -7,8 +7,8 @@
 
 #include <cmocka.h>
 
-#include "logstore.h"
-#include "ring.h"
+#include "supervisor/logstore.h"
+#include "supervisor/ring.h"
 
 #include <stdio.h>
 #include <stdlib.h>

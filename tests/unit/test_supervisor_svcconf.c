@@ -7,8 +7,8 @@
 
 #include <cmocka.h>
 
-#include "spec.h"
-#include "svcconf.h"
+#include "supervisor/spec.h"
+#include "supervisor/svcconf.h"
 
 #include <jansson.h>
 #include <stdio.h>

@@ -1,0 +1,41 @@
+#include "boot/shutdown_fs.h"
+
+#include "boot/console.h"
+#include "pid1/crash.h"
+#include "lib/log.h"
+#include "pid1/power.h"
+#include "state/state.h"
+#include "boot/unmount.h"
+
+_Noreturn void shutdown_fs_run(enum shutdown_kind kind, struct settings *settings)
+{
+	sync_bounded();
+	/* The state volume first, by its own rules (state.h); then the rest. */
+	if (state_volume_shutdown(settings) < 0)
+		log_err("state volume: left as it is, the generic unmount tries again");
+	int left = unmount_all();
+	if (left > 0)
+		log_err("%d filesystems stay mounted read-write", left);
+	final_reboot(kind);
+}
+
+_Noreturn void shutdown_fs_stage(const char *kind_name)
+{
+	crash_install(CRASH_FREEZE);
+	signals_block();
+	static struct settings settings;
+	settings_load(&settings, INIT_CONF_PATH, CMDLINE_PATH);
+	console_apply(&settings);
+	enum shutdown_kind kind = shutdown_kind_from_name(kind_name);
+	if (kind == SHUTDOWN_NONE) {
+		log_err("--shutdown %s: not reboot, halt or poweroff: rebooting", kind_name);
+		kind = SHUTDOWN_REBOOT;
+	}
+	log_debug("shutdown: unmounting for %s", shutdown_kind_name(kind));
+	shutdown_fs_run(kind, &settings);
+}
+
+_Noreturn void shutdown_fs_finish(enum shutdown_kind kind, void *settings)
+{
+	shutdown_fs_run(kind, settings);
+}

@@ -1,0 +1,67 @@
+/* state_settings: PID 1's side of the state volume, reading its keys
+ * from init's settings (init.conf, overridden by stele.KEY= on the
+ * kernel command line). Kept apart so the rest of the module builds and
+ * runs without PID 1 (tests/state/state_run.c). */
+#include "state/state.h"
+
+#include "lib/log.h"
+#include "boot/readfile.h"
+#include "boot/settings.h"
+
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define FORCE_KEY "stele.state_force"
+
+/* A format that destroys data must be asked for by the image, not by
+ * whoever can edit the boot loader's command line. Any word that looks
+ * like the key counts: a false alarm only cancels a force. */
+static bool cmdline_forces(void)
+{
+	char *cmdline = read_file(CMDLINE_PATH, 1 << 16, NULL);
+	if (!cmdline)
+		return false;
+	bool found = false;
+	char *save = NULL;
+	for (char *word = strtok_r(cmdline, " \t\n", &save); word;
+	     word = strtok_r(NULL, " \t\n", &save)) {
+		size_t n = strlen(FORCE_KEY);
+		if (!strncmp(word, FORCE_KEY, n) && (word[n] == '=' || word[n] == '\0'))
+			found = true;
+	}
+	free(cmdline);
+	return found;
+}
+
+static void load(struct settings *settings, struct state_config *cfg)
+{
+	state_config_defaults(cfg);
+	for (const char *const *key = state_config_keys; *key; key++) {
+		const char *value = settings_get(settings, *key, NULL);
+		char err[300];
+		if (value && state_config_set(cfg, *key, value, err, sizeof err) < 0)
+			log_err("state: %s", err);
+	}
+	if (cfg->force[0] && cmdline_forces()) {
+		log_err("state: " FORCE_KEY "= on the kernel command line: ignored, nothing will "
+			"be forced this boot (set state_force in the image's init.conf)");
+		cfg->force[0] = '\0';
+	}
+}
+
+int state_volume_setup(struct settings *settings)
+{
+	struct state_config cfg;
+	load(settings, &cfg);
+	return state_volume_run(&cfg);
+}
+
+int state_volume_shutdown(struct settings *settings)
+{
+	struct state_config cfg;
+	load(settings, &cfg);
+	if (state_config_disabled(&cfg))
+		return 0;
+	return state_volume_unmount(cfg.mountpoint);
+}

@@ -1,0 +1,217 @@
+#include "builder/build.h"
+
+#include "builder/bundle.h"
+#include "builder/fsutil.h"
+#include "builder/iso.h"
+#include "builder/modules.h"
+#include "builder/schema.h"
+#include "builder/stage.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+struct outputs {
+	char work[PATH_MAX]; /* DIR/.NAME.XXXXXX */
+	char tree[PATH_MAX + 8];
+	char kernel_src[PATH_MAX * 2];
+	char modules_src[PATH_MAX * 2];
+	char version[256];
+};
+
+static int read_version(const char *kernel_dir, const char *modules_root, char *out, size_t len)
+{
+	char path[PATH_MAX];
+	snprintf(path, sizeof path, "%s/version", kernel_dir);
+	char *text = path_exists(path) ? read_text(path, NULL) : NULL;
+	if (text) {
+		text[strcspn(text, "\n")] = '\0';
+		snprintf(out, len, "%s", text);
+		free(text);
+		return 0;
+	}
+	/* Otherwise the only folder under lib/modules. */
+	DIR *d = opendir(modules_root);
+	struct dirent *e;
+	int found = 0;
+	while (d && (e = readdir(d)))
+		if (e->d_name[0] != '.' && found++ == 0)
+			snprintf(out, len, "%s", e->d_name);
+	if (d)
+		closedir(d);
+	return found == 1 ? 0 : -1;
+}
+
+/* kernel.path (or LinuxKit's kernel.image) and kernel.modules_dir, with
+ * the defaults from the kernel dir. */
+static int find_kernel(const struct build_opts *o, const struct config *cfg, const char *yml_dir,
+		       struct outputs *out)
+{
+	json_t *k = json_object_get(cfg->root, "kernel");
+	const char *path = json_string_value(json_object_get(k, "path"));
+	if (!path)
+		path = json_string_value(json_object_get(k, "image"));
+	if (path && path[0] != '/')
+		snprintf(out->kernel_src, sizeof out->kernel_src, "%s/%s", yml_dir, path);
+	else if (path)
+		snprintf(out->kernel_src, sizeof out->kernel_src, "%s", path);
+	else
+		snprintf(out->kernel_src, sizeof out->kernel_src, "%s/vmlinuz", o->kernel_dir);
+	if (!path_exists(out->kernel_src)) {
+		schema_error(cfg, cfg->root, "kernel",
+			     "%s does not exist; set kernel.path or run make kernel",
+			     out->kernel_src);
+		return -1;
+	}
+	const char *mods = json_string_value(json_object_get(k, "modules_dir"));
+	char root[PATH_MAX];
+	snprintf(root, sizeof root, "%s/root/lib/modules", o->kernel_dir);
+	if (mods) {
+		snprintf(out->modules_src, sizeof out->modules_src, "%s%s%s",
+			 mods[0] == '/' ? "" : yml_dir, mods[0] == '/' ? "" : "/", mods);
+		char *copy = strdup(out->modules_src);
+		snprintf(out->version, sizeof out->version, "%s", copy ? basename(copy) : "");
+		free(copy);
+		return 0;
+	}
+	if (!json_array_size(json_object_get(k, "modules")))
+		return 0;
+	if (read_version(o->kernel_dir, root, out->version, sizeof out->version) < 0) {
+		schema_error(cfg, cfg->root, "kernel",
+			     "cannot tell the kernel version in %s; set kernel.modules_dir",
+			     o->kernel_dir);
+		return -1;
+	}
+	snprintf(out->modules_src, sizeof out->modules_src, "%s/%s", root, out->version);
+	return 0;
+}
+
+static int stage_tree(const struct build_opts *o, const struct config *cfg, const char *yml_dir,
+		      struct outputs *out, struct meta *meta)
+{
+	struct stage st = {
+	    .tree = out->tree, .meta = meta, .bin_dir = o->bin_dir, .yml_dir = yml_dir, .cfg = cfg};
+	json_t *modules = json_object_get(json_object_get(cfg->root, "kernel"), "modules");
+	if (stage_base(&st) < 0 || stage_components(&st) < 0 || stage_etc(&st) < 0)
+		return -1;
+	if (json_array_size(modules) &&
+	    modules_stage(out->modules_src, out->version, modules, out->tree) < 0)
+		return -1;
+	if (bundles_stage(&st, o->pkg_dir) < 0)
+		return -1;
+	/* files: last, so they can replace anything above. */
+	return stage_files(&st);
+}
+
+static const char *cmdline_of(const struct config *cfg)
+{
+	const char *c =
+	    json_string_value(json_object_get(json_object_get(cfg->root, "kernel"), "cmdline"));
+	return c ? c : "console=ttyS0";
+}
+
+/* Rename WORK/NAME-SUFFIX to DIR/NAME-SUFFIX for each output. */
+static int publish(const struct build_opts *o, const struct config *cfg, const struct outputs *out,
+		   const char *const *suffixes)
+{
+	for (const char *const *s = suffixes; *s; s++) {
+		char from[PATH_MAX * 2], to[PATH_MAX * 2];
+		snprintf(from, sizeof from, "%s/%s%s", out->work, cfg->name, *s);
+		snprintf(to, sizeof to, "%s/%s%s", o->out_dir, cfg->name, *s);
+		if (rename(from, to) < 0) {
+			fprintf(stderr, "stele: %s: %s\n", to, strerror(errno));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int write_outputs(const struct build_opts *o, const struct config *cfg, struct outputs *out,
+			 struct meta *meta)
+{
+	char overrides[PATH_MAX + 16], initrd[PATH_MAX * 2], kernel[PATH_MAX * 2],
+	    cmdline[PATH_MAX * 2];
+	snprintf(overrides, sizeof overrides, "%s/overrides", out->work);
+	snprintf(initrd, sizeof initrd, "%s/%s-initrd.img", out->work, cfg->name);
+	snprintf(kernel, sizeof kernel, "%s/%s-kernel", out->work, cfg->name);
+	snprintf(cmdline, sizeof cmdline, "%s/%s-cmdline", out->work, cfg->name);
+	static const char *const names[] = {"none", "gzip", "zstd", "lz4"};
+	fprintf(stderr, "stele: writing the initramfs (cpio, %s)\n", names[o->compression]);
+	if (meta_write(meta, overrides) < 0 ||
+	    initramfs_write(out->tree, overrides, initrd, o->compression, o->epoch, true) < 0)
+		return -1;
+	if (copy_file(out->kernel_src, kernel, 0644) < 0)
+		return -1;
+	char line[4096];
+	snprintf(line, sizeof line, "%s\n", cmdline_of(cfg));
+	if (write_file(cmdline, line, strlen(line), 0644) < 0)
+		return -1;
+	if (o->format == FORMAT_ISO) {
+		char iso[PATH_MAX * 2];
+		snprintf(iso, sizeof iso, "%s/%s.iso", out->work, cfg->name);
+		fprintf(stderr, "stele: writing %s.iso\n", cfg->name);
+		if (iso_write(out->work, kernel, initrd, cmdline_of(cfg), iso, o->epoch) < 0)
+			return -1;
+		static const char *const iso_out[] = {".iso", NULL};
+		return publish(o, cfg, out, iso_out);
+	}
+	static const char *const files[] = {"-kernel", "-initrd.img", "-cmdline", NULL};
+	return publish(o, cfg, out, files);
+}
+
+int build_image(const struct build_opts *o)
+{
+	struct config cfg;
+	if (schema_load(o->yml, &cfg) < 0)
+		return 1;
+	char yml_dir[PATH_MAX];
+	char *copy = strdup(o->yml);
+	if (!copy || !realpath(dirname(copy), yml_dir)) {
+		fprintf(stderr, "stele: %s: %s\n", o->yml, strerror(errno));
+		free(copy);
+		schema_free(&cfg);
+		return 1;
+	}
+	free(copy);
+	struct outputs out = {0};
+	struct meta meta = {0};
+	int rc = 1;
+	if (bundles_check_images(&cfg, o->pkg_dir) > 0 || find_kernel(o, &cfg, yml_dir, &out) < 0 ||
+	    mkdir_p(o->out_dir, 0755) < 0)
+		goto out;
+	snprintf(out.work, sizeof out.work, "%s/.%s.XXXXXX", o->out_dir, cfg.name);
+	if (!mkdtemp(out.work)) {
+		fprintf(stderr, "stele: %s: %s\n", out.work, strerror(errno));
+		out.work[0] = '\0';
+		goto out;
+	}
+	snprintf(out.tree, sizeof out.tree, "%s/tree", out.work);
+	if (mkdir_p(out.tree, 0755) < 0 || stage_tree(o, &cfg, yml_dir, &out, &meta) < 0 ||
+	    write_outputs(o, &cfg, &out, &meta) < 0)
+		goto out;
+	if (o->keep_tree) {
+		char keep[PATH_MAX * 2];
+		snprintf(keep, sizeof keep, "%s/%s-tree", o->out_dir, cfg.name);
+		remove_tree(keep);
+		char overrides[PATH_MAX + 16], kept[PATH_MAX * 2 + 16];
+		snprintf(overrides, sizeof overrides, "%s/overrides", out.work);
+		snprintf(kept, sizeof kept, "%s.overrides", keep);
+		if (rename(out.tree, keep) < 0 || rename(overrides, kept) < 0)
+			fprintf(stderr, "stele: warning: cannot keep the tree at %s: %s\n", keep,
+				strerror(errno));
+	}
+	fprintf(stderr, "stele: built %s/%s%s\n", o->out_dir, cfg.name,
+		o->format == FORMAT_ISO ? ".iso" : "-{kernel,initrd.img,cmdline}");
+	rc = 0;
+out:
+	if (out.work[0])
+		remove_tree(out.work);
+	meta_free(&meta);
+	schema_free(&cfg);
+	return rc;
+}

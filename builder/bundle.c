@@ -1,0 +1,165 @@
+#include "builder/bundle.h"
+
+#include "builder/fsutil.h"
+#include "builder/image.h"
+#include "builder/spec.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+static int write_json(const char *path, const json_t *j)
+{
+	char *text = json_dumps(j, JSON_INDENT(2));
+	if (!text) {
+		fprintf(stderr, "stele: %s: cannot encode JSON\n", path);
+		return -1;
+	}
+	size_t len = strlen(text);
+	text[len] = '\n'; /* json_dumps leaves room: replace the NUL, write len+1 */
+	int rc = write_file(path, text, len + 1, 0644);
+	free(text);
+	return rc;
+}
+
+/* Create DEST (a mount's destination) inside ROOTFS, without following
+ * symlinks out of it: the image's root is read-only at run time, so runc
+ * cannot create mount points then. A symlink on the way is left to runc,
+ * which resolves it inside the rootfs. The last component is a file when
+ * the mount's source is a file in the image tree, else a directory. */
+static int make_mount_point(const char *rootfs, const char *dest, bool file)
+{
+	char path[PATH_MAX * 2];
+	size_t len = (size_t)snprintf(path, sizeof path, "%s", rootfs);
+	for (const char *p = dest; *p && len < sizeof path - 1;) {
+		p += strspn(p, "/");
+		size_t n = strcspn(p, "/");
+		if (n == 0 || (n == 2 && p[0] == '.' && p[1] == '.'))
+			return 0;
+		if (len + 1 + n >= sizeof path)
+			return -1;
+		path[len++] = '/';
+		memcpy(path + len, p, n);
+		len += n;
+		path[len] = '\0';
+		p += n;
+		bool last = *p == '\0' || p[strspn(p, "/")] == '\0';
+		struct stat st;
+		if (lstat(path, &st) == 0) {
+			if (!S_ISDIR(st.st_mode))
+				return 0;
+			continue;
+		}
+		int rc = last && file ? write_file(path, "", 0, 0644) : mkdir(path, 0755);
+		if (rc < 0) {
+			fprintf(stderr, "stele: mount point %s: %s\n", path, strerror(errno));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int make_mount_points(const struct stage *st, const json_t *config, const char *rootfs)
+{
+	size_t i;
+	json_t *m;
+	json_array_foreach(json_object_get(config, "mounts"), i, m)
+	{
+		const char *dest = json_string_value(json_object_get(m, "destination"));
+		const char *type = json_string_value(json_object_get(m, "type"));
+		const char *src = json_string_value(json_object_get(m, "source"));
+		bool file = false;
+		if (type && strcmp(type, "bind") == 0 && src) {
+			char host[PATH_MAX * 2];
+			struct stat sst;
+			snprintf(host, sizeof host, "%s/%s", st->tree, src);
+			file = stat(host, &sst) == 0 && !S_ISDIR(sst.st_mode);
+		}
+		if (dest && make_mount_point(rootfs, dest, file) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int stage_bundle(struct stage *st, const char *pkg_dir, const char *section, size_t index,
+			const json_t *entry)
+{
+	const char *name = json_string_value(json_object_get(entry, "name"));
+	const char *ref = json_string_value(json_object_get(entry, "image"));
+	char rel[PATH_MAX], rootfs_rel[PATH_MAX + 8], dir[PATH_MAX * 2], rootfs[PATH_MAX * 2];
+	if (strcmp(section, "services") == 0)
+		snprintf(rel, sizeof rel, "containers/services/%s", name);
+	else
+		snprintf(rel, sizeof rel, "containers/%s/%03zu-%s", section, index, name);
+	snprintf(rootfs_rel, sizeof rootfs_rel, "%s/rootfs", rel);
+	snprintf(dir, sizeof dir, "%s/%s", st->tree, rel);
+	snprintf(rootfs, sizeof rootfs, "%s/%s", st->tree, rootfs_rel);
+
+	json_t *image_config = NULL;
+	if (image_unpack(ref, pkg_dir, st->tree, rootfs_rel, st->meta, &image_config) < 0) {
+		fprintf(stderr, "stele: %s %s: cannot unpack image %s\n", section, name, ref);
+		return -1;
+	}
+	json_t *yaml = json_copy((json_t *)entry);
+	json_object_del(yaml, "//lines");
+	json_t *merged = spec_merge(yaml, image_config);
+	json_t *config = spec_config(merged, image_config, rootfs);
+	if (config && json_is_true(json_object_get(merged, "insecure")))
+		fprintf(stderr,
+			"stele: warning: %s %s: insecure: true gives a passwordless root "
+			"console; use it for development images only\n",
+			section, name);
+	const char *state_mp = json_string_value(
+	    json_object_get(json_object_get(st->cfg->root, "state"), "mountpoint"));
+	json_t *stele = spec_stele(merged, state_mp ? state_mp : "/var/lib");
+	char path[PATH_MAX * 2 + 16];
+	int rc = -1;
+	if (config && make_mount_points(st, config, rootfs) == 0) {
+		snprintf(path, sizeof path, "%s/config.json", dir);
+		rc = write_json(path, config);
+		snprintf(path, sizeof path, "%s/stele.json", dir);
+		if (rc == 0)
+			rc = write_json(path, stele);
+	}
+	json_decref(stele);
+	json_decref(config);
+	json_decref(merged);
+	json_decref(yaml);
+	json_decref(image_config);
+	return rc;
+}
+
+int bundles_stage(struct stage *st, const char *pkg_dir)
+{
+	for (size_t s = 0; s < 3; s++) {
+		size_t i;
+		json_t *entry;
+		json_array_foreach(json_object_get(st->cfg->root, schema_sections[s]), i,
+				   entry) if (stage_bundle(st, pkg_dir, schema_sections[s], i,
+							   entry) < 0) return -1;
+	}
+	return 0;
+}
+
+int bundles_check_images(const struct config *cfg, const char *pkg_dir)
+{
+	int bad = 0;
+	for (size_t s = 0; s < 3; s++) {
+		size_t i;
+		json_t *entry;
+		json_array_foreach(json_object_get(cfg->root, schema_sections[s]), i, entry)
+		{
+			char why[PATH_MAX + 256];
+			const char *ref = json_string_value(json_object_get(entry, "image"));
+			if (ref && image_check(ref, pkg_dir, why, sizeof why) < 0) {
+				schema_error(cfg, entry, "image", "%s", why);
+				bad++;
+			}
+		}
+	}
+	return bad;
+}

@@ -1,0 +1,408 @@
+#include "builder/schema.h"
+
+#include "builder/yamlconv.h"
+
+#include <seccomp.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/capability.h>
+
+const char *const schema_sections[3] = {"onboot", "services", "onshutdown"};
+
+static void check_cap(struct yconv *c, int line, const char *key, const json_t *v)
+{
+	const char *name = json_string_value(v);
+	if (strcasecmp(name, "all") == 0 || strcasecmp(name, "none") == 0)
+		return;
+	/* "CAP_CHOWN", "cap_chown" and "chown" all name it. */
+	char full[64];
+	snprintf(full, sizeof full, "%s%s", strncasecmp(name, "cap_", 4) == 0 ? "" : "cap_", name);
+	cap_value_t cap;
+	if (cap_from_name(full, &cap) < 0)
+		yconv_error(
+		    c, line, key,
+		    "unknown capability \"%s\"; expected a name like CAP_CHOWN, or all/none", name);
+}
+
+static void check_syscall(struct yconv *c, int line, const char *key, const json_t *v)
+{
+	const char *name = json_string_value(v);
+	if (seccomp_syscall_resolve_name(name) == __NR_SCMP_ERROR)
+		yconv_error(c, line, key,
+			    "unknown syscall \"%s\"; expected a name libseccomp knows, like openat",
+			    name);
+}
+
+static void check_one_of(struct yconv *c, int line, const char *key, const json_t *v,
+			 const char *const *allowed, const char *expected)
+{
+	const char *s = json_string_value(v);
+	for (; *allowed; allowed++)
+		if (s && strcmp(s, *allowed) == 0)
+			return;
+	yconv_error(c, line, key, "\"%s\" is not valid; expected %s", s ? s : "", expected);
+}
+
+static void check_restart(struct yconv *c, int line, const char *key, const json_t *v)
+{
+	static const char *const ok[] = {"always", "on-failure", "never", NULL};
+	check_one_of(c, line, key, v, ok, "always, on-failure or never");
+}
+
+static void check_ready(struct yconv *c, int line, const char *key, const json_t *v)
+{
+	static const char *const ok[] = {"running", "notify", NULL};
+	check_one_of(c, line, key, v, ok, "running or notify");
+}
+
+static void check_on_failure(struct yconv *c, int line, const char *key, const json_t *v)
+{
+	const char *s = json_string_value(v);
+	static const char *const ok[] = {"continue", "halt", "poweroff", NULL};
+	char *end;
+	if (strncmp(s, "retry:", 6) == 0 && strtol(s + 6, &end, 10) > 0 && !*end)
+		return;
+	check_one_of(c, line, key, v, ok, "continue, retry:N, halt or poweroff");
+}
+
+static void check_ns(struct yconv *c, int line, const char *key, const json_t *v)
+{
+	const char *s = json_string_value(v);
+	if (strcmp(s, "host") && strcmp(s, "new") && s[0] != '/')
+		yconv_error(c, line, key,
+			    "\"%s\" is not valid; expected host, new or a /path to a namespace", s);
+}
+
+static void check_seccomp(struct yconv *c, int line, const char *key, const json_t *v)
+{
+	if (json_is_string(v) && strcmp(json_string_value(v), "unconfined") &&
+	    strcmp(json_string_value(v), "default"))
+		yconv_error(c, line, key,
+			    "expected unconfined, default, or a mapping with allow/deny lists");
+}
+
+static void check_mode(struct yconv *c, int line, const char *key, const json_t *v)
+{
+	char *end;
+	const char *s = json_string_value(v);
+	long m = strtol(s, &end, 8);
+	if (!*s || *end || m < 0 || m > 07777)
+		yconv_error(c, line, key, "\"%s\" is not an octal mode; expected e.g. \"0644\"", s);
+}
+
+static void check_fs(struct yconv *c, int line, const char *key, const json_t *v)
+{
+	static const char *const ok[] = {"ext4", "ext3", "ext2", NULL};
+	check_one_of(c, line, key, v, ok, "ext4, ext3 or ext2");
+}
+
+static void check_rlimit(struct yconv *c, int line, const char *key, const json_t *v)
+{
+	const char *s = json_string_value(v);
+	char name[32];
+	unsigned long long soft, hard;
+	if (sscanf(s, "%31[a-z],%llu,%llu", name, &soft, &hard) != 3)
+		yconv_error(
+		    c, line, key,
+		    "\"%s\" is not valid; expected \"name,soft,hard\" like \"nofile,1024,4096\"",
+		    s);
+}
+
+static const struct yfield seccomp_fields[] = {
+    {"allow", Y_STRLIST, NULL, check_syscall, false},
+    {"deny", Y_STRLIST, NULL, check_syscall, false},
+    {0},
+};
+
+static const struct yfield mount_fields[] = {
+    {"destination", Y_STR, NULL, NULL, false},
+    {"type", Y_STR, NULL, NULL, false},
+    {"source", Y_STR, NULL, NULL, false},
+    {"options", Y_STRLIST, NULL, NULL, false},
+    {0},
+};
+
+static const struct yfield device_fields[] = {
+    {"path", Y_STR, NULL, NULL, false},	      {"type", Y_STR, NULL, NULL, false},
+    {"major", Y_INT, NULL, NULL, false},      {"minor", Y_INT, NULL, NULL, false},
+    {"mode", Y_STR, NULL, check_mode, false}, {"uid", Y_INT, NULL, NULL, false},
+    {"gid", Y_INT, NULL, NULL, false},	      {0},
+};
+
+static const struct yfield interface_fields[] = {
+    {"name", Y_STR, NULL, NULL, false},
+    {"add", Y_STR, NULL, NULL, false},
+    {"peer", Y_STR, NULL, NULL, false},
+    {"createInRoot", Y_BOOL, NULL, NULL, false},
+    {0},
+};
+
+static const struct yfield runtime_fields[] = {
+    {"mkdir", Y_STRLIST, NULL, NULL, false},
+    {"mounts", Y_OBJLIST, mount_fields, NULL, false},
+    {"interfaces", Y_OBJLIST, interface_fields, NULL, false},
+    {"bindNS", Y_STRMAP, NULL, NULL, false},
+    {"cgroups", Y_STRLIST, NULL, NULL, false},
+    {"namespace", Y_STR, NULL, NULL, false},
+    {0},
+};
+
+static const struct yfield container_fields[] = {
+    /* LinuxKit's */
+    {"name", Y_STR, NULL, NULL, false},
+    {"image", Y_STR, NULL, NULL, false},
+    {"command", Y_STRLIST, NULL, NULL, false},
+    {"env", Y_STRLIST, NULL, NULL, false},
+    {"cwd", Y_STR, NULL, NULL, false},
+    {"uid", Y_ID, NULL, NULL, false},
+    {"gid", Y_ID, NULL, NULL, false},
+    {"additionalGids", Y_STRLIST, NULL, NULL, false},
+    {"capabilities", Y_STRLIST, NULL, check_cap, false},
+    {"capabilities.add", Y_STRLIST, NULL, check_cap, false},
+    {"ambient", Y_STRLIST, NULL, check_cap, false},
+    {"binds", Y_STRLIST, NULL, NULL, false},
+    {"binds.add", Y_STRLIST, NULL, NULL, false},
+    {"mounts", Y_OBJLIST, mount_fields, NULL, false},
+    {"tmpfs", Y_STRLIST, NULL, NULL, false},
+    {"devices", Y_OBJLIST, device_fields, NULL, false},
+    {"net", Y_STR, NULL, check_ns, false},
+    {"pid", Y_STR, NULL, check_ns, false},
+    {"ipc", Y_STR, NULL, check_ns, false},
+    {"uts", Y_STR, NULL, check_ns, false},
+    {"hostname", Y_STR, NULL, NULL, false},
+    {"readonly", Y_BOOL, NULL, NULL, false},
+    {"rootfsPropagation", Y_STR, NULL, NULL, false},
+    {"cgroupsPath", Y_STR, NULL, NULL, false},
+    {"resources", Y_ANY, NULL, NULL, false},
+    {"sysctl", Y_STRMAP, NULL, NULL, false},
+    {"rlimits", Y_STRLIST, NULL, check_rlimit, false},
+    {"oomScoreAdj", Y_INT, NULL, NULL, false},
+    {"noNewPrivileges", Y_BOOL, NULL, NULL, false},
+    {"maskedPaths", Y_STRLIST, NULL, NULL, false},
+    {"readonlyPaths", Y_STRLIST, NULL, NULL, false},
+    {"annotations", Y_STRMAP, NULL, NULL, false},
+    {"runtime", Y_OBJ, runtime_fields, NULL, false},
+    {"seccomp", Y_STR_OR_OBJ, seccomp_fields, check_seccomp, false},
+    /* stele's */
+    {"restart", Y_STR, NULL, check_restart, false},
+    {"depends_on", Y_STRLIST, NULL, NULL, false},
+    {"ready", Y_STR, NULL, check_ready, false},
+    {"timeout", Y_INT, NULL, NULL, false},
+    {"grace", Y_INT, NULL, NULL, false},
+    {"on_failure", Y_STR, NULL, check_on_failure, false},
+    {"console", Y_BOOL, NULL, NULL, false},
+    {"optional", Y_BOOL, NULL, NULL, false},
+    {"insecure", Y_BOOL, NULL, NULL, false},
+    {0},
+};
+
+static const struct yfield kernel_fields[] = {
+    {"path", Y_STR, NULL, NULL, false},
+    {"image", Y_STR, NULL, NULL, false}, /* LinuxKit's name for it: a path here */
+    {"cmdline", Y_STR, NULL, NULL, false},
+    {"modules", Y_STRLIST, NULL, NULL, false},
+    {"modules_dir", Y_STR, NULL, NULL, false},
+    {0},
+};
+
+static const struct yfield file_fields[] = {
+    {"path", Y_STR, NULL, NULL, false},	     {"contents", Y_STR, NULL, NULL, false},
+    {"source", Y_STR, NULL, NULL, false},    {"directory", Y_BOOL, NULL, NULL, false},
+    {"symlink", Y_STR, NULL, NULL, false},   {"mode", Y_STR, NULL, check_mode, false},
+    {"uid", Y_INT, NULL, NULL, false},	     {"gid", Y_INT, NULL, NULL, false},
+    {"optional", Y_BOOL, NULL, NULL, false}, {0},
+};
+
+static const struct yfield state_fields[] = {
+    {"device", Y_STR, NULL, NULL, false},
+    {"fs", Y_STR, NULL, check_fs, false},
+    {"label", Y_STR, NULL, NULL, false},
+    {"mountpoint", Y_STR, NULL, NULL, false},
+    {"options", Y_STR, NULL, NULL, false},
+    {"required", Y_BOOL, NULL, NULL, false},
+    {"force", Y_STR, NULL, NULL, false},
+    {"wait", Y_INT, NULL, NULL, false},
+    {0},
+};
+
+static const struct yfield top_fields[] = {
+    {"kernel", Y_OBJ, kernel_fields, NULL, false},
+    {"init", Y_STRLIST, NULL, NULL, false},
+    {"onboot", Y_OBJLIST, container_fields, NULL, true},
+    {"onshutdown", Y_OBJLIST, container_fields, NULL, true},
+    {"services", Y_OBJLIST, container_fields, NULL, true},
+    {"files", Y_OBJLIST, file_fields, NULL, true},
+    {"state", Y_OBJ, state_fields, NULL, false},
+    {"sysctl", Y_STRMAP, NULL, NULL, false},
+    {"hostname", Y_STR, NULL, NULL, false},
+    {"debug", Y_BOOL, NULL, NULL, false},
+    {"trust", Y_ANY, NULL, NULL, false}, /* LinuxKit's; ignored */
+    {0},
+};
+
+void schema_error(const struct config *cfg, const json_t *obj, const char *key, const char *fmt,
+		  ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fprintf(stderr, "%s:%d: %s: ", cfg->file, yconv_line(obj, key), key);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+}
+
+/* Every container needs a name and an image, unique in its section;
+ * services' names are also what depends_on refers to. */
+static int check_names(const struct config *cfg, const char *section)
+{
+	json_t *list = json_object_get(cfg->root, section);
+	int errors = 0;
+	size_t i, j;
+	json_t *c;
+	json_array_foreach(list, i, c)
+	{
+		const char *name = json_string_value(json_object_get(c, "name"));
+		if (!name || !*name) {
+			fprintf(stderr, "%s:%d: %s[%zu]: missing name; expected name: NAME\n",
+				cfg->file, yconv_line(c, "image"), section, i);
+			errors++;
+			continue;
+		}
+		if (strspn(name,
+			   "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") !=
+			strlen(name) ||
+		    name[0] == '.') {
+			schema_error(cfg, c, "name",
+				     "\"%s\" is not valid; expected letters, digits, '_', '.', '-'",
+				     name);
+			errors++;
+		}
+		if (!json_object_get(c, "image")) {
+			schema_error(
+			    cfg, c, "name",
+			    "%s has no image; expected image: oci:PATH, dir:PATH or a package name",
+			    name);
+			errors++;
+		}
+		for (j = 0; j < i; j++) {
+			const char *other =
+			    json_string_value(json_object_get(json_array_get(list, j), "name"));
+			if (other && strcmp(other, name) == 0) {
+				schema_error(cfg, c, "name",
+					     "duplicate %s name \"%s\" (also on line %d); expected "
+					     "unique names",
+					     section, name,
+					     yconv_line(json_array_get(list, j), "name"));
+				errors++;
+			}
+		}
+	}
+	return errors;
+}
+
+static json_t *service_named(json_t *services, const char *name)
+{
+	size_t i;
+	json_t *c;
+	json_array_foreach(services, i, c)
+	{
+		const char *n = json_string_value(json_object_get(c, "name"));
+		if (n && strcmp(n, name) == 0)
+			return c;
+	}
+	return NULL;
+}
+
+/* Depth-first search: state 1 is "on the path", 2 is "done". */
+static int visit(const struct config *cfg, json_t *services, size_t i, char *state)
+{
+	if (state[i] == 2)
+		return 0;
+	json_t *svc = json_array_get(services, i);
+	if (state[i] == 1) {
+		schema_error(
+		    cfg, svc, "depends_on",
+		    "dependency cycle through service \"%s\"; expected an order without cycles",
+		    json_string_value(json_object_get(svc, "name")));
+		return 1;
+	}
+	state[i] = 1;
+	size_t k;
+	json_t *dep;
+	json_array_foreach(json_object_get(svc, "depends_on"), k, dep)
+	{
+		for (size_t j = 0; j < json_array_size(services); j++) {
+			const char *n =
+			    json_string_value(json_object_get(json_array_get(services, j), "name"));
+			if (n && strcmp(n, json_string_value(dep)) == 0 &&
+			    visit(cfg, services, j, state))
+				return 1;
+		}
+	}
+	state[i] = 2;
+	return 0;
+}
+
+static int check_dependencies(const struct config *cfg)
+{
+	json_t *services = json_object_get(cfg->root, "services");
+	size_t n = json_array_size(services), i, k;
+	int errors = 0;
+	json_t *svc, *dep;
+	json_array_foreach(services, i, svc)
+	{
+		json_array_foreach(json_object_get(svc, "depends_on"), k, dep)
+		{
+			if (!service_named(services, json_string_value(dep))) {
+				schema_error(
+				    cfg, svc, "depends_on",
+				    "no service named \"%s\"; expected names from services",
+				    json_string_value(dep));
+				errors++;
+			}
+		}
+	}
+	char *state = calloc(n + 1, 1);
+	if (!state)
+		return 1;
+	for (i = 0; i < n && !errors; i++)
+		if (visit(cfg, services, i, state)) {
+			errors++;
+			break;
+		}
+	free(state);
+	return errors;
+}
+
+int schema_load(const char *file, struct config *cfg)
+{
+	*cfg = (struct config){0};
+	snprintf(cfg->file, sizeof cfg->file, "%s", file);
+	const char *base = strrchr(file, '/');
+	base = base ? base + 1 : file;
+	snprintf(cfg->name, sizeof cfg->name, "%s", base);
+	char *dot = strrchr(cfg->name, '.');
+	if (dot && (strcmp(dot, ".yml") == 0 || strcmp(dot, ".yaml") == 0))
+		*dot = '\0';
+	int errors;
+	cfg->root = yamlconv_load(file, top_fields, &errors);
+	if (!cfg->root)
+		return -1;
+	for (size_t s = 0; s < 3; s++)
+		errors += check_names(cfg, schema_sections[s]);
+	if (!errors)
+		errors += check_dependencies(cfg);
+	if (errors) {
+		schema_free(cfg);
+		return -1;
+	}
+	return 0;
+}
+
+void schema_free(struct config *cfg)
+{
+	json_decref(cfg->root);
+	cfg->root = NULL;
+}

@@ -1,0 +1,33 @@
+/* spec: a container's YAML entry and its image become the bundle's
+ * config.json (OCI runtime spec, hardened) and stele.json.
+ *
+ * Contract: spec_merge() combines, key by key, the image's LinuxKit-style
+ * defaults (label org.mobyproject.config) with the YAML entry, the YAML
+ * winning; then `binds.add` and `capabilities.add` are appended.
+ * spec_config() builds config.json from the merged entry and the image
+ * config (Env, Entrypoint/Cmd, WorkingDir, User, YAML winning), with the
+ * defaults documented in builder/README.md: no capabilities, inheritable
+ * always empty, noNewPrivileges, Docker's seccomp allowlist, containerd's
+ * masked and read-only paths, a read-only root, new pid and mount
+ * namespaces, host net/ipc/uts. uid/gid names are looked up in the rootfs.
+ * `insecure: true` adds SPEC_INSECURE_ENV to process.env: the getty
+ * package then logs root in without a password (development images only).
+ * spec_stele() builds stele.json from stele's own fields. Errors print one
+ * line naming the container and return NULL. */
+#ifndef STELE_CONFIG_SPEC_H
+#define STELE_CONFIG_SPEC_H
+
+#include <jansson.h>
+
+#define SPEC_INSECURE_ENV "STELE_GETTY_INSECURE=1"
+
+/* New reference: the entry with the image's defaults under it. */
+json_t *spec_merge(const json_t *entry, const json_t *image_config);
+
+json_t *spec_config(const json_t *merged, const json_t *image_config, const char *rootfs);
+
+/* state_mountpoint: where the state volume is mounted (binds below it set
+ * "binds_state"). */
+json_t *spec_stele(const json_t *merged, const char *state_mountpoint);
+
+#endif

@@ -1,0 +1,430 @@
+#include "builder/stage.h"
+
+#include "builder/fsutil.h"
+#include "lib/spawn.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static int tree_path(const struct stage *st, const char *rel, char *out, size_t len)
+{
+	return path_join(out, len, st->tree, rel);
+}
+
+int stage_base(struct stage *st)
+{
+	static const char *const dirs[] = {
+	    "bin", "sbin", "etc/stele", "etc/sysctl.d", "proc", "sys",	      "dev", "run", "tmp",
+	    "var", "root", "usr/bin",	"usr/sbin",	"lib",	"containers", "mnt", NULL};
+	char path[PATH_MAX];
+	for (const char *const *d = dirs; *d; d++)
+		if (tree_path(st, *d, path, sizeof path) < 0 || mkdir_p(path, 0755) < 0)
+			return -1;
+	if (meta_own(st->meta, "tmp", 0, 0, 01777) < 0 ||
+	    meta_own(st->meta, "root", 0, 0, 0700) < 0)
+		return -1;
+	/* The kernel opens /dev/console before devtmpfs is mounted. */
+	if (meta_node(st->meta, "dev/console", 0600, 0, 0, 'c', 5, 1) < 0 ||
+	    meta_node(st->meta, "dev/null", 0666, 0, 0, 'c', 1, 3) < 0)
+		return -1;
+	return 0;
+}
+
+/* Paths of the shared libraries SRC needs, from ldd, as one string of
+ * lines; NULL with nothing to do for a static binary. */
+static int ldd(const char *src, char **out)
+{
+	*out = NULL;
+	int fd = memfd_create("ldd", MFD_CLOEXEC);
+	if (fd < 0) {
+		fprintf(stderr, "stele: memfd: %s\n", strerror(errno));
+		return -1;
+	}
+	char *argv[] = {"/usr/bin/ldd", (char *)src, NULL};
+	int status = run_bounded(argv, fd, 30000, 1000);
+	off_t size = lseek(fd, 0, SEEK_END);
+	if (status < 0 || size < 0) {
+		fprintf(stderr, "stele: ldd %s: %s\n", src, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	char *text = calloc(1, (size_t)size + 1);
+	if (!text || pread(fd, text, (size_t)size, 0) != size) {
+		free(text);
+		close(fd);
+		return -1;
+	}
+	close(fd);
+	*out = text;
+	return 0;
+}
+
+int stage_host_binary(struct stage *st, const char *src, const char *dest)
+{
+	char path[PATH_MAX];
+	if (tree_path(st, dest, path, sizeof path) < 0 || mkdir_parents(path) < 0 ||
+	    copy_file(src, path, 0755) < 0)
+		return -1;
+	char *text;
+	if (ldd(src, &text) < 0)
+		return -1;
+	int rc = 0;
+	for (char *save, *line = strtok_r(text, "\n", &save); line && rc == 0;
+	     line = strtok_r(NULL, "\n", &save)) {
+		char *lib = strchr(line, '/');
+		if (!lib || strstr(line, "not found"))
+			continue;
+		lib[strcspn(lib, " (")] = '\0';
+		char to[PATH_MAX];
+		if (tree_path(st, lib, to, sizeof to) < 0)
+			rc = -1;
+		else if (!path_exists(to))
+			rc = mkdir_parents(to) < 0 || copy_file(lib, to, 0755) < 0 ? -1 : 0;
+	}
+	free(text);
+	return rc;
+}
+
+/* What each name of the YAML's `init:` puts in the image. From stele's
+ * bin dir when `host` is false, else from the host (Debian). */
+struct component {
+	const char *name;
+	bool host;
+	const char *files[3][2]; /* source, destination */
+	const char *link[2];	 /* a symlink in the image: path, target */
+};
+
+static const struct component components[] = {
+    {.name = "init",
+     .host = false,
+     .files = {{"init", "/sbin/init"}, {"stele-pid1", "/sbin/stele-pid1"}}},
+    {.name = "supervisor",
+     .host = false,
+     .files = {{"stele-supervisor", "/sbin/stele-supervisor"}}},
+    {.name = "onboot", .host = false, .files = {{"stele-onboot", "/sbin/stele-onboot"}}},
+    {.name = "stelectl", .host = false, .files = {{"stelectl", "/usr/bin/stelectl"}}},
+    {.name = "metadata", .host = false, .files = {{"stele-metadata", "/sbin/stele-metadata"}}},
+    {.name = "runc", .host = true, .files = {{"/usr/sbin/runc", "/usr/bin/runc"}}},
+    /* crun in runc's place: stele-onboot and the containerd shim both run
+     * "runc" from PATH, and crun takes runc's command line. A C runtime
+     * costs a fraction of runc's Go start-up per container (bench/). */
+    {.name = "crun",
+     .host = true,
+     .files = {{"/usr/bin/crun", "/usr/bin/crun"}},
+     .link = {"/usr/bin/runc", "crun"}},
+    {.name = "containerd",
+     .host = true,
+     .files = {{"/usr/bin/containerd", "/usr/bin/containerd"},
+	       {"/usr/bin/containerd-shim-runc-v2", "/usr/bin/containerd-shim-runc-v2"}}},
+    {.name = "ctr", .host = true, .files = {{"/usr/bin/ctr", "/usr/bin/ctr"}}},
+    {.name = "e2fsprogs",
+     .host = true,
+     .files = {{"/usr/sbin/mke2fs", "/sbin/mke2fs"},
+	       {"/usr/sbin/e2fsck", "/sbin/e2fsck"},
+	       {"/usr/sbin/resize2fs", "/sbin/resize2fs"}}},
+    {.name = "busybox", .host = true, .files = {{"/bin/busybox", "/bin/busybox"}}},
+};
+
+/* Used when the YAML has no `init:`; missing stele binaries are then only
+ * warnings, so images build while the components are being written. */
+static const char *const default_components[] = {"init",       "supervisor", "onboot",
+						 "stelectl",   "metadata",   "runc",
+						 "containerd", "e2fsprogs",  NULL};
+
+static int busybox_applets(struct stage *st)
+{
+	char *argv[] = {"busybox", "--list-full", NULL};
+	int fd = memfd_create("applets", MFD_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	char bb[PATH_MAX];
+	if (tree_path(st, "bin/busybox", bb, sizeof bb) < 0)
+		return -1;
+	argv[0] = bb;
+	int status = run_bounded(argv, fd, 10000, 1000);
+	off_t size = lseek(fd, 0, SEEK_END);
+	char *text = size > 0 ? calloc(1, (size_t)size + 1) : NULL;
+	if (status != 0 || !text || pread(fd, text, (size_t)size, 0) != size) {
+		fprintf(stderr,
+			"stele: busybox --list-full failed; is /bin/busybox busybox-static?\n");
+		free(text);
+		close(fd);
+		return -1;
+	}
+	close(fd);
+	int rc = 0;
+	for (char *save, *line = strtok_r(text, "\n", &save); line && rc == 0;
+	     line = strtok_r(NULL, "\n", &save)) {
+		char path[PATH_MAX];
+		if (strcmp(line, "sbin/init") == 0 || strcmp(line, "linuxrc") == 0 ||
+		    tree_path(st, line, path, sizeof path) < 0 || path_exists(path))
+			continue;
+		int depth = 0;
+		for (const char *p = line; *p; p++)
+			depth += *p == '/';
+		char target[64] = "";
+		for (int d = 0; d < depth; d++)
+			strcat(target, "../");
+		strcat(target, "bin/busybox");
+		if (mkdir_parents(path) < 0 || symlink(target, path) < 0) {
+			fprintf(stderr, "stele: %s: %s\n", path, strerror(errno));
+			rc = -1;
+		}
+	}
+	free(text);
+	return rc;
+}
+
+static int stage_component(struct stage *st, const struct component *c, bool required)
+{
+	for (size_t i = 0; i < 3 && c->files[i][0]; i++) {
+		char src[PATH_MAX];
+		if (c->host)
+			snprintf(src, sizeof src, "%s", c->files[i][0]);
+		else if (path_join(src, sizeof src, st->bin_dir, c->files[i][0]) < 0)
+			return -1;
+		if (!path_exists(src)) {
+			fprintf(stderr,
+				"stele: %s: init component \"%s\" needs %s, which is missing; %s\n",
+				required ? "error" : "warning", c->name, src,
+				c->host ? "install it (tools/deps.sh)" : "run make");
+			if (required)
+				return -1;
+			continue;
+		}
+		int rc = c->host ? stage_host_binary(st, src, c->files[i][1]) : 0;
+		if (!c->host) {
+			char dst[PATH_MAX];
+			rc = tree_path(st, c->files[i][1], dst, sizeof dst) < 0 ||
+				     mkdir_parents(dst) < 0 || copy_file(src, dst, 0755) < 0
+				 ? -1
+				 : 0;
+		}
+		if (rc < 0)
+			return -1;
+	}
+	if (strcmp(c->name, "init") == 0) {
+		char link[PATH_MAX];
+		if (tree_path(st, "init", link, sizeof link) < 0 ||
+		    symlink("sbin/init", link) < 0) {
+			fprintf(stderr, "stele: /init: %s\n", strerror(errno));
+			return -1;
+		}
+	}
+	if (c->link[0]) {
+		char link[PATH_MAX];
+		if (tree_path(st, c->link[0], link, sizeof link) < 0 || mkdir_parents(link) < 0 ||
+		    symlink(c->link[1], link) < 0) {
+			fprintf(stderr, "stele: %s -> %s: %s\n", c->link[0], c->link[1],
+				strerror(errno));
+			return -1;
+		}
+	}
+	if (strcmp(c->name, "busybox") == 0)
+		return busybox_applets(st);
+	return 0;
+}
+
+static bool lists(json_t *list, const char *name)
+{
+	size_t i;
+	json_t *v;
+	json_array_foreach(list, i, v) if (json_is_string(v) &&
+					   strcmp(json_string_value(v), name) == 0) return true;
+	return false;
+}
+
+static const struct component *component_named(const char *name)
+{
+	for (size_t i = 0; i < sizeof components / sizeof *components; i++)
+		if (strcmp(components[i].name, name) == 0)
+			return &components[i];
+	return NULL;
+}
+
+int stage_components(struct stage *st)
+{
+	json_t *list = json_object_get(st->cfg->root, "init");
+	if (!list) {
+		for (const char *const *n = default_components; *n; n++)
+			if (stage_component(st, component_named(*n), false) < 0)
+				return -1;
+		return 0;
+	}
+	if (lists(list, "runc") && lists(list, "crun")) {
+		schema_error(st->cfg, st->cfg->root, "init",
+			     "runc and crun are both listed; keep one (crun is installed as "
+			     "/usr/bin/runc in its place)");
+		return -1;
+	}
+	size_t i;
+	json_t *v;
+	json_array_foreach(list, i, v)
+	{
+		const char *name = json_string_value(v);
+		const struct component *c = component_named(name);
+		if (!c) {
+			schema_error(
+			    st->cfg, st->cfg->root, "init",
+			    "unknown component \"%s\"; expected init, supervisor, onboot, "
+			    "stelectl, metadata, runc, crun, containerd, ctr, e2fsprogs or busybox",
+			    name);
+			return -1;
+		}
+		if (stage_component(st, c, true) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int write_tree_file(struct stage *st, const char *rel, const char *text, mode_t mode)
+{
+	char path[PATH_MAX];
+	if (tree_path(st, rel, path, sizeof path) < 0 || mkdir_parents(path) < 0)
+		return -1;
+	return write_file(path, text, strlen(text), mode);
+}
+
+/* init.conf keys from the YAML: state.X -> state_X, kernel.modules. */
+static void init_conf(const struct config *cfg, FILE *f)
+{
+	json_t *root = cfg->root, *v;
+	fprintf(f, "# written by stele build from %s\nsupervisor=/sbin/stele-supervisor\n",
+		cfg->name);
+	json_t *modules = json_object_get(json_object_get(root, "kernel"), "modules");
+	if (json_array_size(modules)) {
+		fputs("modules=", f);
+		size_t i;
+		json_array_foreach(modules, i, v)
+		    fprintf(f, "%s%s", i ? " " : "", json_string_value(v));
+		fputc('\n', f);
+	}
+	if (json_is_true(json_object_get(root, "debug")))
+		fputs("debug=1\n", f);
+	json_t *state = json_object_get(root, "state");
+	static const char *const keys[][2] = {
+	    {"device", "state"},	  {"fs", "state_fs"},
+	    {"label", "state_label"},	  {"mountpoint", "state_mountpoint"},
+	    {"options", "state_options"}, {"required", "state_required"},
+	    {"force", "state_force"},	  {"wait", "state_wait"}};
+	for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) {
+		if (!(v = json_object_get(state, keys[i][0])))
+			continue;
+		if (json_is_boolean(v))
+			fprintf(f, "%s=%d\n", keys[i][1], json_is_true(v));
+		else if (json_is_integer(v))
+			fprintf(f, "%s=%lld\n", keys[i][1], (long long)json_integer_value(v));
+		else
+			fprintf(f, "%s=%s\n", keys[i][1], json_string_value(v));
+	}
+}
+
+int stage_etc(struct stage *st)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	if (!f)
+		return -1;
+	init_conf(st->cfg, f);
+	fclose(f);
+	int rc = write_tree_file(st, "etc/stele/init.conf", buf, 0644);
+	free(buf);
+	if (rc < 0)
+		return -1;
+	json_t *sysctl = json_object_get(st->cfg->root, "sysctl");
+	if (json_object_size(sysctl)) {
+		f = open_memstream(&buf, &len);
+		if (!f)
+			return -1;
+		const char *k;
+		json_t *v;
+		json_object_foreach(sysctl, k, v) fprintf(f, "%s = %s\n", k, json_string_value(v));
+		fclose(f);
+		rc = write_tree_file(st, "etc/sysctl.d/00-stele.conf", buf, 0644);
+		free(buf);
+		if (rc < 0)
+			return -1;
+	}
+	const char *hostname = json_string_value(json_object_get(st->cfg->root, "hostname"));
+	if (hostname) {
+		char line[300];
+		snprintf(line, sizeof line, "%s\n", hostname);
+		if (write_tree_file(st, "etc/hostname", line, 0644) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int stage_file(struct stage *st, json_t *file)
+{
+	const char *dest = json_string_value(json_object_get(file, "path"));
+	if (!dest || !*dest || strstr(dest, "..")) {
+		schema_error(st->cfg, file, "path", "expected a path inside the image, without ..");
+		return -1;
+	}
+	const char *contents = json_string_value(json_object_get(file, "contents"));
+	const char *source = json_string_value(json_object_get(file, "source"));
+	const char *symlink_to = json_string_value(json_object_get(file, "symlink"));
+	bool directory = json_is_true(json_object_get(file, "directory"));
+	if ((contents != NULL) + (source != NULL) + (symlink_to != NULL) + directory > 1) {
+		schema_error(st->cfg, file, "path",
+			     "%s: expected only one of contents, source, symlink, directory", dest);
+		return -1;
+	}
+	const char *m = json_string_value(json_object_get(file, "mode"));
+	mode_t mode = m ? (mode_t)strtol(m, NULL, 8) : directory ? 0755 : 0644;
+	char path[PATH_MAX];
+	if (tree_path(st, dest, path, sizeof path) < 0 || mkdir_parents(path) < 0)
+		return -1;
+	int rc;
+	if (directory) {
+		rc = mkdir_p(path, 0755);
+	} else if (symlink_to) {
+		unlink(path);
+		rc = symlink(symlink_to, path);
+		if (rc < 0)
+			fprintf(stderr, "stele: files: %s: %s\n", dest, strerror(errno));
+	} else if (source) {
+		char src[PATH_MAX];
+		if (source[0] == '/')
+			snprintf(src, sizeof src, "%s", source);
+		else if (path_join(src, sizeof src, st->yml_dir, source) < 0)
+			return -1;
+		if (!path_exists(src)) {
+			if (json_is_true(json_object_get(file, "optional")))
+				return 0;
+			schema_error(st->cfg, file, "path", "%s: source %s does not exist", dest,
+				     src);
+			return -1;
+		}
+		rc = copy_file(src, path, mode);
+	} else {
+		rc = write_file(path, contents ? contents : "", contents ? strlen(contents) : 0,
+				mode);
+	}
+	if (rc < 0)
+		return -1;
+	while (*dest == '/')
+		dest++;
+	unsigned uid = (unsigned)json_integer_value(json_object_get(file, "uid"));
+	unsigned gid = (unsigned)json_integer_value(json_object_get(file, "gid"));
+	if (symlink_to)
+		return uid || gid ? meta_own(st->meta, dest, uid, gid, -1) : 0;
+	return meta_own(st->meta, dest, uid, gid, (int)mode);
+}
+
+int stage_files(struct stage *st)
+{
+	size_t i;
+	json_t *file;
+	json_array_foreach(json_object_get(st->cfg->root, "files"), i,
+			   file) if (stage_file(st, file) < 0) return -1;
+	return 0;
+}

@@ -1,0 +1,320 @@
+#include "builder/yamlconv.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <yaml.h>
+
+struct yconv {
+	const char *file;
+	yaml_document_t doc;
+	int errors;
+};
+
+void yconv_error(struct yconv *c, int line, const char *key, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fprintf(stderr, "%s:%d: %s: ", c->file, line, key);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+	c->errors++;
+}
+
+static int line_of(const yaml_node_t *n)
+{
+	return (int)n->start_mark.line + 1;
+}
+
+static const char *scalar(const yaml_node_t *n)
+{
+	return (const char *)n->data.scalar.value;
+}
+
+static bool plain(const yaml_node_t *n)
+{
+	return n->type == YAML_SCALAR_NODE && n->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
+}
+
+static bool parse_int(const yaml_node_t *n, json_int_t *out)
+{
+	if (!plain(n) || !*scalar(n))
+		return false;
+	char *end;
+	errno = 0;
+	long long v = strtoll(scalar(n), &end, 0);
+	if (errno || *end)
+		return false;
+	*out = v;
+	return true;
+}
+
+static int parse_bool(const yaml_node_t *n)
+{
+	static const char *yes[] = {"true", "True", "TRUE", "yes", "Yes", "on"};
+	static const char *no[] = {"false", "False", "FALSE", "no", "No", "off"};
+	if (!plain(n))
+		return -1;
+	for (size_t i = 0; i < sizeof yes / sizeof *yes; i++) {
+		if (strcmp(scalar(n), yes[i]) == 0)
+			return 1;
+		if (strcmp(scalar(n), no[i]) == 0)
+			return 0;
+	}
+	return -1;
+}
+
+static bool is_null(const yaml_node_t *n)
+{
+	return plain(n) &&
+	       (!*scalar(n) || strcmp(scalar(n), "null") == 0 || strcmp(scalar(n), "~") == 0);
+}
+
+static const char *type_name(enum ytype t)
+{
+	switch (t) {
+	case Y_STR:
+		return "a string";
+	case Y_INT:
+		return "an integer";
+	case Y_BOOL:
+		return "true or false";
+	case Y_ID:
+		return "a number or a name";
+	case Y_STRLIST:
+		return "a list of strings";
+	case Y_STRMAP:
+		return "a mapping of strings";
+	case Y_OBJ:
+		return "a mapping";
+	case Y_OBJLIST:
+		return "a list of mappings";
+	case Y_ANY:
+		return "a value";
+	case Y_STR_OR_OBJ:
+		return "a string or a mapping";
+	}
+	return "?";
+}
+
+static json_t *convert(struct yconv *c, yaml_node_t *n, const struct yfield *f, const char *key);
+
+static json_t *any(struct yconv *c, yaml_node_t *n)
+{
+	json_int_t i;
+	int b;
+	switch (n->type) {
+	case YAML_SCALAR_NODE:
+		if (parse_int(n, &i))
+			return json_integer(i);
+		if ((b = parse_bool(n)) >= 0)
+			return json_boolean(b);
+		if (is_null(n))
+			return json_null();
+		return json_string(scalar(n));
+	case YAML_SEQUENCE_NODE: {
+		json_t *a = json_array();
+		for (yaml_node_item_t *it = n->data.sequence.items.start;
+		     it < n->data.sequence.items.top; it++)
+			json_array_append_new(a, any(c, yaml_document_get_node(&c->doc, *it)));
+		return a;
+	}
+	case YAML_MAPPING_NODE: {
+		json_t *o = json_object();
+		for (yaml_node_pair_t *p = n->data.mapping.pairs.start;
+		     p < n->data.mapping.pairs.top; p++) {
+			yaml_node_t *k = yaml_document_get_node(&c->doc, p->key);
+			if (k->type != YAML_SCALAR_NODE)
+				continue;
+			json_object_set_new(o, scalar(k),
+					    any(c, yaml_document_get_node(&c->doc, p->value)));
+		}
+		return o;
+	}
+	default:
+		return json_null();
+	}
+}
+
+static json_t *object(struct yconv *c, yaml_node_t *n, const struct yfield *table, bool lines,
+		      const char *where)
+{
+	json_t *o = json_object();
+	json_t *ln = lines ? json_object() : NULL;
+	for (yaml_node_pair_t *p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top;
+	     p++) {
+		yaml_node_t *k = yaml_document_get_node(&c->doc, p->key);
+		yaml_node_t *v = yaml_document_get_node(&c->doc, p->value);
+		char key[256];
+		if (k->type != YAML_SCALAR_NODE) {
+			yconv_error(c, line_of(k), where, "keys must be strings");
+			continue;
+		}
+		snprintf(key, sizeof key, "%s%s%s", where, *where ? "." : "", scalar(k));
+		const struct yfield *f = table;
+		while (f->key && strcmp(f->key, scalar(k)) != 0)
+			f++;
+		if (!f->key) {
+			yconv_error(c, line_of(k), key,
+				    "unknown key; see builder/README.md for the schema");
+			continue;
+		}
+		if (json_object_get(o, f->key)) {
+			yconv_error(c, line_of(k), key, "given twice; keep one");
+			continue;
+		}
+		if (ln)
+			json_object_set_new(ln, f->key, json_integer(line_of(k)));
+		json_t *val = convert(c, v, f, key);
+		if (val)
+			json_object_set_new(o, f->key, val);
+	}
+	if (ln)
+		json_object_set_new(o, "//lines", ln);
+	return o;
+}
+
+static json_t *typed_scalar(struct yconv *c, yaml_node_t *n, enum ytype t)
+{
+	json_int_t i;
+	int b;
+	if (n->type != YAML_SCALAR_NODE)
+		return NULL;
+	switch (t) {
+	case Y_INT:
+		return parse_int(n, &i) ? json_integer(i) : NULL;
+	case Y_BOOL:
+		return (b = parse_bool(n)) >= 0 ? json_boolean(b) : NULL;
+	case Y_ID:
+		return parse_int(n, &i) ? json_integer(i) : json_string(scalar(n));
+	default:
+		(void)c;
+		return json_string(scalar(n));
+	}
+}
+
+static json_t *convert(struct yconv *c, yaml_node_t *n, const struct yfield *f, const char *key)
+{
+	json_t *v = NULL;
+	switch (f->type) {
+	case Y_STR:
+	case Y_INT:
+	case Y_BOOL:
+	case Y_ID:
+		v = typed_scalar(c, n, f->type);
+		break;
+	case Y_ANY:
+		v = any(c, n);
+		break;
+	case Y_STR_OR_OBJ:
+		if (n->type == YAML_SCALAR_NODE)
+			v = json_string(scalar(n));
+		else if (n->type == YAML_MAPPING_NODE)
+			v = object(c, n, f->sub, f->lines, key);
+		break;
+	case Y_OBJ:
+		if (n->type == YAML_MAPPING_NODE)
+			v = object(c, n, f->sub, f->lines, key);
+		break;
+	case Y_STRMAP:
+		if (n->type == YAML_MAPPING_NODE) {
+			v = json_object();
+			for (yaml_node_pair_t *p = n->data.mapping.pairs.start;
+			     p < n->data.mapping.pairs.top; p++) {
+				yaml_node_t *k = yaml_document_get_node(&c->doc, p->key);
+				yaml_node_t *x = yaml_document_get_node(&c->doc, p->value);
+				if (k->type != YAML_SCALAR_NODE || x->type != YAML_SCALAR_NODE) {
+					json_decref(v);
+					v = NULL;
+					break;
+				}
+				json_object_set_new(v, scalar(k), json_string(scalar(x)));
+			}
+		}
+		break;
+	case Y_STRLIST:
+	case Y_OBJLIST:
+		if (is_null(n)) {
+			v = json_array();
+			break;
+		}
+		if (n->type != YAML_SEQUENCE_NODE)
+			break;
+		v = json_array();
+		int idx = 0;
+		for (yaml_node_item_t *it = n->data.sequence.items.start;
+		     it < n->data.sequence.items.top; it++, idx++) {
+			yaml_node_t *x = yaml_document_get_node(&c->doc, *it);
+			char ikey[300];
+			snprintf(ikey, sizeof ikey, "%s[%d]", key, idx);
+			json_t *item = NULL;
+			if (f->type == Y_STRLIST && x->type == YAML_SCALAR_NODE)
+				item = json_string(scalar(x));
+			else if (f->type == Y_OBJLIST && x->type == YAML_MAPPING_NODE)
+				item = object(c, x, f->sub, f->lines, ikey);
+			if (!item) {
+				yconv_error(c, line_of(x), ikey, "expected %s",
+					    f->type == Y_STRLIST ? "a string" : "a mapping");
+				continue;
+			}
+			if (f->check)
+				f->check(c, line_of(x), ikey, item);
+			json_array_append_new(v, item);
+		}
+		return v;
+	}
+	if (!v) {
+		yconv_error(c, line_of(n), key, "expected %s", type_name(f->type));
+		return NULL;
+	}
+	if (f->check)
+		f->check(c, line_of(n), key, v);
+	return v;
+}
+
+json_t *yamlconv_load(const char *file, const struct yfield *table, int *errors)
+{
+	struct yconv c = {.file = file};
+	*errors = 0;
+	FILE *f = fopen(file, "re");
+	if (!f) {
+		fprintf(stderr, "%s: cannot read: %s\n", file, strerror(errno));
+		*errors = 1;
+		return NULL;
+	}
+	yaml_parser_t parser;
+	yaml_parser_initialize(&parser);
+	yaml_parser_set_input_file(&parser, f);
+	json_t *out = NULL;
+	if (!yaml_parser_load(&parser, &c.doc)) {
+		fprintf(stderr, "%s:%zu: YAML syntax: %s %s\n", file, parser.problem_mark.line + 1,
+			parser.problem ? parser.problem : "error",
+			parser.context ? parser.context : "");
+		*errors = 1;
+		yaml_parser_delete(&parser);
+		fclose(f);
+		return NULL;
+	}
+	yaml_node_t *root = yaml_document_get_root_node(&c.doc);
+	if (!root || root->type != YAML_MAPPING_NODE)
+		yconv_error(&c, root ? line_of(root) : 1, "(top)", "expected a mapping of keys");
+	else
+		out = object(&c, root, table, true, "");
+	yaml_document_delete(&c.doc);
+	yaml_parser_delete(&parser);
+	fclose(f);
+	*errors = c.errors;
+	if (c.errors) {
+		json_decref(out);
+		return NULL;
+	}
+	return out;
+}
+
+int yconv_line(const json_t *obj, const char *key)
+{
+	return (int)json_integer_value(json_object_get(json_object_get(obj, "//lines"), key));
+}

@@ -1,0 +1,51 @@
+/* pid1_config: what the resident PID 1 (stele-pid1) needs to know,
+ * carried from stage 1 (/sbin/init) on its argv and nowhere else, so that
+ * /proc/1/cmdline shows it.
+ *
+ * Contract: pid1_config_to_argv() fills argv with
+ *   PATH --supervisor PATH --shutdown-timeout S --kill-timeout S
+ *        --crash freeze|reboot [--debug] [--quiet] --stage1 PATH
+ * (timeouts in whole seconds), pointing into cfg and argv storage: both
+ * must outlive the exec. pid1_config_from_argv() reads that back over
+ * pid1_config_defaults(); an unknown option or a bad value is reported in
+ * one line and skipped, because PID 1 runs whatever its argv says. It
+ * returns the number of problems. Strings in cfg point into argv.
+ * pid1_config_apply() sets the log levels (debug: everything; quiet: only
+ * notices, warnings and errors on the console, /dev/kmsg still gets all)
+ * and the crash action (crash.h). */
+#ifndef STELE_INIT_PID1_CONFIG_H
+#define STELE_INIT_PID1_CONFIG_H
+
+#include "boot/settings.h"
+
+#include <stdbool.h>
+
+#define PID1_NAME	"stele-pid1"
+#define STAGE1_DEFAULT	"/sbin/init"
+#define PID1_ARGV_MAX	16
+#define PID1_NUMBER_MAX 16
+
+struct pid1_config {
+	const char *supervisor;
+	int shutdown_timeout_ms;
+	int kill_timeout_ms;
+	enum crash_action crash;
+	bool debug;
+	bool quiet;
+	const char *stage1; /* the way back: `STAGE1 --shutdown KIND` */
+};
+
+/* Storage for the numbers pid1_config_to_argv() prints. */
+struct pid1_argv {
+	char *argv[PID1_ARGV_MAX];
+	char shutdown_s[PID1_NUMBER_MAX];
+	char kill_s[PID1_NUMBER_MAX];
+};
+
+void pid1_config_defaults(struct pid1_config *cfg);
+/* Returns out->argv, NULL-terminated, argv[0] = path. */
+char **pid1_config_to_argv(const struct pid1_config *cfg, const char *path, struct pid1_argv *out);
+int pid1_config_from_argv(struct pid1_config *cfg, int argc, char **argv);
+void pid1_config_apply(const struct pid1_config *cfg);
+
+#endif

@@ -1,0 +1,103 @@
+#include "pid1/crash.h"
+
+#include "lib/log.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/reboot.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+static const int fatal_signals[] = {SIGSEGV, SIGBUS, SIGABRT, SIGFPE, SIGILL};
+static volatile sig_atomic_t crash_action = CRASH_FREEZE;
+/* Only touched when a crash happens: costs no memory before. */
+static char alt_stack[32 * 1024];
+
+/* Async-signal-safe formatting: no stdio in here. */
+static size_t append(char *buf, size_t at, size_t len, const char *text)
+{
+	while (*text && at + 1 < len)
+		buf[at++] = *text++;
+	return at;
+}
+
+static size_t append_number(char *buf, size_t at, size_t len, int n)
+{
+	char digits[12];
+	int i = 0;
+	do
+		digits[i++] = (char)('0' + n % 10);
+	while ((n /= 10) && i < (int)sizeof digits);
+	while (i > 0 && at + 1 < len)
+		buf[at++] = digits[--i];
+	return at;
+}
+
+static const char *signal_name(int sig)
+{
+	switch (sig) {
+	case SIGSEGV:
+		return "SIGSEGV";
+	case SIGBUS:
+		return "SIGBUS";
+	case SIGABRT:
+		return "SIGABRT";
+	case SIGFPE:
+		return "SIGFPE";
+	case SIGILL:
+		return "SIGILL";
+	}
+	return "?";
+}
+
+static void say(int sig)
+{
+	char line[128];
+	size_t n = append(line, 0, sizeof line, "stele: PID 1 crashed: signal ");
+	n = append_number(line, n, sizeof line, sig);
+	n = append(line, n, sizeof line, " (");
+	n = append(line, n, sizeof line, signal_name(sig));
+	n = append(line, n, sizeof line,
+		   crash_action == CRASH_REBOOT ? "); rebooting\n" : "); freezing\n");
+	if (write(STDERR_FILENO, line, n) < 0) {
+		/* nowhere else to say it; the kernel log below may work */
+	}
+	int kmsg = open("/dev/kmsg", O_WRONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (kmsg >= 0) {
+		if (write(kmsg, line, n) < 0) {
+			/* best effort: the console line went out already */
+		}
+		close(kmsg);
+	}
+}
+
+static void on_crash(int sig)
+{
+	say(sig);
+	sync();
+	/* From a child: the kernel may end the caller of reboot(2), and that
+	 * must not be PID 1 (see shutdown.c). */
+	if (crash_action == CRASH_REBOOT && syscall(SYS_fork) == 0) {
+		reboot(RB_AUTOBOOT);
+		_exit(1);
+	}
+	for (;;)
+		pause();
+}
+
+void crash_install(enum crash_action action)
+{
+	crash_action = action;
+	stack_t ss = {.ss_sp = alt_stack, .ss_size = sizeof alt_stack};
+	/* Without it only a stack overflow goes uncaught: report, go on. */
+	if (sigaltstack(&ss, NULL) < 0)
+		log_err("crash handler: sigaltstack: %s", strerror(errno));
+	struct sigaction sa = {.sa_handler = on_crash, .sa_flags = SA_ONSTACK};
+	sigfillset(&sa.sa_mask);
+	for (size_t i = 0; i < sizeof fatal_signals / sizeof *fatal_signals; i++)
+		if (sigaction(fatal_signals[i], &sa, NULL) < 0)
+			log_err("crash handler for signal %d: %s", fatal_signals[i],
+				strerror(errno));
+}
