@@ -15,6 +15,8 @@
 #ifndef STELE_INIT_SETTINGS_H
 #define STELE_INIT_SETTINGS_H
 
+#include "pid1/config.h" /* the crash action and the defaults stele-pid1 shares */
+
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -54,12 +56,8 @@ long settings_get_long(const struct settings *s, const char *key, long min, long
 		       long fallback);
 
 /* Typed accessors for init's own keys, with their defaults. */
-enum crash_action { CRASH_FREEZE, CRASH_REBOOT };
 
-#define SUPERVISOR_DEFAULT	 "/sbin/stele-supervisor"
-#define SHUTDOWN_TIMEOUT_DEFAULT 90 /* seconds */
-#define KILL_TIMEOUT_DEFAULT	 10 /* seconds */
-#define VAR_SIZE_DEFAULT	 "25%"
+#define VAR_SIZE_DEFAULT "25%"
 
 bool settings_debug(const struct settings *s);
 bool settings_quiet(const struct settings *s);

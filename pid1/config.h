@@ -16,9 +16,13 @@
 #ifndef STELE_INIT_PID1_CONFIG_H
 #define STELE_INIT_PID1_CONFIG_H
 
-#include "boot/settings.h"
+#include "pid1/crash.h"
 
 #include <stdbool.h>
+
+#define SUPERVISOR_DEFAULT	 "/sbin/stele-supervisor"
+#define SHUTDOWN_TIMEOUT_DEFAULT 90 /* seconds */
+#define KILL_TIMEOUT_DEFAULT	 10 /* seconds */
 
 #define PID1_NAME	"stele-pid1"
 #define STAGE1_DEFAULT	"/sbin/init"

@@ -11,7 +11,7 @@
 #ifndef STELE_INIT_CRASH_H
 #define STELE_INIT_CRASH_H
 
-#include "boot/settings.h"
+enum crash_action { CRASH_FREEZE, CRASH_REBOOT };
 
 void crash_install(enum crash_action action);
 
