@@ -2,7 +2,7 @@
 """check-deps: every file's includes stay inside its folder's declared
 dependencies.
 
-Each source folder's README.md has one line
+Each source folder's README.md has one paragraph
     May depend on: `lib/`, `state/`, libmount, libblkid, libc.
 naming the folders (in backticks, with a slash) and the third-party
 libraries (by the names in LIBRARIES) its files may include. A file may
@@ -31,7 +31,7 @@ LIBRARIES = {
     "openssl": ("openssl/",),
 }
 INCLUDE = re.compile(r'^\s*#\s*include\s+([<"])([^>"]+)[>"]', re.M)
-DECL = re.compile(r"^May depend on:(.*)$", re.M)
+DECL = re.compile(r"^May depend on:(.*?)(?:\n\s*\n|\Z)", re.M | re.S)
 
 
 def library_of(path):
