@@ -4,7 +4,7 @@
 # GOPATH mode from Debian's packaged containerd client; only `make bench`
 # builds it (a minute of compiling).
 
-$(BIN)/stele-reapbench: $(OBJ)/bench/reap.o
+$(BIN)/stele-reapbench: $(OBJ)/bench/reap.o $(LIBSTELE)
 	$(call static_link,)
 
 all: $(BIN)/stele-reapbench

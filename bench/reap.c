@@ -14,6 +14,8 @@
  * Counts above what pid_max allows at once run in waves (WAVE per wave).
  * Then it sends PID 1 SIGUSR2 (poweroff) and exits 0. Lines start with
  * "reap: "; errors are one line on stderr and exit 1. */
+#include "lib/clock.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -26,13 +28,6 @@
 #include <unistd.h>
 
 enum { WAVE = 20000, MAX_COUNTS = 8 };
-
-static double now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
 
 /* Private_Clean + Private_Dirty of PID 1, in kB; -1 when unreadable. */
 static long pid1_private_kb(void)
@@ -101,12 +96,12 @@ static long wave(pid_t *pids, long n, double *ms)
 	close(pipefd[0]);
 	long count = *made;
 	munmap(made, sizeof *made);
-	double start = now_ms();
+	double start = boottime_ms();
 	close(pipefd[1]);
 	for (long i = 0; i < count; i++)
 		while (kill(pids[i], 0) == 0)
 			usleep(50);
-	*ms = now_ms() - start;
+	*ms = boottime_ms() - start;
 	return count;
 }
 

@@ -1,6 +1,7 @@
 /* blocking: the two helpers that wait, for tools, tests and the
  * supervisor's startup probe. Both are bounded. */
 #include "containerd/ctrd.h"
+#include "lib/clock.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -8,13 +9,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
-
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 int ctrd_poll_once(struct ctrd *c, int timeout_ms)
 {
@@ -34,13 +28,13 @@ int ctrd_poll_once(struct ctrd *c, int timeout_ms)
 
 int ctrd_run_until_idle(struct ctrd *c, int timeout_ms)
 {
-	int64_t end = timeout_ms < 0 ? -1 : now_ms() + timeout_ms;
+	int64_t end = timeout_ms < 0 ? -1 : boottime_ms_int() + timeout_ms;
 	for (;;) {
 		if (ctrd_process(c, 0) < 0)
 			return -1;
 		if (ctrd_pending(c) == 0)
 			return 0;
-		int64_t left = end < 0 ? -1 : end - now_ms();
+		int64_t left = end < 0 ? -1 : end - boottime_ms_int();
 		if (end >= 0 && left <= 0)
 			return errno = ETIMEDOUT, -1;
 		if (ctrd_poll_once(c, left > INT32_MAX ? INT32_MAX : (int)left) < 0)
@@ -88,16 +82,16 @@ static int probe_once(const char *sock, int timeout_ms, char *err, size_t errlen
 
 int ctrd_wait_ready(const char *sock, int timeout_ms, char *err, size_t errlen)
 {
-	int64_t end = now_ms() + (timeout_ms > 0 ? timeout_ms : 0);
+	int64_t end = boottime_ms_int() + (timeout_ms > 0 ? timeout_ms : 0);
 	for (;;) {
-		int64_t left = end - now_ms();
+		int64_t left = end - boottime_ms_int();
 		if (probe_once(sock,
 			       left > 1000 ? 1000
 			       : left > 1  ? (int)left
 					   : 1,
 			       err, errlen) == 0)
 			return 0;
-		if (now_ms() + 50 >= end)
+		if (boottime_ms_int() + 50 >= end)
 			return -1;
 		nanosleep(&(struct timespec){.tv_nsec = 50 * 1000000}, NULL);
 	}

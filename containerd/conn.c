@@ -6,6 +6,7 @@
  * record what happened; results and exits are delivered from
  * deliver_finished() once nghttp2 has returned. */
 #include "containerd/call.h"
+#include "lib/clock.h"
 
 #include <errno.h>
 #include <nghttp2/nghttp2.h>
@@ -63,13 +64,6 @@ struct ctrd {
 	struct exit_event *exits, **exits_tail;
 	struct ctrd_subscriber sub;
 };
-
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static void list_push(struct call_list *l, struct call *call)
 {
@@ -367,7 +361,7 @@ int ctrd_next_timeout_ms(const struct ctrd *c)
 			earliest = call->deadline_ms;
 	if (!earliest)
 		return -1;
-	int64_t left = earliest - now_ms();
+	int64_t left = earliest - boottime_ms_int();
 	return left < 0 ? 0 : left > 1000000000 ? 1000000000 : (int)left;
 }
 
@@ -396,7 +390,7 @@ int call_start(struct ctrd *c, const struct call_spec *spec)
 	char timeout[16] = "";
 	if (!call->streaming && c->timeout_ms) {
 		grpc_timeout_format(c->timeout_ms, timeout, sizeof timeout);
-		call->deadline_ms = now_ms() + c->timeout_ms;
+		call->deadline_ms = boottime_ms_int() + c->timeout_ms;
 	}
 #define NV(n, v) {(uint8_t *)(n), (uint8_t *)(v), strlen(n), strlen(v), NGHTTP2_NV_FLAG_NONE}
 	nghttp2_nv hdrs[] = {
@@ -470,7 +464,7 @@ static void read_available(struct ctrd *c)
 
 static void expire_deadlines(struct ctrd *c)
 {
-	int64_t now = now_ms();
+	int64_t now = boottime_ms_int();
 	struct call *next;
 	for (struct call *call = c->live.head; call; call = next) {
 		next = call->next;

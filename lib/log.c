@@ -1,5 +1,7 @@
 #include "lib/log.h"
 
+#include "lib/clock.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -133,10 +135,9 @@ void log_vmsg(enum log_level level, const char *fmt, va_list ap)
 			echoed = kernel_prints_all_we_would();
 	}
 	if (log_to_console && level <= console_threshold && !echoed) {
-		struct timespec ts;
-		clock_gettime(CLOCK_BOOTTIME, &ts);
-		n = snprintf(line, sizeof line, "[%5ld.%06ld] %s: %.*s\n", (long)ts.tv_sec,
-			     ts.tv_nsec / 1000, log_prog, len, text);
+		double ms = boottime_ms();
+		n = snprintf(line, sizeof line, "[%5ld.%06ld] %s: %.*s\n", (long)(ms / 1000),
+			     (long)(ms * 1000) % 1000000, log_prog, len, text);
 		if (n > 0)
 			write_quietly(STDERR_FILENO, line,
 				      (size_t)n < sizeof line ? (size_t)n : sizeof line - 1);

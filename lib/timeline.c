@@ -17,13 +17,6 @@ void timeline_set_dir(const char *dir)
 	snprintf(timeline_dir, sizeof timeline_dir, "%s", dir);
 }
 
-double boottime_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_BOOTTIME, &ts);
-	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
 /* Copy s into out as a JSON string body, dropping what needs escaping:
  * names come from image config and never need it. */
 static void json_plain(char *out, size_t len, const char *s)

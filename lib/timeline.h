@@ -11,12 +11,11 @@
 #ifndef STELE_TIMELINE_H
 #define STELE_TIMELINE_H
 
-#define TIMELINE_DIR  "/run/stele"
-#define TIMELINE_LOG  "/run/stele/timeline.jsonl"
-#define TIMELINE_JSON "/run/stele/boot-timeline.json"
+#define TIMELINE_DIR "/run/stele"
+#define TIMELINE_LOG "/run/stele/timeline.jsonl"
+#include "lib/clock.h" /* boottime_ms(), the timeline's clock */
 
-/* Milliseconds of CLOCK_BOOTTIME: time since the kernel started. */
-double boottime_ms(void);
+#define TIMELINE_JSON "/run/stele/boot-timeline.json"
 
 /* Returns 0, or -1 with errno (the timeline is best effort: callers log). */
 int timeline_mark(const char *src, const char *kind, const char *name, const char *event);

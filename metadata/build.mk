@@ -24,7 +24,7 @@ $(BIN)/stele-metadata-net: $(MD_CORE_OBJS) $(OBJ)/$(MD)/fetch.o $(OBJ)/$(MD)/htt
 # libFuzzer target (tests/fuzz/). `make fuzz` runs it for FUZZ_SECONDS with
 # ASan and UBSan; new inputs go to build/fuzz/corpus, the seeds stay put.
 MD_PARSER_SRCS := $(MD)/buf.c $(MD)/base64.c $(MD)/validate.c $(MD)/plan.c \
-	$(MD)/hostconf.c $(MD)/meta.c $(MD)/userdata.c $(MD)/source.c lib/log.c
+	$(MD)/hostconf.c $(MD)/meta.c $(MD)/userdata.c $(MD)/source.c lib/log.c lib/clock.c
 TEST_LIBS_test_metadata_parse := -ljansson
 TEST_LIBS_test_metadata_fuzz := -ljansson
 

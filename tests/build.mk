@@ -10,10 +10,12 @@ UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/unit/%)
 
 unit_sources = $(shell sed -n 's|^// sources: *||p' $(1))
 
+# libstele.a comes after the named sources: what they leave undefined
+# (the clock, say) is taken from it, what they define is not.
 .SECONDEXPANSION:
-$(BUILD)/tests/unit/%: tests/unit/%.c $$(call unit_sources,tests/unit/%.c) | $(UL)/.done
+$(BUILD)/tests/unit/%: tests/unit/%.c $$(call unit_sources,tests/unit/%.c) $(LIBSTELE) | $(UL)/.done
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Wno-unused-parameter -o $@ $(filter %.c,$^) \
+	$(CC) $(CFLAGS) -Wno-unused-parameter -o $@ $(filter %.c,$^) $(LIBSTELE) \
 		$(UL_LIBS) -lcmocka $(TEST_LIBS_$*) $(TEST_LIBS)
 
 TEST_LIBS ?=
