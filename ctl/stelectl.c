@@ -2,20 +2,29 @@
  * (protocol in README.md), except `analyze` and `plot`, which read the
  * timeline.
  *
+ * Every exchange is bounded (--timeout, default 10 s): a supervisor that
+ * accepts and never answers cannot hang the caller. poweroff, reboot and
+ * halt fall back to signalling PID 1 directly (busybox init's signals, as
+ * stele-pid1 takes them) when the supervisor cannot be reached, so a host
+ * whose supervisor is wedged can still be shut down cleanly.
+ *
  * Exit codes: 0 done; 1 the supervisor refused the request (its message is
  * printed); 2 usage; 3 `status NAME`: the service is not running or ready;
- * 4 the supervisor cannot be reached. */
+ * 4 the supervisor cannot be reached (and, for a power request, neither
+ * could PID 1 be signalled). */
 #include "ctl/analyze.h"
-#include "supervisor/control.h"
 #include "ctl/plot.h"
 #include "lib/timeline.h"
+#include "supervisor/control.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -24,6 +33,7 @@
 enum { EXIT_REFUSED = 1, EXIT_USAGE = 2, EXIT_NOT_RUNNING = 3, EXIT_UNREACHABLE = 4 };
 
 static const char *run_dir = TIMELINE_DIR;
+static int timeout_s = 10; /* each connect, send and read of an exchange */
 
 static int usage(FILE *out)
 {
@@ -33,10 +43,19 @@ static int usage(FILE *out)
 	      "  start NAME | stop NAME | restart NAME\n"
 	      "  analyze                boot timeline: durations and the critical chain\n"
 	      "  plot                   boot timeline as an SVG chart, on stdout\n"
-	      "  poweroff | reboot | halt\n"
-	      "DIR is the supervisor's runtime dir (/run/stele, or $STELE_RUN).\n",
+	      "  poweroff | reboot | halt   (PID 1 is signalled if the supervisor is down)\n"
+	      "DIR is the supervisor's runtime dir (/run/stele, or $STELE_RUN).\n"
+	      "--timeout SECS bounds each exchange with the supervisor (default 10).\n",
 	      out);
 	return EXIT_USAGE;
+}
+
+/* SO_SNDTIMEO bounds connect(2) on a Unix socket too (a full backlog). */
+static void set_timeouts(int fd, int secs)
+{
+	struct timeval tv = {.tv_sec = secs};
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
 }
 
 static int connect_supervisor(void)
@@ -48,6 +67,8 @@ static int connect_supervisor(void)
 		return -1;
 	}
 	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd >= 0)
+		set_timeouts(fd, timeout_s);
 	if (fd < 0 || connect(fd, (struct sockaddr *)&addr, sizeof addr) < 0) {
 		int e = errno;
 		fprintf(stderr, "stelectl: %s: %s: %s\n", addr.sun_path, strerror(e),
@@ -114,10 +135,12 @@ static int request(const char *req, char *ok_text, size_t len, int *code)
 	int send_errno = send_all(fd, line, strlen(line)) < 0 ? errno : 0;
 	char first[512];
 	size_t n = 0;
+	bool timed_out = false;
 	while (n < sizeof first - 1) {
 		ssize_t r = read(fd, first + n, 1);
 		if (r < 0 && errno == EINTR)
 			continue;
+		timed_out = r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
 		if (r <= 0 || first[n] == '\n')
 			break;
 		n++;
@@ -131,6 +154,12 @@ static int request(const char *req, char *ok_text, size_t len, int *code)
 	if (strncmp(first, "error ", 6) == 0) {
 		fprintf(stderr, "stelectl: %s\n", first + 6);
 		*code = strstr(first, "permission denied") ? EXIT_UNREACHABLE : EXIT_REFUSED;
+	} else if (timed_out) {
+		fprintf(stderr,
+			"stelectl: the supervisor did not answer within %d s (--timeout "
+			"SECS to wait longer)\n",
+			timeout_s);
+		*code = EXIT_UNREACHABLE;
 	} else if (send_errno) {
 		fprintf(stderr, "stelectl: sending the request: %s\n", strerror(send_errno));
 		*code = EXIT_UNREACHABLE;
@@ -250,6 +279,8 @@ static int cmd_logs(int argc, char **argv)
 	int code = 0, fd = request(req, ok, sizeof ok, &code);
 	if (fd < 0)
 		return code;
+	if (follow)
+		set_timeouts(fd, 0); /* a followed log may be quiet for hours */
 	char buf[16384];
 	for (;;) {
 		ssize_t n = read(fd, buf, sizeof buf);
@@ -263,6 +294,38 @@ static int cmd_logs(int argc, char **argv)
 	}
 	close(fd);
 	return 0;
+}
+
+/* busybox init's convention, which stele-pid1 follows (pid1/README.md). */
+static int power_signal(const char *verb)
+{
+	return !strcmp(verb, "poweroff") ? SIGUSR2 : !strcmp(verb, "halt") ? SIGUSR1 : SIGTERM;
+}
+
+/* The supervisor is unreachable: ask PID 1 itself, which stops the
+ * supervisor (if any is left) and everything else in order. */
+static int power_via_pid1(const char *verb)
+{
+	int sig = power_signal(verb);
+	fprintf(stderr, "stelectl: asking PID 1 directly for %s (signal %s)\n", verb,
+		sigabbrev_np(sig));
+	if (kill(1, sig) < 0) {
+		fprintf(stderr, "stelectl: signalling PID 1: %s: run stelectl as root\n",
+			strerror(errno));
+		return EXIT_UNREACHABLE;
+	}
+	return 0;
+}
+
+static int cmd_power(const char *verb)
+{
+	char ok[256];
+	int code = 0, fd = request(verb, ok, sizeof ok, &code);
+	if (fd >= 0) {
+		close(fd);
+		return 0;
+	}
+	return code == EXIT_UNREACHABLE ? power_via_pid1(verb) : code;
 }
 
 static int cmd_simple(const char *verb, const char *name)
@@ -376,7 +439,18 @@ int main(int argc, char **argv)
 	for (; i < argc && argv[i][0] == '-'; i++) {
 		if (!strcmp(argv[i], "--run") && i + 1 < argc)
 			run_dir = argv[++i];
-		else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help"))
+		else if (!strcmp(argv[i], "--timeout") && i + 1 < argc) {
+			char *end;
+			long t = strtol(argv[++i], &end, 10);
+			if (*end || t < 1 || t > 86400) {
+				fprintf(stderr,
+					"stelectl: --timeout %s: give whole seconds, 1 to "
+					"86400\n",
+					argv[i]);
+				return EXIT_USAGE;
+			}
+			timeout_s = (int)t;
+		} else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help"))
 			return usage(stdout), 0;
 		else
 			return usage(stderr);
@@ -393,7 +467,7 @@ int main(int argc, char **argv)
 		return cmd_service(cmd, argv[i + 1]);
 	if ((!strcmp(cmd, "poweroff") || !strcmp(cmd, "reboot") || !strcmp(cmd, "halt")) &&
 	    rest == 1)
-		return cmd_simple(cmd, NULL);
+		return cmd_power(cmd);
 	if (!strcmp(cmd, "analyze") && rest == 1)
 		return cmd_analyze();
 	if (!strcmp(cmd, "plot") && rest == 1)
