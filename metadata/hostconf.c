@@ -85,7 +85,7 @@ int hostconf_add_ssh_keys(struct hostconf *hc, const char *text, size_t len, con
 		size_t n = (size_t)((nl ? nl : end) - text);
 		while (n > 0 && (text[n - 1] == '\r' || text[n - 1] == ' '))
 			n--;
-		const char *bad = n > 0 && text[0] != '#' ? check_line(text, n, 16384) : NULL;
+		const char *bad = n > 0 && text[0] != '#' ? check_authorized_key(text, n) : NULL;
 		if (bad)
 			rejected(what, "authorized key", bad);
 		else if (n > 0 && text[0] != '#' &&

@@ -1,16 +1,20 @@
 #include "metadata/userdata.h"
 
-#include "metadata/limits.h"
 #include "lib/log.h"
+#include "metadata/limits.h"
 #include "metadata/validate.h"
 
 #include <jansson.h>
 #include <stdio.h>
 #include <string.h>
 
-struct tree_budget {
+/* The walk's context: what is left of the caps, and where the paths that
+ * stele owns go instead of the plan. */
+struct tree_walk {
 	size_t entries;
 	size_t bytes;
+	struct plan *plan;
+	struct hostconf *hc;
 };
 
 static void reject_key(const char *parent, const char *key, const char *reason)
@@ -20,7 +24,73 @@ static void reject_key(const char *parent, const char *key, const char *reason)
 		*parent ? "/" : "", printable(key, shown, sizeof shown), reason);
 }
 
-static const char *const reserved_names[] = {"provider", "userdata", NULL};
+static int take_ssh_keys(struct hostconf *hc, const char *text, size_t len)
+{
+	return hostconf_add_ssh_keys(hc, text, len, "userdata ssh/authorized_keys");
+}
+
+static int take_root_hash(struct hostconf *hc, const char *text, size_t len)
+{
+	char hash[sizeof hc->root_hash];
+	size_t n = strcspn(text, "\n");
+	if (n != len && n + 1 != len) { /* one line, with or without its newline */
+		log_err("userdata getty/root_password_hash rejected: one line expected; nothing "
+			"written for it");
+		return -1;
+	}
+	snprintf(hash, sizeof hash, "%.*s", (int)n, text);
+	return hostconf_set_root_hash(hc, hash);
+}
+
+static int take_hostname(struct hostconf *hc, const char *text, size_t len)
+{
+	char name[sizeof hc->hostname + 1];
+	snprintf(name, sizeof name, "%.*s", (int)strcspn(text, "\n"), text);
+	(void)len;
+	return hostconf_set_hostname(hc, name, HOSTNAME_USERDATA, "userdata hostname");
+}
+
+/* Paths under /run/config that stele writes itself from checked settings.
+ * A tree entry there is never written as it is: a file whose meaning
+ * LinuxKit users rely on (ssh/authorized_keys, the getty's password hash,
+ * hostname) goes through the same check as stele's own key, and the rest is
+ * refused with the key to use instead. A directory here only groups such
+ * files: stele makes it, with its own mode. */
+struct owned_path {
+	const char *path;
+	int (*take)(struct hostconf *hc, const char *content, size_t len);
+	const char *refusal; /* when take is NULL */
+};
+
+static const struct owned_path owned_paths[] = {
+    {"provider", NULL, "reserved name (stele writes it)"},
+    {"userdata", NULL, "reserved name (stele writes it)"},
+    {"hostname", take_hostname, NULL},
+    {"ssh", NULL, NULL},
+    {"ssh/authorized_keys", take_ssh_keys, NULL},
+    {"getty", NULL, NULL},
+    {"getty/root_password_hash", take_root_hash, NULL},
+    {"sysctl.conf", NULL, "reserved name (stele writes it): use stele.sysctl"},
+    {"services", NULL, "reserved name (stele writes it): use stele.services"},
+    {"network", NULL, "reserved name (stele writes it): use stele.network"},
+    {"network-config", NULL, "reserved name (stele writes it from the NoCloud drive)"},
+    {"meta-data", NULL, "reserved name (stele writes it from the metadata service)"},
+};
+
+static const struct owned_path *owned(const char *path)
+{
+	for (size_t i = 0; i < sizeof owned_paths / sizeof owned_paths[0]; i++)
+		if (strcmp(owned_paths[i].path, path) == 0)
+			return &owned_paths[i];
+	return NULL;
+}
+
+/* Under a directory stele owns, only the files it owns may appear. */
+static bool under_owned_dir(const char *parent)
+{
+	const struct owned_path *o = *parent ? owned(parent) : NULL;
+	return o && !o->take && !o->refusal;
+}
 
 static const char *check_tree_fields(json_t *value)
 {
@@ -47,27 +117,22 @@ static const char *check_tree_fields(json_t *value)
 	return NULL;
 }
 
-static void plan_tree(const char *parent, json_t *object, int depth, struct tree_budget *budget,
-		      struct plan *p);
+static void plan_tree(const char *parent, json_t *object, int depth, struct tree_walk *walk);
 
 static void plan_tree_entry(const char *parent, const char *key, json_t *value, int depth,
-			    struct tree_budget *budget, struct plan *p)
+			    struct tree_walk *walk)
 {
 	const char *bad = check_name(key);
-	if (!bad && depth == 1)
-		for (const char *const *r = reserved_names; *r; r++)
-			if (strcmp(key, *r) == 0)
-				bad = "reserved name (stele writes it)";
 	if (!bad)
 		bad = check_tree_fields(value);
 	if (!bad && depth > TREE_DEPTH_MAX)
 		bad = "nested deeper than 8 levels";
-	if (!bad && budget->entries >= TREE_ENTRIES_MAX)
+	if (!bad && walk->entries >= TREE_ENTRIES_MAX)
 		bad = "more than 256 files and directories";
 	json_t *content = json_object_get(value, "content");
 	json_t *perm = json_object_get(value, "perm");
 	size_t len = content ? json_string_length(content) : 0;
-	if (!bad && budget->bytes + len > TREE_BYTES_MAX)
+	if (!bad && walk->bytes + len > TREE_BYTES_MAX)
 		bad = "contents above 1 MiB in total";
 	mode_t mode = content ? 0644 : 0755;
 	if (!bad && perm)
@@ -82,21 +147,41 @@ static void plan_tree_entry(const char *parent, const char *key, json_t *value, 
 		reject_key(parent, key, "path too long");
 		return;
 	}
-	int r = content ? plan_add_file(p, path, mode, json_string_value(content), len)
-			: plan_add_dir(p, path, mode);
+	const struct owned_path *o = owned(path);
+	if (!o && under_owned_dir(parent)) {
+		reject_key(parent, key,
+			   "stele owns this directory: only the files it reads may "
+			   "be given here");
+		return;
+	}
+	if (o && o->refusal) {
+		reject_key(parent, key, o->refusal);
+		return;
+	}
+	if (o && o->take && !content) {
+		reject_key(parent, key, "must be a file with \"content\"");
+		return;
+	}
+	walk->entries++;
+	walk->bytes += len;
+	if (o && o->take) { /* the setter logs its own one-line refusal */
+		o->take(walk->hc, json_string_value(content), len);
+		return;
+	}
+	int r = 0;
+	if (!o)
+		r = content ? plan_add_file(walk->plan, path, mode, json_string_value(content), len)
+			    : plan_add_dir(walk->plan, path, mode);
 	if (r < 0) {
 		reject_key(parent, key, "cannot be planned (out of memory)");
 		return;
 	}
-	budget->entries++;
-	budget->bytes += len;
 	json_t *entries = json_object_get(value, "entries");
 	if (entries)
-		plan_tree(path, entries, depth + 1, budget, p);
+		plan_tree(path, entries, depth + 1, walk);
 }
 
-static void plan_tree(const char *parent, json_t *object, int depth, struct tree_budget *budget,
-		      struct plan *p)
+static void plan_tree(const char *parent, json_t *object, int depth, struct tree_walk *walk)
 {
 	const char *key;
 	json_t *value;
@@ -104,7 +189,7 @@ static void plan_tree(const char *parent, json_t *object, int depth, struct tree
 	{
 		if (depth == 1 && strcmp(key, "stele") == 0)
 			continue;
-		plan_tree_entry(parent, key, value, depth, budget, p);
+		plan_tree_entry(parent, key, value, depth, walk);
 	}
 }
 
@@ -272,8 +357,8 @@ bool userdata_parse(const char *data, size_t len, struct plan *p, struct hostcon
 		json_decref(root);
 		return false;
 	}
-	struct tree_budget budget = {0};
-	plan_tree("", root, 1, &budget, p);
+	struct tree_walk walk = {.plan = p, .hc = hc};
+	plan_tree("", root, 1, &walk);
 	json_t *stele = json_object_get(root, "stele");
 	if (stele)
 		stele_keys(hc, stele);

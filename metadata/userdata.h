@@ -8,6 +8,9 @@
  *    "DIR": {"perm": "0755", "entries": {...}}}
  * whose files and directories are added to plan, except the reserved key
  * "stele", stele's own settings (schema in README.md), which go to hc.
+ * Paths stele writes itself are never planned from the tree: hostname,
+ * ssh/authorized_keys and getty/root_password_hash go to hc through the
+ * same checks as the "stele" keys; the others are refused.
  * Each rejected key is logged with its path and nothing is planned for it
  * or below it; the other keys are still planned. Caps: TREE_BYTES_MAX of
  * content, TREE_ENTRIES_MAX entries, TREE_DEPTH_MAX levels.

@@ -112,6 +112,54 @@ const char *check_password_hash(const char *hash)
 	return NULL;
 }
 
+/* Key types OpenSSH 9 accepts in authorized_keys. */
+static const char *const ssh_key_types[] = {"ssh-ed25519",
+					    "ssh-rsa",
+					    "ecdsa-sha2-nistp256",
+					    "ecdsa-sha2-nistp384",
+					    "ecdsa-sha2-nistp521",
+					    "sk-ssh-ed25519@openssh.com",
+					    "sk-ecdsa-sha2-nistp256@openssh.com",
+					    NULL};
+
+static bool is_base64(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!is_alnum(s[i]) && !strchr("+/=", s[i]))
+			return false;
+	return n >= 4;
+}
+
+const char *check_authorized_key(const char *line, size_t len)
+{
+	const char *bad = check_line(line, len, 16384);
+	if (bad)
+		return bad;
+	/* [options] TYPE BASE64 [comment]: find TYPE among the words. */
+	const char *p = line, *end = line + len;
+	while (p < end) {
+		while (p < end && *p == ' ')
+			p++;
+		const char *w = p;
+		while (p < end && *p != ' ')
+			p++;
+		for (const char *const *t = ssh_key_types; *t; t++) {
+			if ((size_t)(p - w) != strlen(*t) || memcmp(w, *t, (size_t)(p - w)) != 0)
+				continue;
+			while (p < end && *p == ' ')
+				p++;
+			const char *blob = p;
+			while (p < end && *p != ' ')
+				p++;
+			return is_base64(blob, (size_t)(p - blob))
+				   ? NULL
+				   : "the key after its type is not base64";
+		}
+	}
+	return "not an authorized_keys line: [options] TYPE KEY [comment], TYPE such as "
+	       "ssh-ed25519";
+}
+
 const char *check_address(const char *text, bool prefix_ok)
 {
 	char addr[64];

@@ -25,6 +25,9 @@ const char *check_sysctl_key(const char *key);
 const char *check_line(const char *text, size_t len, size_t max);
 /* A crypt(3) hash as in /etc/shadow: "$id$...", [A-Za-z0-9./$=,-] only. */
 const char *check_password_hash(const char *hash);
+/* One authorized_keys line: [options] TYPE BASE64 [comment], TYPE one
+ * OpenSSH knows. */
+const char *check_authorized_key(const char *line, size_t len);
 /* An IPv4/IPv6 address, with an optional /prefix when prefix_ok. */
 const char *check_address(const char *text, bool prefix_ok);
 /* Copy s into out (size bytes) with control characters replaced by '?',
