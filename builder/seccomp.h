@@ -1,8 +1,10 @@
 /* seccomp: the default seccomp profile of every container, as OCI JSON.
  *
  * Contract: the allowlist is Docker's default profile (moby
- * profiles/seccomp/default.json): everything else fails with EPERM, clone3
- * with ENOSYS so that libc falls back to clone. Syscalls Docker allows only
+ * profiles/seccomp/default.json) less io_uring: everything else fails with
+ * EPERM, clone3 with ENOSYS so that libc falls back to clone, and clone
+ * with a namespace flag with EPERM unless the container has CAP_SYS_ADMIN
+ * (or its seccomp allow list names unshare). Syscalls Docker allows only
  * with a capability are allowed when that capability is in `caps` (names
  * like "CAP_SYS_ADMIN"). `custom` is the YAML's seccomp mapping or NULL:
  * its allow names are added and its deny names removed. Names the host's
