@@ -19,7 +19,8 @@ struct mount_spec {
 
 /* In order: later targets live inside earlier ones. No exec where no
  * program should ever run from; /run and /tmp keep exec because runtimes
- * run helpers from there. */
+ * run helpers from there. /run is bounded (systemd's 20% of memory): what
+ * fills it gets ENOSPC, and the host keeps its memory. */
 static const struct mount_spec api_mounts[] = {
     {"proc", "/proc", "proc", "nosuid,nodev,noexec", false},
     {"sysfs", "/sys", "sysfs", "nosuid,nodev,noexec", false},
@@ -28,7 +29,7 @@ static const struct mount_spec api_mounts[] = {
      false},
     {"shm", "/dev/shm", "tmpfs", "nosuid,nodev,noexec,mode=1777", false},
     {"mqueue", "/dev/mqueue", "mqueue", "nosuid,nodev,noexec", false},
-    {"tmpfs", "/run", "tmpfs", "nosuid,nodev,mode=0755", false},
+    {"tmpfs", "/run", "tmpfs", "nosuid,nodev,mode=0755,size=20%,nr_inodes=800k", false},
     {"tmpfs", "/tmp", "tmpfs", "nosuid,nodev,mode=1777", false},
     {"cgroup2", "/sys/fs/cgroup", "cgroup2", "nosuid,nodev,noexec,nsdelegate", false},
     {"securityfs", "/sys/kernel/security", "securityfs", "nosuid,nodev,noexec", true},

@@ -13,6 +13,21 @@ void output_init(struct output *o, int log_fd, int console_fd, const char *name)
 	o->console_fd = console_fd;
 	snprintf(o->prefix, sizeof o->prefix, "%s: ", name);
 	o->used = 0;
+	o->log_bytes = 0;
+}
+
+static void log_write(struct output *o, const char *data, size_t len)
+{
+	static const char capped[] = "\n[stele-onboot: log capped at 1 MiB; the rest went to "
+				     "the console only]\n";
+	if (o->log_fd < 0 || o->log_bytes >= OUTPUT_LOG_MAX)
+		return;
+	size_t room = OUTPUT_LOG_MAX - o->log_bytes;
+	size_t n = len < room ? len : room;
+	(void)write_all(o->log_fd, data, n);
+	o->log_bytes += n;
+	if (o->log_bytes == OUTPUT_LOG_MAX)
+		(void)write_all(o->log_fd, capped, sizeof capped - 1);
 }
 
 /* One writev, so that the prefix and its line reach the console together. */
@@ -35,8 +50,7 @@ void output_feed(struct output *o, const char *data, size_t len)
 {
 	/* A full or broken log must not stall the container: the console
 	 * still carries its output. */
-	if (o->log_fd >= 0)
-		(void)write_all(o->log_fd, data, len);
+	log_write(o, data, len);
 	for (size_t i = 0; i < len; i++) {
 		if (data[i] == '\n') {
 			console_line(o);

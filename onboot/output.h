@@ -4,17 +4,22 @@
  * console_fd >= 0) gets whole lines, each prefixed "NAME: "; a line longer
  * than the buffer is cut and continued on the next console line, and a
  * last line without a newline is completed by output_flush(). Write errors
- * are ignored: a full disk or a closed console must not stop boot. */
+ * are ignored: a full disk or a closed console must not stop boot.
+ * The log file is capped at OUTPUT_LOG_MAX bytes, because it lives in /run
+ * (memory): past the cap one line says so and the rest goes to the console
+ * only. */
 #ifndef STELE_ONBOOT_OUTPUT_H
 #define STELE_ONBOOT_OUTPUT_H
 
 #include <stddef.h>
 
 #define OUTPUT_LINE_MAX 1024
+#define OUTPUT_LOG_MAX	(1024 * 1024)
 
 struct output {
-	int log_fd;	/* -1: no log */
-	int console_fd; /* -1: not on the console */
+	int log_fd;	  /* -1: no log */
+	int console_fd;	  /* -1: not on the console */
+	size_t log_bytes; /* written to log_fd so far */
 	char prefix[80];
 	char line[OUTPUT_LINE_MAX];
 	size_t used;

@@ -53,6 +53,12 @@ check "/dev/pts is devpts" mounted /dev/pts devpts
 check "/dev/shm is tmpfs" mounted /dev/shm tmpfs nosuid nodev noexec
 check "/dev/mqueue is mqueue" mounted /dev/mqueue mqueue
 check "/run is tmpfs nosuid,nodev" mounted /run tmpfs nosuid nodev
+run_size_bounded() { # /run's size= is at most a fifth of memory (page rounding aside)
+	size=$(awk '$2 == "/run" {print $4}' /proc/mounts | tr , '\n' | sed -n 's/^size=\([0-9]*\)k$/\1/p' | tail -n 1)
+	mem=$(awk '$1 == "MemTotal:" {print $2}' /proc/meminfo)
+	[ -n "$size" ] && [ "$size" -gt 0 ] && [ "$size" -le $((mem / 5 + 4)) ]
+}
+check "/run is bounded at 20% of memory" run_size_bounded
 check "/tmp is tmpfs" mounted /tmp tmpfs nosuid nodev
 check "/var is a size-bounded tmpfs" mounted /var tmpfs nosuid nodev "size=$EXPECT_VAR_SIZE"
 check "cgroup2 on /sys/fs/cgroup" mounted /sys/fs/cgroup cgroup2 nsdelegate
