@@ -25,4 +25,16 @@ test-build: all $(UNIT_BINS) kernel
 test: deps
 	$(MAKE) test-build
 	tests/run $(T)
-.PHONY: test test-build
+
+# The reliability suite alone (tests/reliability/rows). Every tests/run
+# writes build/reliability/report.md from the logs it has.
+test-reliability: deps
+	$(MAKE) test-build
+	tests/run $$(grep -v '^#' tests/reliability/rows | cut -d'|' -f1)
+
+# The long soak: two hours instead of make test's ten minutes.
+SOAK_SECONDS ?= 7200
+soak: deps
+	$(MAKE) test-build
+	SOAK_SECONDS=$(SOAK_SECONDS) tests/run reliability/10-soak
+.PHONY: test test-build test-reliability soak
