@@ -15,6 +15,8 @@
 #ifndef STELE_INIT_SETTINGS_H
 #define STELE_INIT_SETTINGS_H
 
+#include "pid1/config.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -53,13 +55,9 @@ bool settings_get_bool(const struct settings *s, const char *key, bool fallback)
 long settings_get_long(const struct settings *s, const char *key, long min, long max,
 		       long fallback);
 
-/* Typed accessors for init's own keys, with their defaults. */
-enum crash_action { CRASH_FREEZE, CRASH_REBOOT };
-
-#define SUPERVISOR_DEFAULT	 "/sbin/stele-supervisor"
-#define SHUTDOWN_TIMEOUT_DEFAULT 90 /* seconds */
-#define KILL_TIMEOUT_DEFAULT	 10 /* seconds */
-#define VAR_SIZE_DEFAULT	 "25%"
+/* Typed accessors for init's own keys; the defaults of those stele-pid1
+ * gets on its argv are in pid1/config.h. */
+#define VAR_SIZE_DEFAULT "25%"
 
 bool settings_debug(const struct settings *s);
 bool settings_quiet(const struct settings *s);
@@ -67,5 +65,15 @@ enum crash_action settings_crash(const struct settings *s);
 const char *settings_supervisor(const struct settings *s);
 int settings_shutdown_timeout_ms(const struct settings *s);
 int settings_kill_timeout_ms(const struct settings *s);
+/* restart_limit (0-100, 0: never give up) and restart_window (seconds):
+ * the supervisor's crash loop (pid1/supervise.h). */
+int settings_restart_limit(const struct settings *s);
+int settings_restart_window_ms(const struct settings *s);
+/* watchdog (a device, NULL when unset or empty) and watchdog_timeout
+ * (seconds): pid1/watchdog.h. */
+const char *settings_watchdog(const struct settings *s);
+int settings_watchdog_timeout_s(const struct settings *s);
+/* test_fault, checked (pid1/testfault.h): NULL when unset or bad. */
+const char *settings_test_fault(const struct settings *s);
 
 #endif

@@ -1,4 +1,4 @@
-// sources: boot/moddep.c boot/modules.c boot/settings.c boot/readfile.c lib/log.c
+// sources: boot/moddep.c boot/modules.c boot/settings.c boot/readfile.c pid1/testfault.c lib/log.c
 /* modules: modules.dep resolution (order, sharing, cycles, unknown and
  * built-in names) and loading when files are missing. */
 #include <setjmp.h>
