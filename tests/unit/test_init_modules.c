@@ -7,9 +7,9 @@
 
 #include <cmocka.h>
 
-#include "lib/log.h"
 #include "boot/moddep.h"
 #include "boot/modules.h"
+#include "lib/log.h"
 
 #include <string.h>
 

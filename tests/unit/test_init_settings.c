@@ -6,8 +6,8 @@
 
 #include <cmocka.h>
 
-#include "lib/log.h"
 #include "boot/settings.h"
+#include "lib/log.h"
 
 #include <stdio.h>
 #include <stdlib.h>
