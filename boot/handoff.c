@@ -31,6 +31,11 @@ void handoff_config(const struct settings *settings, struct pid1_config *cfg)
 	cfg->shutdown_timeout_ms = settings_shutdown_timeout_ms(settings);
 	cfg->kill_timeout_ms = settings_kill_timeout_ms(settings);
 	cfg->crash = settings_crash(settings);
+	cfg->restart_limit = settings_restart_limit(settings);
+	cfg->restart_window_ms = settings_restart_window_ms(settings);
+	cfg->watchdog = settings_watchdog(settings);
+	cfg->watchdog_timeout_s = settings_watchdog_timeout_s(settings);
+	cfg->test_fault = settings_test_fault(settings);
 	cfg->debug = settings_debug(settings);
 	cfg->quiet = settings_quiet(settings);
 	cfg->stage1 = own_path();

@@ -4,8 +4,6 @@
  * as `init --shutdown KIND` by stele-pid1, it does the filesystem part of
  * the shutdown (shutdown_fs.h). */
 #include "boot/console.h"
-#include "pid1/crash.h"
-#include "pid1/eventloop.h"
 #include "boot/handoff.h"
 #include "boot/hostname.h"
 #include "boot/loopback.h"
@@ -16,8 +14,11 @@
 #include "boot/rootfs.h"
 #include "boot/settings.h"
 #include "boot/shutdown_fs.h"
-#include "pid1/signals.h"
 #include "boot/sysctl.h"
+#include "pid1/crash.h"
+#include "pid1/eventloop.h"
+#include "pid1/signals.h"
+#include "pid1/watchdog.h"
 
 #include "boot/userdata.h"
 #include "state/state.h"
@@ -128,9 +129,13 @@ int main(int argc, char **argv)
 	if (getpid() != 1)
 		return refuse_non_pid1();
 	log_init("stele");
-	/* The way back from stele-pid1, once every process is gone. */
-	if (argc == 3 && strcmp(argv[1], "--shutdown") == 0)
+	/* The way back from stele-pid1, once every process is gone:
+	 * `--shutdown KIND [--watchdog-fd N]`. */
+	if (argc >= 3 && strcmp(argv[1], "--shutdown") == 0) {
+		if (argc == 5 && strcmp(argv[3], WATCHDOG_FD_OPTION) == 0)
+			watchdog_adopt(argv[4]);
 		shutdown_fs_stage(argv[2]);
+	}
 	crash_install(CRASH_FREEZE);
 	signals_block();
 	umask(022);

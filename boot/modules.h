@@ -15,7 +15,9 @@
 #include "boot/moddep.h"
 #include "boot/settings.h"
 
-#define MODULES_DEFAULT "virtio_pci virtio_blk virtio_net virtio_console qemu_fw_cfg isofs"
+/* button and evdev: the ACPI power button, read by PID 1's loop. */
+#define MODULES_DEFAULT                                                                            \
+	"virtio_pci virtio_blk virtio_net virtio_console qemu_fw_cfg isofs button evdev"
 
 int modules_phase(struct settings *settings);
 

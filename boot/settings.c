@@ -1,7 +1,10 @@
 #include "boot/settings.h"
 
-#include "lib/log.h"
 #include "boot/readfile.h"
+#include "lib/log.h"
+#include "pid1/supervise.h"
+#include "pid1/testfault.h"
+#include "pid1/watchdog.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -284,4 +287,40 @@ int settings_shutdown_timeout_ms(const struct settings *s)
 int settings_kill_timeout_ms(const struct settings *s)
 {
 	return (int)settings_get_long(s, "kill_timeout", 0, 600, KILL_TIMEOUT_DEFAULT) * 1000;
+}
+
+int settings_restart_limit(const struct settings *s)
+{
+	return (int)settings_get_long(s, "restart_limit", 0, RESTART_LIMIT_MAX,
+				      RESTART_LIMIT_DEFAULT);
+}
+
+int settings_restart_window_ms(const struct settings *s)
+{
+	return (int)settings_get_long(s, "restart_window", 1, 86400, RESTART_WINDOW_DEFAULT) * 1000;
+}
+
+const char *settings_watchdog(const struct settings *s)
+{
+	const char *v = settings_get(s, "watchdog", NULL);
+	return v && *v ? v : NULL;
+}
+
+int settings_watchdog_timeout_s(const struct settings *s)
+{
+	return (int)settings_get_long(s, "watchdog_timeout", 1, WATCHDOG_TIMEOUT_MAX,
+				      WATCHDOG_TIMEOUT_DEFAULT);
+}
+
+const char *settings_test_fault(const struct settings *s)
+{
+	const char *v = settings_get(s, "test_fault", NULL);
+	struct test_fault fault;
+	if (!v || !*v)
+		return NULL;
+	if (test_fault_parse(v, &fault) < 0) {
+		log_err("setting test_fault=%s: use segv, signalfd or freeze:SECONDS: ignored", v);
+		return NULL;
+	}
+	return v;
 }

@@ -10,12 +10,12 @@
  * definition of a key wins, and the command line is applied after the file.
  * A bad line is reported in one line naming the file, the line and the fix;
  * parsing goes on. Keys are not checked against a list: each phase reads
- * its own (see boot/README.md), so a new phase needs no change
+ * its own (see boot/README.md), so other engineers' phases need no change
  * here. Strings returned stay valid until settings_free(). */
 #ifndef STELE_INIT_SETTINGS_H
 #define STELE_INIT_SETTINGS_H
 
-#include "pid1/config.h" /* the crash action and the defaults stele-pid1 shares */
+#include "pid1/config.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -55,8 +55,8 @@ bool settings_get_bool(const struct settings *s, const char *key, bool fallback)
 long settings_get_long(const struct settings *s, const char *key, long min, long max,
 		       long fallback);
 
-/* Typed accessors for init's own keys, with their defaults. */
-
+/* Typed accessors for init's own keys; the defaults of those stele-pid1
+ * gets on its argv are in pid1/config.h. */
 #define VAR_SIZE_DEFAULT "25%"
 
 bool settings_debug(const struct settings *s);
@@ -65,5 +65,15 @@ enum crash_action settings_crash(const struct settings *s);
 const char *settings_supervisor(const struct settings *s);
 int settings_shutdown_timeout_ms(const struct settings *s);
 int settings_kill_timeout_ms(const struct settings *s);
+/* restart_limit (0-100, 0: never give up) and restart_window (seconds):
+ * the supervisor's crash loop (pid1/supervise.h). */
+int settings_restart_limit(const struct settings *s);
+int settings_restart_window_ms(const struct settings *s);
+/* watchdog (a device, NULL when unset or empty) and watchdog_timeout
+ * (seconds): pid1/watchdog.h. */
+const char *settings_watchdog(const struct settings *s);
+int settings_watchdog_timeout_s(const struct settings *s);
+/* test_fault, checked (pid1/testfault.h): NULL when unset or bad. */
+const char *settings_test_fault(const struct settings *s);
 
 #endif

@@ -1,18 +1,22 @@
 #include "boot/shutdown_fs.h"
 
 #include "boot/console.h"
-#include "pid1/crash.h"
-#include "lib/log.h"
-#include "pid1/power.h"
-#include "state/state.h"
 #include "boot/unmount.h"
+#include "lib/log.h"
+#include "pid1/crash.h"
+#include "pid1/power.h"
+#include "pid1/watchdog.h"
+#include "state/state.h"
 
 _Noreturn void shutdown_fs_run(enum shutdown_kind kind, struct settings *settings)
 {
 	sync_bounded();
-	/* The state volume first, by its own rules (state.h); then the rest. */
+	/* The state volume first, by its own rules (state.h); then the rest.
+	 * The watchdog, if stele-pid1 passed it on, is petted between steps. */
+	watchdog_pet();
 	if (state_volume_shutdown(settings) < 0)
 		log_err("state volume: left as it is, the generic unmount tries again");
+	watchdog_pet();
 	int left = unmount_all();
 	if (left > 0)
 		log_err("%d filesystems stay mounted read-write", left);

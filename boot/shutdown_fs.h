@@ -7,6 +7,8 @@
  *  4. the state volume's own unmount (state.h), then every other mount,
  *     newest first, else remount read-only (unmount.h).
  *  5. "stele: reboot|halt|poweroff" and reboot(2) from a child (power.h).
+ * A watchdog stele-pid1 passed on (`--watchdog-fd N`, adopted by main.c)
+ * is petted between the steps and ended by final_reboot() (watchdog.h).
  * shutdown_fs_stage() is `init --shutdown KIND` as PID 1: it blocks PID 1's
  * signals, installs the crash handler, loads the settings (init.conf and
  * the kernel command line: log levels, crash action, state keys), then

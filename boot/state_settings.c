@@ -4,13 +4,16 @@
  * runs without PID 1 (tests/state/state_run.c). */
 #include "state/state.h"
 
-#include "lib/log.h"
 #include "boot/readfile.h"
 #include "boot/settings.h"
+#include "lib/log.h"
 
+#include <limits.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #define FORCE_KEY "stele.state_force"
 
@@ -57,11 +60,25 @@ int state_volume_setup(struct settings *settings)
 	return state_volume_run(&cfg);
 }
 
+/* A mount point: on another device than its parent directory. */
+static bool is_mount_point(const char *path)
+{
+	char parent[PATH_MAX];
+	struct stat self, up;
+	snprintf(parent, sizeof parent, "%s/..", path);
+	return stat(path, &self) == 0 && stat(parent, &up) == 0 && self.st_dev != up.st_dev;
+}
+
 int state_volume_shutdown(struct settings *settings)
 {
 	struct state_config cfg;
 	load(settings, &cfg);
 	if (state_config_disabled(&cfg))
 		return 0;
-	return state_volume_unmount(cfg.mountpoint);
+	bool mounted = is_mount_point(cfg.mountpoint);
+	int rc = state_volume_unmount(cfg.mountpoint);
+	/* The line a clean shutdown is checked by (tests/init/40-vm-power-button). */
+	if (rc == 0 && mounted && !is_mount_point(cfg.mountpoint))
+		log_info("state: %s unmounted cleanly", cfg.mountpoint);
+	return rc;
 }

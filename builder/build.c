@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <libgen.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,6 +48,18 @@ static int read_version(const char *kernel_dir, const char *modules_root, char *
 	return found == 1 ? 0 : -1;
 }
 
+/* kernel.modules plus what every image gets (modules.h). */
+static int add_default_modules(const struct config *cfg, const char *modules_src)
+{
+	json_t *k = json_object_get(cfg->root, "kernel");
+	if (!k && json_object_set_new(cfg->root, "kernel", k = json_object()) < 0)
+		return -1;
+	json_t *names = json_object_get(k, "modules");
+	if (!names && json_object_set_new(k, "modules", names = json_array()) < 0)
+		return -1;
+	return modules_add_defaults(modules_src, names);
+}
+
 /* kernel.path (or LinuxKit's kernel.image) and kernel.modules_dir, with
  * the defaults from the kernel dir. */
 static int find_kernel(const struct build_opts *o, const struct config *cfg, const char *yml_dir,
@@ -77,18 +90,22 @@ static int find_kernel(const struct build_opts *o, const struct config *cfg, con
 		char *copy = strdup(out->modules_src);
 		snprintf(out->version, sizeof out->version, "%s", copy ? basename(copy) : "");
 		free(copy);
-		return 0;
+		return add_default_modules(cfg, out->modules_src);
 	}
-	if (!json_array_size(json_object_get(k, "modules")))
+	/* Only the default kernel's modules are looked up unasked. */
+	bool asked = json_array_size(json_object_get(k, "modules")) > 0;
+	if (!asked && path)
 		return 0;
 	if (read_version(o->kernel_dir, root, out->version, sizeof out->version) < 0) {
+		if (!asked)
+			return 0;
 		schema_error(cfg, cfg->root, "kernel",
 			     "cannot tell the kernel version in %s; set kernel.modules_dir",
 			     o->kernel_dir);
 		return -1;
 	}
 	snprintf(out->modules_src, sizeof out->modules_src, "%s/%s", root, out->version);
-	return 0;
+	return add_default_modules(cfg, out->modules_src);
 }
 
 static int stage_tree(const struct build_opts *o, const struct config *cfg, const char *yml_dir,

@@ -162,3 +162,49 @@ out:
 	free(text);
 	return rc;
 }
+
+static const char *const default_modules[] = {"button", "evdev"};
+
+static bool listed(const json_t *names, const char *name)
+{
+	size_t i;
+	json_t *m;
+	json_array_foreach(names, i, m)
+	{
+		char n[64];
+		const char *s = json_string_value(m);
+		module_name(s, strlen(s), n, sizeof n);
+		if (strcmp(n, name) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* Whether modules.dep (text) has a line for module name. */
+static bool in_dep(const char *text, const char *name)
+{
+	for (const char *line = text; *line;) {
+		size_t len = strcspn(line, "\n");
+		char n[64];
+		module_name(line, strcspn(line, ":\n"), n, sizeof n);
+		if (strcmp(n, name) == 0)
+			return true;
+		line += len + (line[len] == '\n');
+	}
+	return false;
+}
+
+int modules_add_defaults(const char *src, json_t *names)
+{
+	char path[PATH_MAX];
+	snprintf(path, sizeof path, "%s/modules.dep", src);
+	char *text = path_exists(path) ? read_text(path, NULL) : NULL;
+	if (!text)
+		return 0;
+	int rc = 0;
+	for (size_t i = 0; i < sizeof default_modules / sizeof *default_modules && rc == 0; i++)
+		if (in_dep(text, default_modules[i]) && !listed(names, default_modules[i]))
+			rc = json_array_append_new(names, json_string(default_modules[i]));
+	free(text);
+	return rc;
+}

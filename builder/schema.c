@@ -227,6 +227,12 @@ static const struct yfield state_fields[] = {
     {0},
 };
 
+static const struct yfield watchdog_fields[] = {
+    {"device", Y_STR, NULL, NULL, false},
+    {"timeout", Y_INT, NULL, NULL, false},
+    {0},
+};
+
 static const struct yfield top_fields[] = {
     {"kernel", Y_OBJ, kernel_fields, NULL, false},
     {"init", Y_STRLIST, NULL, NULL, false},
@@ -235,6 +241,7 @@ static const struct yfield top_fields[] = {
     {"services", Y_OBJLIST, container_fields, NULL, true},
     {"files", Y_OBJLIST, file_fields, NULL, true},
     {"state", Y_OBJ, state_fields, NULL, false},
+    {"watchdog", Y_OBJ, watchdog_fields, NULL, false},
     {"sysctl", Y_STRMAP, NULL, NULL, false},
     {"hostname", Y_STR, NULL, NULL, false},
     {"debug", Y_BOOL, NULL, NULL, false},

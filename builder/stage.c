@@ -291,7 +291,8 @@ static int write_tree_file(struct stage *st, const char *rel, const char *text, 
 	return write_file(path, text, strlen(text), mode);
 }
 
-/* init.conf keys from the YAML: state.X -> state_X, kernel.modules. */
+/* init.conf keys from the YAML: state.X -> state_X, kernel.modules,
+ * watchdog.device -> watchdog, watchdog.timeout -> watchdog_timeout. */
 static void init_conf(const struct config *cfg, FILE *f)
 {
 	json_t *root = cfg->root, *v;
@@ -307,6 +308,13 @@ static void init_conf(const struct config *cfg, FILE *f)
 	}
 	if (json_is_true(json_object_get(root, "debug")))
 		fputs("debug=1\n", f);
+	json_t *watchdog = json_object_get(root, "watchdog");
+	if (watchdog) {
+		const char *dev = json_string_value(json_object_get(watchdog, "device"));
+		fprintf(f, "watchdog=%s\n", dev ? dev : "/dev/watchdog0");
+		if ((v = json_object_get(watchdog, "timeout")))
+			fprintf(f, "watchdog_timeout=%lld\n", (long long)json_integer_value(v));
+	}
 	json_t *state = json_object_get(root, "state");
 	static const char *const keys[][2] = {
 	    {"device", "state"},	  {"fs", "state_fs"},

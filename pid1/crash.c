@@ -1,6 +1,7 @@
 #include "pid1/crash.h"
 
 #include "lib/log.h"
+#include "pid1/watchdog.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -8,7 +9,11 @@
 #include <string.h>
 #include <sys/reboot.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
+
+#define SYNC_POLL_MS 50
 
 static const int fatal_signals[] = {SIGSEGV, SIGBUS, SIGABRT, SIGFPE, SIGILL};
 static volatile sig_atomic_t crash_action = CRASH_FREEZE;
@@ -73,18 +78,53 @@ static void say(int sig)
 	}
 }
 
+/* sync(2) in a child, waited for at most CRASH_SYNC_TIMEOUT_MS: a disk
+ * that hangs must not keep the crash action from running. Polling
+ * waitpid() with nanosleep() is all a signal handler may do; the raw fork
+ * skips libc's atfork work. When fork fails, PID 1 syncs itself. */
+static void sync_bounded_from_handler(void)
+{
+	pid_t pid = (pid_t)syscall(SYS_fork);
+	if (pid == 0) {
+		sync();
+		_exit(0);
+	}
+	if (pid < 0) {
+		sync();
+		return;
+	}
+	const struct timespec step = {0, SYNC_POLL_MS * 1000000L};
+	for (int waited = 0; waited < CRASH_SYNC_TIMEOUT_MS; waited += SYNC_POLL_MS) {
+		int status;
+		pid_t r = waitpid(pid, &status, WNOHANG);
+		if (r == pid || (r < 0 && errno != EINTR))
+			return;
+		watchdog_pet();
+		nanosleep(&step, NULL);
+	}
+	static const char late[] = "stele: sync did not finish in time: going on\n";
+	if (write(STDERR_FILENO, late, sizeof late - 1) < 0) {
+		/* nowhere else to say it */
+	}
+}
+
 static void on_crash(int sig)
 {
 	say(sig);
-	sync();
+	sync_bounded_from_handler();
 	/* From a child: the kernel may end the caller of reboot(2), and that
-	 * must not be PID 1 (see shutdown.c). */
+	 * must not be PID 1 (power.h). */
 	if (crash_action == CRASH_REBOOT && syscall(SYS_fork) == 0) {
 		reboot(RB_AUTOBOOT);
 		_exit(1);
 	}
 	for (;;)
 		pause();
+}
+
+const char *crash_action_name(enum crash_action action)
+{
+	return action == CRASH_REBOOT ? "reboot" : "freeze";
 }
 
 void crash_install(enum crash_action action)

@@ -2,13 +2,14 @@
  * execs this; it starts and restarts the supervisor, reaps every process
  * and, on a shutdown request, stops the processes and execs stage 1 again
  * as `init --shutdown KIND` for the filesystems. Built with musl, small:
- * its pages are PID 1's memory for the whole life of the host (handoff.h).
- * Its settings come on argv only (pid1_config.h). */
+ * its pages are PID 1's memory for the whole life of the host
+ * (boot/handoff.h). Its settings come on argv only (config.h). */
+#include "pid1/config.h"
 #include "pid1/crash.h"
 #include "pid1/eventloop.h"
-#include "pid1/config.h"
 #include "pid1/power.h"
 #include "pid1/signals.h"
+#include "pid1/watchdog.h"
 
 #include "lib/log.h"
 
@@ -22,7 +23,15 @@
 static void back_to_stage1(enum shutdown_kind kind, void *ctx)
 {
 	const struct pid1_config *cfg = ctx;
-	char *argv[] = {(char *)cfg->stage1, "--shutdown", (char *)shutdown_kind_name(kind), NULL};
+	char *argv[6] = {(char *)cfg->stage1, "--shutdown", (char *)shutdown_kind_name(kind)};
+	/* The watchdog goes on to stage 1, which pets it to the end. */
+	char fd_text[16];
+	int watchdog = watchdog_pass_on();
+	if (watchdog >= 0) {
+		snprintf(fd_text, sizeof fd_text, "%d", watchdog);
+		argv[3] = WATCHDOG_FD_OPTION;
+		argv[4] = fd_text;
+	}
 	log_debug("exec %s --shutdown %s", cfg->stage1, argv[2]);
 	execve(cfg->stage1, argv, environ);
 	log_err("cannot run %s --shutdown %s: %s: syncing and going down without unmounting "

@@ -2,6 +2,7 @@
 
 #include "lib/log.h"
 #include "lib/spawn.h"
+#include "pid1/watchdog.h"
 
 #include <errno.h>
 #include <string.h>
@@ -10,6 +11,7 @@
 #include <unistd.h>
 
 #define SYNC_TIMEOUT_MS 30000
+#define SYNC_STEP_MS	1000
 
 void sync_bounded(void)
 {
@@ -23,9 +25,19 @@ void sync_bounded(void)
 		sync();
 		_exit(0);
 	}
-	int status;
-	if (wait_pid_timeout(pid, SYNC_TIMEOUT_MS, &status) != 0)
-		log_err("sync did not finish within %d s: going on", SYNC_TIMEOUT_MS / 1000);
+	/* In steps, petting the watchdog: a slow sync is no hang. */
+	for (int waited = 0; waited < SYNC_TIMEOUT_MS; waited += SYNC_STEP_MS) {
+		watchdog_pet();
+		int status;
+		int r = wait_pid_timeout(pid, SYNC_STEP_MS, &status);
+		if (r == 0)
+			return;
+		if (r < 0) {
+			log_err("sync: wait: %s: going on", strerror(errno));
+			return;
+		}
+	}
+	log_err("sync did not finish within %d s: going on", SYNC_TIMEOUT_MS / 1000);
 }
 
 static int reboot_command(enum shutdown_kind kind)
@@ -43,6 +55,7 @@ static int reboot_command(enum shutdown_kind kind)
 _Noreturn void final_reboot(enum shutdown_kind kind)
 {
 	int cmd = reboot_command(kind);
+	watchdog_finish(kind);
 	log_notice("%s", shutdown_kind_name(kind));
 	pid_t pid = fork();
 	if (pid == 0) {

@@ -1,8 +1,8 @@
 #include "pid1/shutdown_procs.h"
 
 #include "lib/log.h"
-#include "pid1/reap.h"
 #include "lib/timeline.h"
+#include "pid1/reap.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -23,7 +23,7 @@ static void on_child_exit(pid_t pid, int status, void *ctx)
 
 /* Reap until done() or timeout_ms pass. More shutdown requests change
  * nothing: the first one is already being carried out. */
-static bool reap_until(struct signal_source *src, struct waiting *w, int timeout_ms,
+static bool reap_until(struct events *ev, struct waiting *w, int timeout_ms,
 		       bool (*done)(const struct waiting *))
 {
 	double deadline = boottime_ms() + timeout_ms;
@@ -34,11 +34,11 @@ static bool reap_until(struct signal_source *src, struct waiting *w, int timeout
 		double left = deadline - boottime_ms();
 		if (left <= 0)
 			return false;
-		int signo = signals_next(src, (int)left + 1);
-		if (signo < 0)
-			return false;
-		if (signo != SIGCHLD && signo != 0)
-			log_info("shutdown already under way: signal %d ignored", signo);
+		struct event e = events_next(ev, (int)left + 1);
+		if (e.kind == EVENT_SIGNAL && e.signo != SIGCHLD)
+			log_info("shutdown already under way: signal %d ignored", e.signo);
+		else if (e.kind == EVENT_POWER_BUTTON)
+			log_info("shutdown already under way: power button ignored");
 	}
 }
 
@@ -52,37 +52,37 @@ static bool no_child_left(const struct waiting *w)
 	return w->none_left;
 }
 
-static void stop_supervisor(struct signal_source *src, struct waiting *w, int timeout_ms)
+static void stop_supervisor(struct events *ev, struct waiting *w, int timeout_ms)
 {
 	if (w->sv->pid <= 0)
 		return;
 	if (kill(w->sv->pid, SIGTERM) < 0 && errno != ESRCH)
 		log_err("stop %s: kill: %s", w->sv->path, strerror(errno));
-	if (!reap_until(src, w, timeout_ms, supervisor_gone))
+	if (!reap_until(ev, w, timeout_ms, supervisor_gone))
 		log_err("%s did not stop within %d s: killing every process", w->sv->path,
 			timeout_ms / 1000);
 }
 
-static void kill_everything(struct signal_source *src, struct waiting *w, int timeout_ms)
+static void kill_everything(struct events *ev, struct waiting *w, int timeout_ms)
 {
 	if (kill(-1, SIGTERM) < 0 && errno != ESRCH)
 		log_err("kill -1 TERM: %s", strerror(errno));
-	if (reap_until(src, w, timeout_ms, no_child_left))
+	if (reap_until(ev, w, timeout_ms, no_child_left))
 		return;
 	log_warn("processes still running after %d s: sending SIGKILL", timeout_ms / 1000);
 	if (kill(-1, SIGKILL) < 0 && errno != ESRCH)
 		log_err("kill -1 KILL: %s", strerror(errno));
-	if (!reap_until(src, w, KILL_GRACE_MS, no_child_left))
+	if (!reap_until(ev, w, KILL_GRACE_MS, no_child_left))
 		log_err("processes survive SIGKILL (stuck in the kernel): going on");
 }
 
-void shutdown_procs(struct signal_source *src, struct supervised *sv, enum shutdown_kind kind,
+void shutdown_procs(struct events *ev, struct supervised *sv, enum shutdown_kind kind,
 		    const struct pid1_config *cfg)
 {
 	log_info("shutdown: %s", shutdown_kind_name(kind));
 	timeline_mark("init", "phase", "shutdown", "start");
 	struct waiting w = {.sv = sv};
-	stop_supervisor(src, &w, cfg->shutdown_timeout_ms);
-	kill_everything(src, &w, cfg->kill_timeout_ms);
+	stop_supervisor(ev, &w, cfg->shutdown_timeout_ms);
+	kill_everything(ev, &w, cfg->kill_timeout_ms);
 	timeline_mark("init", "phase", "shutdown", "end");
 }

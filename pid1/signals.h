@@ -1,28 +1,25 @@
-/* signals: PID 1's signals, read from one signalfd through epoll.
+/* signals: the signals PID 1 acts on, and what they ask for.
  *
  * Contract: signals_block() blocks, at the start of main, every signal
- * PID 1 handles, so none is lost before the loop runs and none kills it:
- * SIGCHLD, and the shutdown requests (busybox init's convention):
+ * PID 1 handles, so none is lost before the loop runs and none kills it;
+ * they are then read through a signalfd (events.h). They are SIGCHLD,
+ * SIGHUP (ignored, unless a test fault is armed: testfault.h) and the
+ * shutdown requests (busybox init's convention):
  *   SIGTERM, SIGINT  reboot   (the kernel sends SIGINT on Ctrl-Alt-Del)
  *   SIGUSR1          halt
  *   SIGUSR2, SIGPWR  poweroff
- * SIGHUP is read and ignored; SIGPIPE is ignored. Children start with an
- * empty mask and default dispositions (lib/spawn.h).
- * signals_next() returns the next signal number, 0 when timeout_ms (-1:
- * forever) passed first, -1 on error (reported). */
-#ifndef STELE_INIT_SIGNALS_H
-#define STELE_INIT_SIGNALS_H
+ * SIGPIPE is ignored. Children start with an empty mask and default
+ * dispositions (lib/spawn.h). */
+#ifndef STELE_PID1_SIGNALS_H
+#define STELE_PID1_SIGNALS_H
+
+#include <signal.h>
 
 enum shutdown_kind { SHUTDOWN_NONE, SHUTDOWN_REBOOT, SHUTDOWN_HALT, SHUTDOWN_POWEROFF };
 
-struct signal_source {
-	int sfd;
-	int epfd;
-};
-
 void signals_block(void);
-int signals_open(struct signal_source *src);
-int signals_next(struct signal_source *src, int timeout_ms);
+/* The set signals_block() blocked. */
+void signals_handled(sigset_t *set);
 
 /* What a signal asks for: SHUTDOWN_NONE for anything but a request. */
 enum shutdown_kind shutdown_kind_of(int signo);

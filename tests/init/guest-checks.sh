@@ -88,6 +88,8 @@ check "virtio_pci and virtio_blk loaded: the virtio disk appeared" test -b /dev/
 check "virtio_net loaded" grep -q '^virtio_net ' /proc/modules
 check "qemu_fw_cfg loaded" grep -q '^qemu_fw_cfg ' /proc/modules
 check "isofs loaded with its dependency cdrom" sh -c 'grep -q "^isofs " /proc/modules && grep -q "^cdrom " /proc/modules'
+check "button and evdev loaded (the default list)" sh -c 'grep -q "^button " /proc/modules && grep -q "^evdev " /proc/modules'
+check "PID 1 watches the ACPI power button" sh -c 'ls -l /proc/1/fd | grep -q /dev/input/event'
 check "sysctl vm.swappiness = 13 applied" sh -c '[ "$(cat /proc/sys/vm/swappiness)" = 13 ]'
 check "sysctl.d files applied in name order" sh -c "[ \"\$(cat /proc/sys/kernel/domainname)\" = \"\$EXPECT_DOMAINNAME\" ]"
 check "NOFILE raised for containerd" sh -c '[ "$(ulimit -n)" -ge 1048576 ]'

@@ -1,4 +1,4 @@
-// sources: boot/moddep.c boot/modules.c boot/settings.c boot/readfile.c lib/log.c
+// sources: boot/moddep.c boot/modules.c boot/settings.c boot/readfile.c pid1/testfault.c lib/log.c
 /* modules: modules.dep resolution (order, sharing, cycles, unknown and
  * built-in names) and loading when files are missing. */
 #include <setjmp.h>
@@ -7,9 +7,9 @@
 
 #include <cmocka.h>
 
-#include "lib/log.h"
 #include "boot/moddep.h"
 #include "boot/modules.h"
+#include "lib/log.h"
 
 #include <string.h>
 

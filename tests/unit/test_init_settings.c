@@ -1,4 +1,4 @@
-// sources: boot/settings.c boot/readfile.c lib/log.c
+// sources: boot/settings.c boot/readfile.c pid1/testfault.c lib/log.c
 /* settings: init.conf and the kernel command line, and their precedence. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -6,8 +6,8 @@
 
 #include <cmocka.h>
 
-#include "lib/log.h"
 #include "boot/settings.h"
+#include "lib/log.h"
 
 #include <stdio.h>
 #include <stdlib.h>
