@@ -94,7 +94,7 @@ static void subscription_ended(void *arg, const struct ctrd_result *res)
 static void got_containers(void *arg, const struct ctrd_result *res)
 {
 	struct cdproc *cd = arg;
-	if (!cd->conn)
+	if (!cd->conn || cd->stopping)
 		return;
 	const char **ids = calloc(res->n_containers + 1, sizeof *ids);
 	if (res->grpc_status != CTRD_OK || !ids) {
@@ -122,7 +122,7 @@ static void got_containers(void *arg, const struct ctrd_result *res)
 static void got_tasks(void *arg, const struct ctrd_result *res)
 {
 	struct cdproc *cd = arg;
-	if (!cd->conn)
+	if (!cd->conn || cd->stopping)
 		return;
 	if (res->grpc_status != CTRD_OK) {
 		log_err("containerd: listing tasks: %s; reconnecting", res->message);
@@ -165,7 +165,7 @@ static void take_stock(struct cdproc *cd)
 static void version_done(void *arg, const struct ctrd_result *res)
 {
 	struct cdproc *cd = arg;
-	if (!cd->conn)
+	if (!cd->conn || cd->stopping)
 		return;
 	if (res->grpc_status != CTRD_OK) {
 		log_debug("containerd not ready yet: %s", res->message);
