@@ -1,17 +1,11 @@
-/* cdproc: the containerd process. Started at once with a generated config,
- * probed until its API answers (bounded), restarted with backoff when it
- * dies, stopped last at shutdown. A containerd left by a supervisor that
- * died is adopted through its pid file instead of started twice.
- *
- * Its stdout/stderr go to a FIFO that the supervisor reads into the
- * "containerd" log. containerd also gets the FIFO's read end as its stdin:
- * while the supervisor is away (restarting) the pipe then still has a
- * reader, and Go's runtime does not kill containerd with SIGPIPE. */
+/* cdproc: the containerd process and the connection (header). */
+#include "supervisor/cdproc.h"
+
 #include "lib/log.h"
 #include "lib/spawn.h"
 #include "lib/state_status.h"
-#include "supervisor/supervisor.h"
 #include "lib/timeline.h"
+#include "supervisor/console.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -29,148 +23,243 @@
 #define STOP_GRACE_MS	  10000
 #define BACKOFF_MAX_MS	  30000
 
-static bool close_pending;
-
-static void signal_containerd(int sig)
+static void signal_containerd(struct cdproc *cd, int sig)
 {
-	if (sv.cd_pid > 0 && kill(sv.cd_pid, sig) < 0 && errno != ESRCH)
-		log_err("containerd (pid %d): kill %s: %s", (int)sv.cd_pid, strsignal(sig),
+	if (cd->pid > 0 && kill(cd->pid, sig) < 0 && errno != ESRCH)
+		log_err("containerd (pid %d): kill %s: %s", (int)cd->pid, strsignal(sig),
 			strerror(errno));
 }
 
-static void pid_path(char *buf, size_t len)
+static void pid_path(const struct cdproc *cd, char *buf, size_t len)
 {
-	snprintf(buf, len, "%s/containerd.pid", sv.opt.run_dir);
+	snprintf(buf, len, "%s/containerd.pid", cd->opt->run_dir);
 }
 
-static void close_conn(void)
+/* The table lets go of the connection (containerd lost) before it is
+ * freed; the calls still pending end with CTRD_CANCELLED meanwhile, and
+ * this module's own callbacks see conn NULL and ignore them. */
+static void close_conn(struct cdproc *cd)
 {
-	if (!sv.conn)
+	struct ctrd *c = cd->conn;
+	if (!c)
 		return;
-	loop_del(&sv.conn_watch);
-	ctrd_close(sv.conn);
-	sv.conn = NULL;
-	close_pending = false;
+	bool handed = cd->handed;
+	cd->handed = false;
+	cd->conn = NULL;
+	cd->close_pending = false;
+	free(cd->tasks);
+	cd->tasks = NULL;
+	cd->n_tasks = 0;
+	if (handed)
+		cd->ev->containerd_lost();
+	loop_del(&cd->conn_watch);
+	ctrd_close(c);
 }
 
-void cd_reconnect(void)
-{
-	close_pending = true;
-}
-
-static void connection_lost(const char *why)
+static void reconnect(struct cdproc *cd, const char *why)
 {
 	log_warn("containerd connection lost (%s)", why);
-	close_conn();
-	supervise_containerd_lost();
-	if (sv.cd_pid > 0 && sv.cd != CD_STOPPING) {
-		sv.cd = CD_CONNECTING;
-		sv.cd_start_ms = now_ms();
-		timer_arm(&sv.cd_timer, PROBE_INTERVAL_MS);
+	close_conn(cd);
+	if (cd->pid > 0 && !cd->stopping) {
+		cd->state = CD_CONNECTING;
+		cd->start_ms = now_ms();
+		timer_arm(&cd->timer, PROBE_INTERVAL_MS);
 	}
-	supervise_shutdown_progress();
 }
 
 static void conn_ready(struct watch *w, uint32_t events)
 {
-	(void)w;
-	if (sv.conn && ctrd_process(sv.conn, events) < 0)
-		connection_lost(ctrd_error(sv.conn));
+	struct cdproc *cd = w->data;
+	if (cd->conn && ctrd_process(cd->conn, events) < 0)
+		reconnect(cd, ctrd_error(cd->conn));
+}
+
+/* --- once it answers: exits, then what it holds --- */
+
+static void task_exited(void *arg, const char *id, uint32_t pid, uint32_t exit_status)
+{
+	struct cdproc *cd = arg;
+	cd->ev->task_exit(id, pid, exit_status);
+}
+
+static void subscription_ended(void *arg, const struct ctrd_result *res)
+{
+	struct cdproc *cd = arg;
+	if (!cd->conn || cd->stopping)
+		return;
+	log_warn("containerd closed the exit event stream (%s); reconnecting", res->message);
+	cd->close_pending = true;
+}
+
+static void got_containers(void *arg, const struct ctrd_result *res)
+{
+	struct cdproc *cd = arg;
+	if (!cd->conn || cd->stopping)
+		return;
+	const char **ids = calloc(res->n_containers + 1, sizeof *ids);
+	if (res->grpc_status != CTRD_OK || !ids) {
+		log_err("containerd: listing containers: %s; reconnecting",
+			ids ? res->message : "no memory");
+		free(ids);
+		cd->close_pending = true;
+		return;
+	}
+	for (size_t i = 0; i < res->n_containers; i++)
+		ids[i] = res->containers[i].id;
+	struct cd_snapshot held = {.tasks = cd->tasks,
+				   .n_tasks = cd->n_tasks,
+				   .containers = ids,
+				   .n_containers = res->n_containers};
+	cd->state = CD_UP;
+	cd->handed = true;
+	cd->ev->containerd_up(cd->conn, &held);
+	free(ids);
+	free(cd->tasks);
+	cd->tasks = NULL;
+	cd->n_tasks = 0;
+}
+
+static void got_tasks(void *arg, const struct ctrd_result *res)
+{
+	struct cdproc *cd = arg;
+	if (!cd->conn || cd->stopping)
+		return;
+	if (res->grpc_status != CTRD_OK) {
+		log_err("containerd: listing tasks: %s; reconnecting", res->message);
+		cd->close_pending = true;
+		return;
+	}
+	free(cd->tasks);
+	cd->n_tasks = 0;
+	cd->tasks = calloc(res->n_tasks + 1, sizeof *cd->tasks);
+	if (!cd->tasks) {
+		log_err("containerd: no memory for %zu tasks; reconnecting", res->n_tasks);
+		cd->close_pending = true;
+		return;
+	}
+	for (size_t i = 0; i < res->n_tasks; i++) {
+		struct cd_task *t = &cd->tasks[cd->n_tasks++];
+		snprintf(t->id, sizeof t->id, "%s", res->tasks[i].id);
+		t->pid = res->tasks[i].pid;
+		t->status = res->tasks[i].status;
+		t->exit_status = res->tasks[i].exit_status;
+	}
+	if (ctrd_container_list(cd->conn, got_containers, cd) < 0) {
+		log_err("containerd: listing containers: %m; reconnecting");
+		cd->close_pending = true;
+	}
+}
+
+/* Exits first, so that no exit falls between the list and the start of
+ * the subscription. */
+static void take_stock(struct cdproc *cd)
+{
+	cd->state = CD_RECONCILING;
+	if (ctrd_subscribe_exits(cd->conn, task_exited, subscription_ended, cd) < 0 ||
+	    ctrd_task_list(cd->conn, got_tasks, cd) < 0) {
+		log_err("containerd: subscribing to exits: %m; reconnecting");
+		cd->close_pending = true;
+	}
 }
 
 static void version_done(void *arg, const struct ctrd_result *res)
 {
-	(void)arg;
+	struct cdproc *cd = arg;
+	if (!cd->conn || cd->stopping)
+		return;
 	if (res->grpc_status != CTRD_OK) {
 		log_debug("containerd not ready yet: %s", res->message);
-		cd_reconnect();
+		cd->close_pending = true;
 		return;
 	}
 	if (timeline_mark("supervisor", "phase", "containerd", "end") < 0)
 		log_debug("timeline: containerd: %m");
-	console_ok("Started containerd %s (%.0f ms)", res->version, now_ms() - sv.cd_start_ms);
-	sv.cd_failures = 0;
-	reconcile_start();
+	console_ok("Started containerd %s (%.0f ms)", res->version, now_ms() - cd->start_ms);
+	cd->failures = 0;
+	take_stock(cd);
 }
 
-static void try_connect(void)
+static void try_connect(struct cdproc *cd)
 {
-	if (now_ms() - sv.cd_start_ms > sv.opt.containerd_timeout_s * 1000.0) {
-		console_failed("containerd did not answer on %s within %d s, killing it", sv.sock,
-			       sv.opt.containerd_timeout_s);
-		if (sv.cd_pid > 0)
-			signal_containerd(SIGKILL);
+	if (now_ms() - cd->start_ms > cd->opt->containerd_timeout_s * 1000.0) {
+		console_failed("containerd did not answer on %s within %d s, killing it", cd->sock,
+			       cd->opt->containerd_timeout_s);
+		if (cd->pid > 0)
+			signal_containerd(cd, SIGKILL);
 		return;
 	}
-	sv.conn = ctrd_connect(sv.sock, sv.opt.ns);
-	if (!sv.conn || loop_add(&sv.conn_watch, ctrd_fd(sv.conn), EPOLLIN, conn_ready, NULL) < 0 ||
-	    ctrd_version(sv.conn, version_done, NULL) < 0) {
-		if (sv.conn)
-			close_conn();
-		timer_arm(&sv.cd_timer, PROBE_INTERVAL_MS);
+	cd->conn = ctrd_connect(cd->sock, cd->opt->ns);
+	if (!cd->conn ||
+	    loop_add(&cd->conn_watch, ctrd_fd(cd->conn), EPOLLIN, conn_ready, cd) < 0 ||
+	    ctrd_version(cd->conn, version_done, cd) < 0) {
+		close_conn(cd);
+		timer_arm(&cd->timer, PROBE_INTERVAL_MS);
 	}
 }
+
+/* --- the process --- */
 
 static void containerd_died(struct watch *w, uint32_t events)
 {
 	(void)events;
+	struct cdproc *cd = w->data;
 	int status = 0;
 	char how[64] = "exited";
-	if (sv.cd_reaped)
-		describe_status(sv.cd_status, how, sizeof how);
-	else if (waitpid(sv.cd_pid, &status, WNOHANG) == sv.cd_pid)
+	if (cd->reaped)
+		describe_status(cd->status, how, sizeof how);
+	else if (waitpid(cd->pid, &status, WNOHANG) == cd->pid)
 		describe_status(status, how, sizeof how);
-	sv.cd_reaped = false;
+	cd->reaped = false;
 	loop_del(w);
-	close(sv.cd_pidfd);
-	sv.cd_pidfd = -1;
-	sv.cd_pid = 0;
+	close(cd->pidfd);
+	cd->pidfd = -1;
+	cd->pid = 0;
 	char path[PATH_MAX];
-	pid_path(path, sizeof path);
+	pid_path(cd, path, sizeof path);
 	if (unlink(path) < 0 && errno != ENOENT)
 		log_warn("%s: %s", path, strerror(errno));
-	close_conn();
-	timer_disarm(&sv.cd_timer);
-	if (sv.shutdown >= SD_CONTAINERD) {
+	timer_disarm(&cd->timer);
+	cd->state = CD_DOWN;
+	if (cd->stopping) {
 		console_ok("Stopped containerd (%s)", how);
-		sv.cd = CD_DOWN;
-		shutdown_after_containerd();
+		close_conn(cd);
+		cd->ev->containerd_stopped();
 		return;
 	}
-	sv.cd = CD_DOWN;
-	supervise_containerd_lost();
 	int delay = 1000;
-	for (int i = 0; i < sv.cd_failures && delay < BACKOFF_MAX_MS; i++)
+	for (int i = 0; i < cd->failures && delay < BACKOFF_MAX_MS; i++)
 		delay *= 2;
 	delay = delay > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : delay;
-	sv.cd_failures++;
+	cd->failures++;
 	console_failed("containerd %s, restarting in %d s", how, delay / 1000);
-	timer_arm(&sv.cd_timer, delay);
-	supervise_shutdown_progress();
+	close_conn(cd);
+	if (!cd->stopping) /* the containerd lost event may have led to a stop */
+		timer_arm(&cd->timer, delay);
 }
 
-static int watch_pid(pid_t pid)
+static int watch_pid(struct cdproc *cd, pid_t pid)
 {
-	sv.cd_pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
-	if (sv.cd_pidfd < 0)
+	cd->pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	if (cd->pidfd < 0)
 		return -1;
 	/* pidfds are always close-on-exec. */
-	sv.cd_pid = pid;
-	sv.cd_reaped = false;
-	return loop_add(&sv.cd_pid_watch, sv.cd_pidfd, EPOLLIN, containerd_died, NULL);
+	cd->pid = pid;
+	cd->reaped = false;
+	return loop_add(&cd->pid_watch, cd->pidfd, EPOLLIN, containerd_died, cd);
 }
 
-static const char *containerd_root(void)
+static const char *containerd_root(const struct cdproc *cd)
 {
 	static char root[PATH_MAX];
-	if (sv.opt.containerd_root)
-		return sv.opt.containerd_root;
+	const struct sv_options *o = cd->opt;
+	if (o->containerd_root)
+		return o->containerd_root;
 	char path[PATH_MAX];
-	snprintf(path, sizeof path, "%s/state-status", sv.opt.run_dir);
+	snprintf(path, sizeof path, "%s/state-status", o->run_dir);
 	if (state_status_read(path, NULL, 0) == STATE_STATUS_MOUNTED)
-		snprintf(root, sizeof root, "%s/containerd", sv.opt.state_mountpoint);
+		snprintf(root, sizeof root, "%s/containerd", o->state_mountpoint);
 	else
-		snprintf(root, sizeof root, "%s/root", sv.opt.containerd_state);
+		snprintf(root, sizeof root, "%s/root", o->containerd_state);
 	return root;
 }
 
@@ -192,14 +281,12 @@ static int mkdir_p(const char *dir)
 static void drain_log(struct watch *w, uint32_t events)
 {
 	(void)events;
-	uint64_t before = sv.cd_log.ring.end;
-	if (logstore_drain(&sv.cd_log, w->fd) < 0 && errno)
+	struct cdproc *cd = w->data;
+	if (logstore_drain(&cd->log, w->fd) < 0 && errno)
 		log_warn("containerd log: %s", strerror(errno));
-	if (sv.cd_log.ring.end != before)
-		control_log_appended(&sv.cd_log);
 }
 
-static pid_t spawn_containerd(const char *config, const char *fifo)
+static pid_t spawn_containerd(const struct cdproc *cd, const char *config, const char *fifo)
 {
 	int in = open(fifo, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	int out = open(fifo, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
@@ -208,7 +295,7 @@ static pid_t spawn_containerd(const char *config, const char *fifo)
 		/* containerd writes its log blocking; O_NONBLOCK was for open only. */
 		if (fcntl(out, F_SETFL, 0) < 0)
 			log_warn("containerd log FIFO: blocking mode: %s", strerror(errno));
-		char *argv[] = {(char *)sv.opt.containerd_bin, "--config", (char *)config, NULL};
+		char *argv[] = {(char *)cd->opt->containerd_bin, "--config", (char *)config, NULL};
 		struct spawn_opts so = SPAWN_OPTS_DEFAULT;
 		so.stdin_fd = in;
 		so.stdout_fd = out;
@@ -228,61 +315,61 @@ static pid_t spawn_containerd(const char *config, const char *fifo)
 	return pid;
 }
 
-void cd_start(void)
+static void start(struct cdproc *cd)
 {
-	if (sv.shutdown != SD_NONE)
+	if (cd->stopping)
 		return;
+	const struct sv_options *o = cd->opt;
 	char config[PATH_MAX], fifo[PATH_MAX], pidfile[PATH_MAX];
-	snprintf(config, sizeof config, "%s/containerd.toml", sv.opt.run_dir);
-	snprintf(fifo, sizeof fifo, "%s/fifo/.containerd", sv.opt.run_dir);
-	pid_path(pidfile, sizeof pidfile);
-	const char *root = containerd_root();
+	snprintf(config, sizeof config, "%s/containerd.toml", o->run_dir);
+	snprintf(fifo, sizeof fifo, "%s/fifo/.containerd", o->run_dir);
+	pid_path(cd, pidfile, sizeof pidfile);
+	const char *root = containerd_root(cd);
 	struct ctrd_config cfg = {
-	    .root = root, .state = sv.opt.containerd_state, .sock = sv.sock, .log_level = "warn"};
+	    .root = root, .state = o->containerd_state, .sock = cd->sock, .log_level = "warn"};
 	const char *step = "mkdir";
-	if (mkdir_p(sv.opt.containerd_state) < 0 || mkdir_p(root) < 0 ||
+	if (mkdir_p(o->containerd_state) < 0 || mkdir_p(root) < 0 ||
 	    (step = "config", ctrd_config_write(config, &cfg) < 0))
 		goto fail;
 	/* A socket left by a killed containerd refuses connections. */
-	if (unlink(sv.sock) < 0 && errno != ENOENT)
-		log_warn("%s: %s", sv.sock, strerror(errno));
-	sv.cd_start_ms = now_ms();
+	if (unlink(cd->sock) < 0 && errno != ENOENT)
+		log_warn("%s: %s", cd->sock, strerror(errno));
+	cd->start_ms = now_ms();
 	if (timeline_mark("supervisor", "phase", "containerd", "start") < 0)
 		log_debug("timeline: containerd: %m");
 	step = "spawn";
-	pid_t pid = spawn_containerd(config, fifo);
-	if (pid < 0 || watch_pid(pid) < 0)
+	pid_t pid = spawn_containerd(cd, config, fifo);
+	if (pid < 0 || watch_pid(cd, pid) < 0)
 		goto fail;
 	FILE *f = fopen(pidfile, "we");
 	if (f) {
 		fprintf(f, "%d\n", pid);
 		fclose(f);
 	}
-	sv.cd = CD_CONNECTING;
-	timer_arm(&sv.cd_timer, PROBE_INTERVAL_MS);
+	cd->state = CD_CONNECTING;
+	timer_arm(&cd->timer, PROBE_INTERVAL_MS);
 	return;
 fail:
-	console_failed("containerd: %s (%s, root %s): %s; retrying in 5 s", step,
-		       sv.opt.containerd_bin, root, strerror(errno));
-	sv.cd = CD_DOWN;
-	timer_arm(&sv.cd_timer, 5000);
+	console_failed("containerd: %s (%s, root %s): %s; retrying in 5 s", step, o->containerd_bin,
+		       root, strerror(errno));
+	cd->state = CD_DOWN;
+	timer_arm(&cd->timer, 5000);
 }
 
-static void cd_timer_fired(struct timer *t)
+static void timer_fired(struct timer *t)
 {
-	(void)t;
-	switch (sv.cd) {
+	struct cdproc *cd = t->data;
+	switch (cd->state) {
 	case CD_DOWN:
-		cd_start();
+		start(cd);
 		break;
 	case CD_CONNECTING:
-		try_connect();
+		try_connect(cd);
 		break;
 	case CD_STOPPING:
 		console_failed("containerd did not stop within %d s, sending SIGKILL",
 			       STOP_GRACE_MS / 1000);
-		if (sv.cd_pid > 0)
-			signal_containerd(SIGKILL);
+		signal_containerd(cd, SIGKILL);
 		break;
 	default:
 		break;
@@ -291,10 +378,10 @@ static void cd_timer_fired(struct timer *t)
 
 /* A containerd from before a supervisor restart: pid file, live process,
  * and named containerd (not a recycled pid). */
-static pid_t running_containerd(void)
+static pid_t running_containerd(const struct cdproc *cd)
 {
 	char path[PATH_MAX], comm[64] = "";
-	pid_path(path, sizeof path);
+	pid_path(cd, path, sizeof path);
 	FILE *f = fopen(path, "re");
 	int pid = 0;
 	if (!f)
@@ -314,68 +401,105 @@ static pid_t running_containerd(void)
 	return strncmp(comm, "containerd\n", 11) == 0 ? pid : 0;
 }
 
-int cd_init(void)
+int cdproc_init(struct cdproc *cd, const struct sv_options *opt, const struct sv_events *ev)
 {
-	snprintf(sv.sock, sizeof sv.sock, "%s/containerd.sock", sv.opt.containerd_state);
-	sv.cd_pidfd = -1;
+	*cd = (struct cdproc){.opt = opt, .ev = ev, .pidfd = -1, .log_fd = -1};
+	snprintf(cd->sock, sizeof cd->sock, "%s/containerd.sock", opt->containerd_state);
 	char fifo[PATH_MAX];
-	snprintf(fifo, sizeof fifo, "%s/fifo/.containerd", sv.opt.run_dir);
-	if (logstore_init(&sv.cd_log, "containerd", sv.opt.log_dir, sv.opt.log_max_size) < 0 ||
-	    timer_init(&sv.cd_timer, cd_timer_fired, NULL) < 0 ||
+	snprintf(fifo, sizeof fifo, "%s/fifo/.containerd", opt->run_dir);
+	if (logstore_init(&cd->log, "containerd", opt->log_dir, opt->log_max_size) < 0 ||
+	    timer_init(&cd->timer, timer_fired, cd) < 0 ||
 	    (mkfifo(fifo, 0600) < 0 && errno != EEXIST) ||
-	    (sv.cd_log_fd = open(fifo, O_RDWR | O_NONBLOCK | O_CLOEXEC)) < 0 ||
-	    loop_add(&sv.cd_log_watch, sv.cd_log_fd, EPOLLIN, drain_log, NULL) < 0) {
+	    (cd->log_fd = open(fifo, O_RDWR | O_NONBLOCK | O_CLOEXEC)) < 0 ||
+	    loop_add(&cd->log_watch, cd->log_fd, EPOLLIN, drain_log, cd) < 0) {
 		log_err("containerd: setting up its log %s: %m", fifo);
 		return -1;
 	}
-	pid_t pid = running_containerd();
-	if (pid > 0 && watch_pid(pid) == 0) {
+	pid_t pid = running_containerd(cd);
+	if (pid > 0 && watch_pid(cd, pid) == 0) {
 		log_info("adopting containerd (pid %d) left by the previous supervisor", pid);
-		sv.cd = CD_CONNECTING;
-		sv.cd_start_ms = now_ms();
-		timer_arm(&sv.cd_timer, 0);
+		cd->state = CD_CONNECTING;
+		cd->start_ms = now_ms();
+		timer_arm(&cd->timer, 0);
 		return 0;
 	}
-	cd_start();
+	start(cd);
 	return 0;
 }
 
-void cd_stop(void)
+bool cdproc_reaped(struct cdproc *cd, pid_t pid, int status)
 {
-	if (sv.shutdown >= SD_CONTAINERD)
-		return;
-	sv.shutdown = SD_CONTAINERD;
-	close_pending = sv.conn != NULL;
-	if (sv.cd_pid <= 0) {
-		sv.cd = CD_DOWN;
-		shutdown_after_containerd();
-		return;
-	}
-	sv.cd = CD_STOPPING;
-	signal_containerd(SIGTERM);
-	timer_arm(&sv.cd_timer, STOP_GRACE_MS);
+	if (pid <= 0 || pid != cd->pid)
+		return false;
+	/* Its pidfd reports the death; keep the status for it. */
+	cd->status = status;
+	cd->reaped = true;
+	return true;
 }
 
-void cd_before_wait(int *timeout_ms)
+void cdproc_stop(struct cdproc *cd)
 {
-	if (close_pending) {
-		bool stopping = sv.shutdown >= SD_CONTAINERD;
-		close_conn();
-		if (!stopping)
-			connection_lost("reconnecting");
-	}
-	if (!sv.conn)
+	if (cd->stopping)
 		return;
-	uint32_t want = EPOLLIN | (ctrd_wants_write(sv.conn) ? EPOLLOUT : 0);
-	if (loop_mod(&sv.conn_watch, want) < 0)
+	cd->stopping = true;
+	/* Perhaps from inside one of the connection's callbacks: closed before
+	 * the next wait. */
+	cd->close_pending = cd->conn != NULL;
+	if (cd->pid <= 0) {
+		cd->state = CD_DOWN;
+		timer_disarm(&cd->timer);
+		cd->ev->containerd_stopped();
+		return;
+	}
+	cd->state = CD_STOPPING;
+	signal_containerd(cd, SIGTERM);
+	timer_arm(&cd->timer, STOP_GRACE_MS);
+}
+
+void cdproc_kill(struct cdproc *cd)
+{
+	signal_containerd(cd, SIGKILL);
+}
+
+void cdproc_before_wait(struct cdproc *cd, int *timeout_ms)
+{
+	if (cd->close_pending && cd->stopping)
+		close_conn(cd);
+	else if (cd->close_pending)
+		reconnect(cd, "reconnecting");
+	if (!cd->conn)
+		return;
+	uint32_t want = EPOLLIN | (ctrd_wants_write(cd->conn) ? EPOLLOUT : 0);
+	if (loop_mod(&cd->conn_watch, want) < 0)
 		log_warn("containerd connection: epoll: %m");
-	int next = ctrd_next_timeout_ms(sv.conn);
+	int next = ctrd_next_timeout_ms(cd->conn);
 	if (next >= 0 && (*timeout_ms < 0 || next < *timeout_ms))
 		*timeout_ms = next;
 }
 
-void cd_after_wait(void)
+void cdproc_after_wait(struct cdproc *cd)
 {
-	if (sv.conn && ctrd_next_timeout_ms(sv.conn) == 0 && ctrd_process(sv.conn, 0) < 0)
-		connection_lost(ctrd_error(sv.conn));
+	if (cd->conn && ctrd_next_timeout_ms(cd->conn) == 0 && ctrd_process(cd->conn, 0) < 0)
+		reconnect(cd, ctrd_error(cd->conn));
+}
+
+struct logstore *cdproc_log(struct cdproc *cd)
+{
+	return &cd->log;
+}
+
+void cdproc_status(const struct cdproc *cd, struct status_row *row)
+{
+	static const char *const names[] = {[CD_DOWN] = "down",
+					    [CD_CONNECTING] = "starting",
+					    [CD_RECONCILING] = "starting",
+					    [CD_UP] = "up",
+					    [CD_STOPPING] = "stopping"};
+	*row = (struct status_row){.kind = "system",
+				   .name = "containerd",
+				   .state = names[cd->state],
+				   .pid = cd->pid,
+				   .since_ms = cd->start_ms,
+				   .restarts = (unsigned)cd->failures,
+				   .detail = cd->sock};
 }

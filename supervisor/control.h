@@ -7,7 +7,8 @@
  * supervisor closes the connection at the end (logs -f: when the client
  * closes). Status lines are tab-separated:
  *   KIND NAME STATE PID SINCE_S RESTARTS DETAIL
- * with KIND "service" or "system" (containerd, onboot). */
+ * with KIND "service" or "system" (containerd, onboot, state); struct
+ * status_row is one such line before it is written. */
 #ifndef STELE_CONTROL_H
 #define STELE_CONTROL_H
 
@@ -15,5 +16,17 @@
 #define CONTROL_MAX_REQUEST 256
 #define CONTROL_MAX_CLIENTS 32
 #define CONTROL_IDLE_MS	    5000 /* for the request line to arrive */
+
+struct status_row {
+	const char *kind; /* "service" or "system" */
+	const char *name;
+	const char *state;
+	long pid;
+	double since_ms; /* when the state began (now_ms()); < 0: unknown, "-" */
+	unsigned restarts;
+	const char *detail;
+};
+
+typedef void status_emit_fn(void *arg, const struct status_row *row);
 
 #endif

@@ -96,7 +96,7 @@ void logstore_write(struct logstore *l, const char *data, size_t len)
 		log_debug("log %s: tee: %s", l->name, strerror(errno));
 }
 
-int logstore_drain(struct logstore *l, int fd)
+static int drain(struct logstore *l, int fd)
 {
 	char buf[16384];
 	for (;;) {
@@ -113,4 +113,15 @@ int logstore_drain(struct logstore *l, int fd)
 			errno = 0;
 		return -1;
 	}
+}
+
+int logstore_drain(struct logstore *l, int fd)
+{
+	uint64_t before = l->ring.end;
+	int rc = drain(l, fd);
+	int saved = errno;
+	if (l->ring.end != before && l->on_append)
+		l->on_append(l->on_append_arg, l);
+	errno = saved;
+	return rc;
 }

@@ -5,7 +5,9 @@
  * write would pass it, it becomes NAME.log.1 (replacing the previous one)
  * and a new NAME.log starts, so a source uses at most 2 * max_size of disk.
  * A file that cannot be opened is reported once and the ring keeps working:
- * logging never stops a service. A tee fd gets a best-effort copy. */
+ * logging never stops a service. A tee fd gets a best-effort copy. A
+ * reader that follows the log (stelectl logs -f) sets on_append, which
+ * logstore_drain() calls once it stored anything. */
 #ifndef STELE_LOGSTORE_H
 #define STELE_LOGSTORE_H
 
@@ -25,6 +27,8 @@ struct logstore {
 	int tee_fd; /* -1, or an fd that gets a copy (the console) */
 	off_t size, max_size;
 	bool file_error_reported;
+	void (*on_append)(void *arg, struct logstore *l);
+	void *on_append_arg;
 };
 
 /* dir NULL: ring only. Returns 0, or -1 with errno (ENOMEM). */

@@ -1,14 +1,23 @@
 /* stele-supervisor: starts containerd and onboot at once, then the
  * services, supervises them, serves the control socket, and on SIGTERM
- * stops everything in order and exits 0. See README.md. */
+ * stops everything in order and exits 0. See README.md.
+ *
+ * main owns nothing but the wiring: the options, the signals, the loop,
+ * and the events (events.h) between the three owners (the service table,
+ * containerd, the phases) and the control socket's questions. */
 #include "lib/log.h"
-#include "supervisor/supervisor.h"
+#include "lib/state_status.h"
 #include "lib/timeline.h"
+#include "supervisor/cdproc.h"
+#include "supervisor/console.h"
+#include "supervisor/control_server.h"
+#include "supervisor/options.h"
+#include "supervisor/phases.h"
+#include "supervisor/service.h"
 
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,87 +25,138 @@
 #include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
-struct sv sv;
+static struct sv_options options;
+static struct services table;
+static struct cdproc cd;
+static struct phases ph;
+static struct control ctl;
 
-static const char *const state_names[] = {
-    [SVC_WAITING] = "waiting", [SVC_STARTING] = "starting", [SVC_RUNNING] = "running",
-    [SVC_READY] = "ready",     [SVC_STOPPING] = "stopping", [SVC_EXITED] = "exited",
-    [SVC_BACKOFF] = "backoff", [SVC_FAILED] = "failed",	    [SVC_STOPPED] = "stopped",
+/* --- events: who reacts to what --- */
+
+static void on_containerd_up(struct ctrd *conn, const struct cd_snapshot *held)
+{
+	services_containerd_up(&table, conn, held);
+}
+
+static void on_containerd_lost(void)
+{
+	services_containerd_lost(&table);
+}
+
+static void on_task_exit(const char *id, uint32_t pid, uint32_t exit_status)
+{
+	services_task_exit(&table, id, pid, exit_status);
+}
+
+static void on_ready(const char *service, const char *how)
+{
+	services_ready(&table, service, how);
+}
+
+static void on_power_request(enum power_action action)
+{
+	services_hold(&table);
+	phases_power(&ph, action);
+}
+
+static void on_onboot_done(bool earlier)
+{
+	services_onboot_done(&table, earlier);
+}
+
+static void on_shutdown(void)
+{
+	services_shutdown(&table);
+}
+
+static void on_services_stopped(void)
+{
+	cdproc_stop(&cd);
+}
+
+static void on_containerd_stopped(void)
+{
+	phases_containerd_stopped(&ph);
+}
+
+static void on_shutdown_done(bool timed_out)
+{
+	if (timed_out)
+		cdproc_kill(&cd);
+	control_close(&ctl);
+	log_info("all stopped; exiting");
+	fflush(stdout);
+	exit(0);
+}
+
+static const struct sv_events wiring = {
+    .containerd_up = on_containerd_up,
+    .containerd_lost = on_containerd_lost,
+    .task_exit = on_task_exit,
+    .ready = on_ready,
+    .power_request = on_power_request,
+    .onboot_done = on_onboot_done,
+    .shutdown = on_shutdown,
+    .services_stopped = on_services_stopped,
+    .containerd_stopped = on_containerd_stopped,
+    .shutdown_done = on_shutdown_done,
 };
 
-const char *svc_state_name(enum svc_state s)
+/* --- what the control socket asks --- */
+
+static void state_volume_row(status_emit_fn *emit, void *arg)
 {
-	return state_names[s];
+	static const char *const states[] = {[STATE_STATUS_NONE] = "none",
+					     [STATE_STATUS_MOUNTED] = "mounted",
+					     [STATE_STATUS_TMPFS_FALLBACK] = "tmpfs",
+					     [STATE_STATUS_UNAVAILABLE] = "unavailable"};
+	char path[PATH_MAX], line[256];
+	snprintf(path, sizeof path, "%s/state-status", options.run_dir);
+	enum state_status st = state_status_read(path, line, sizeof line);
+	struct status_row row = {.kind = "system",
+				 .name = "state",
+				 .state = states[st],
+				 .since_ms = -1,
+				 .detail = st == STATE_STATUS_NONE ? "no state-status file" : line};
+	emit(arg, &row);
 }
 
-double now_ms(void)
+static bool status_rows(const char *name, status_emit_fn *emit, void *arg)
 {
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+	if (name)
+		return services_status(&table, name, emit, arg);
+	struct status_row row;
+	cdproc_status(&cd, &row);
+	emit(arg, &row);
+	phases_status(&ph, &row);
+	emit(arg, &row);
+	state_volume_row(emit, arg);
+	return services_status(&table, NULL, emit, arg);
 }
 
-/* Once a getty owns the console (it writes RUN/console-taken), progress
- * lines go to the kernel log only (docs/design.md, console hand-over). */
-static bool console_taken(void)
+static struct logstore *log_of(const char *name)
 {
-	static bool taken;
-	if (taken)
-		return true;
-	char path[PATH_MAX];
-	snprintf(path, sizeof path, "%s/console-taken", sv.opt.run_dir);
-	if (access(path, F_OK) != 0)
-		return false;
-	taken = true;
-	log_set_console(false);
-	sv.onboot_log.tee_fd = -1;
-	return true;
-}
-
-void console_line(const char *line)
-{
-	if (console_taken()) {
-		log_info("%s", line);
-		return;
-	}
-	printf("%s\n", line);
-	fflush(stdout);
-}
-
-static void console(const char *tag, const char *fmt, va_list ap)
-{
-	char text[512], line[600];
-	vsnprintf(text, sizeof text, fmt, ap);
-	snprintf(line, sizeof line, "%s %s", tag, text);
-	console_line(line);
-}
-
-void console_ok(const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	console("[  OK  ]", fmt, ap);
-	va_end(ap);
-}
-
-void console_failed(const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	console("[FAILED]", fmt, ap);
-	va_end(ap);
-}
-
-struct service *service_find(const char *name)
-{
-	for (size_t i = 0; i < sv.n_svcs; i++)
-		if (strcmp(sv.svcs[i].name, name) == 0)
-			return &sv.svcs[i];
+	struct logstore *l = services_log(&table, name);
+	if (l)
+		return l;
+	if (strcmp(name, "containerd") == 0)
+		return cdproc_log(&cd);
+	if (strcmp(name, "onboot") == 0 || strcmp(name, "onshutdown") == 0)
+		return phases_log(&ph);
 	return NULL;
 }
+
+static int request(const char *verb, const char *name, char *msg, size_t len)
+{
+	return services_request(&table, verb, name, msg, len);
+}
+
+static const struct control_ops control_ops = {
+    .status = status_rows, .log = log_of, .request = request};
+
+/* --- options, signals, the loop --- */
 
 static void usage(FILE *out)
 {
@@ -132,7 +192,7 @@ static int seconds_arg(const char *arg, const char *opt, int *out)
 	return 0;
 }
 
-static int parse_options(int argc, char **argv)
+static int parse_options(int argc, char **argv, struct sv_options *o)
 {
 	static const struct option longopts[] = {
 	    {"containers", required_argument, NULL, 'c'},
@@ -153,7 +213,6 @@ static int parse_options(int argc, char **argv)
 	    {"help", no_argument, NULL, 'h'},
 	    {0},
 	};
-	struct sv_options *o = &sv.opt;
 	*o = (struct sv_options){.containers = "/containers",
 				 .run_dir = TIMELINE_DIR,
 				 .log_dir = "/var/log",
@@ -241,15 +300,9 @@ static void reap(void)
 {
 	int status;
 	pid_t pid;
-	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
-		if (pid == sv.cd_pid) {
-			/* Its pidfd reports the death; keep the status for it. */
-			sv.cd_status = status;
-			sv.cd_reaped = true;
-			continue;
-		}
-		phases_child_exited(pid, status);
-	}
+	while ((pid = waitpid(-1, &status, WNOHANG)) > 0)
+		if (!cdproc_reaped(&cd, pid, status))
+			phases_reaped(&ph, pid, status);
 }
 
 static void on_signal(struct watch *w, uint32_t events)
@@ -263,7 +316,7 @@ static void on_signal(struct watch *w, uint32_t events)
 			break;
 		case SIGTERM:
 		case SIGINT:
-			shutdown_begin(si.ssi_signo == SIGTERM ? "SIGTERM" : "SIGINT");
+			phases_shutdown(&ph, si.ssi_signo == SIGTERM ? "SIGTERM" : "SIGINT");
 			break;
 		default:
 			break;
@@ -289,68 +342,42 @@ static int setup_signals(void)
 	return loop_add(&signal_watch, fd, EPOLLIN, on_signal, NULL);
 }
 
-/* A supervisor that replaces one that died must not run onboot again; the
- * marker lives on /run, so a reboot clears it. */
-static void start_onboot(void)
-{
-	char marker[PATH_MAX];
-	snprintf(marker, sizeof marker, "%s/onboot.done", sv.opt.run_dir);
-	if (access(marker, F_OK) == 0) {
-		sv.onboot_done = sv.readopted = true;
-		log_info("onboot already ran (%s): re-adopting the running services", marker);
-		return;
-	}
-	if (sv.opt.no_onboot) {
-		sv.onboot_done = true;
-		phases_mark_onboot_done();
-		return;
-	}
-	if (phase_run("onboot") < 0) {
-		console_failed("onboot: %s: %s; going on without it", sv.opt.onboot_bin,
-			       strerror(errno));
-		sv.onboot_done = true;
-	}
-}
-
 int main(int argc, char **argv)
 {
 	log_init("stele-supervisor");
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	if (parse_options(argc, argv) < 0)
+	if (parse_options(argc, argv, &options) < 0)
 		return 2;
 	/* The kernel gives PID 1 no PATH; containerd finds its shim and the
 	 * shim finds runc through it. */
 	if (setenv("PATH", "/usr/sbin:/usr/bin:/sbin:/bin", 0) < 0)
 		log_warn("setenv PATH: %s", strerror(errno));
-	sv.boot_start_ms = now_ms();
-	sv.phase_fd = -1;
-	timeline_set_dir(sv.opt.run_dir);
+	timeline_set_dir(options.run_dir);
+	console_init(options.run_dir);
 	if (loop_init() < 0 || setup_signals() < 0) {
 		log_err("event loop: %s", strerror(errno));
 		return 1;
 	}
-	if (mkdir(sv.opt.run_dir, 0755) < 0 && errno != EEXIST) {
-		log_err("%s: %s: pass --run with a writable directory", sv.opt.run_dir,
+	if (mkdir(options.run_dir, 0755) < 0 && errno != EEXIST) {
+		log_err("%s: %s: pass --run with a writable directory", options.run_dir,
 			strerror(errno));
 		return 1;
 	}
-	if (logstore_init(&sv.onboot_log, "onboot", NULL, 0) < 0 || services_load() < 0)
+	if (phases_init(&ph, &options, &wiring) < 0 || services_load(&table, &options, &wiring) < 0)
 		return 1;
-	sv.onboot_log.tee_fd = STDOUT_FILENO; /* onboot's progress belongs on the console */
-	if (control_open() < 0)
-		log_err("control socket in %s: %s; stelectl will not work", sv.opt.run_dir,
+	if (control_open(&ctl, options.run_dir, &control_ops, &wiring) < 0)
+		log_err("control socket in %s: %s; stelectl will not work", options.run_dir,
 			strerror(errno));
-	start_onboot();
-	if (cd_init() < 0)
+	phases_start_onboot(&ph);
+	if (cdproc_init(&cd, &options, &wiring) < 0)
 		return 1;
-	log_info("%zu services in %s/services", sv.n_svcs, sv.opt.containers);
 	for (;;) {
 		int timeout = -1;
-		cd_before_wait(&timeout);
+		cdproc_before_wait(&cd, &timeout);
 		if (loop_once(timeout) < 0) {
 			log_err("epoll: %s", strerror(errno));
 			sleep(1); /* never spin; never exit: PID 1 would restart us anyway */
 		}
-		cd_after_wait();
+		cdproc_after_wait(&cd);
 	}
 }

@@ -1,11 +1,6 @@
-/* notify: one sd_notify datagram socket per service that declares
- * "ready": "notify". The socket's directory is bind-mounted into the
- * container (spec.c), so a socket re-created by a restarted supervisor is
- * the one the service reaches. One socket per service: the sender needs no
- * identification. Only READY=1 is acted on; other assignments are ignored. */
+#include "supervisor/notify.h"
+
 #include "lib/log.h"
-#include "supervisor/spec.h"
-#include "supervisor/supervisor.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -27,45 +22,45 @@ static bool says_ready(const char *msg)
 static void notify_readable(struct watch *w, uint32_t events)
 {
 	(void)events;
-	struct service *s = w->data;
+	struct notify *n = w->data;
 	char msg[4096];
 	for (;;) {
-		ssize_t n = recv(w->fd, msg, sizeof msg - 1, MSG_DONTWAIT);
-		if (n < 0) {
+		ssize_t len = recv(w->fd, msg, sizeof msg - 1, MSG_DONTWAIT);
+		if (len < 0) {
 			if (errno != EAGAIN && errno != EINTR)
-				log_warn("%s: notify socket: %s", s->name, strerror(errno));
+				log_warn("%s: notify socket: %s", n->name, strerror(errno));
 			if (errno != EINTR)
 				return;
 			continue;
 		}
-		msg[n] = '\0';
+		msg[len] = '\0';
 		if (says_ready(msg))
-			supervise_set_ready(s, "READY=1");
+			n->ev->ready(n->name, "READY=1");
 	}
 }
 
-int notify_open(struct service *s)
+int notify_open(struct notify *n, const char *dir, const char *name, const struct sv_events *ev)
 {
-	if (mkdir(s->notify_dir, 0755) < 0 && errno != EEXIST)
+	*n = (struct notify){.fd = -1, .name = name, .ev = ev};
+	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
 		return -1;
 	struct sockaddr_un addr = {.sun_family = AF_UNIX};
-	if ((size_t)snprintf(addr.sun_path, sizeof addr.sun_path, "%s/notify.sock",
-			     s->notify_dir) >= sizeof addr.sun_path) {
+	if ((size_t)snprintf(addr.sun_path, sizeof addr.sun_path, "%s/notify.sock", dir) >=
+	    sizeof addr.sun_path) {
 		errno = ENAMETOOLONG;
 		return -1;
 	}
 	if (unlink(addr.sun_path) < 0 && errno != ENOENT)
 		return -1;
-	s->notify_fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (s->notify_fd < 0)
+	n->fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (n->fd < 0)
 		return -1;
-	/* Services may run as any user; the directory is theirs alone. */
-	if (bind(s->notify_fd, (struct sockaddr *)&addr, sizeof addr) < 0 ||
+	if (bind(n->fd, (struct sockaddr *)&addr, sizeof addr) < 0 ||
 	    chmod(addr.sun_path, 0666) < 0 ||
-	    loop_add(&s->notify_watch, s->notify_fd, EPOLLIN, notify_readable, s) < 0) {
+	    loop_add(&n->watch, n->fd, EPOLLIN, notify_readable, n) < 0) {
 		int saved = errno;
-		close(s->notify_fd);
-		s->notify_fd = -1;
+		close(n->fd);
+		n->fd = -1;
 		errno = saved;
 		return -1;
 	}

@@ -1,17 +1,18 @@
-/* phases: the parts of the boot and shutdown that are not services:
- * `stele-onboot run onboot|onshutdown`, the shutdown sequence's ends, and
- * power requests to PID 1.
+/* phases: onboot, onshutdown, power requests, the shutdown's ends (header).
  *
  * stele-onboot's exit codes (onboot/README.md): 0 go on, 10 halt,
  * 11 power off, 12 it was interrupted, anything else is reported and the
  * boot goes on. */
+#include "supervisor/phases.h"
+
 #include "lib/log.h"
 #include "lib/spawn.h"
-#include "supervisor/supervisor.h"
 #include "lib/timeline.h"
+#include "supervisor/console.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,36 +24,34 @@
 #define ONBOOT_HALT	10
 #define ONBOOT_POWEROFF 11
 
-static char phase_name[16];
-static double phase_start_ms;
-
 static void drain_phase(struct watch *w, uint32_t events)
 {
 	(void)events;
-	uint64_t before = sv.onboot_log.ring.end;
-	if (logstore_drain(&sv.onboot_log, w->fd) < 0) {
+	struct phases *ph = w->data;
+	if (console_taken())
+		ph->log.tee_fd = -1; /* the getty owns the console now */
+	if (logstore_drain(&ph->log, w->fd) < 0) {
 		loop_del(w);
 		close(w->fd);
-		sv.phase_fd = -1;
+		ph->fd = -1;
 	}
-	if (sv.onboot_log.ring.end != before)
-		control_log_appended(&sv.onboot_log);
 }
 
-int phase_run(const char *which)
+static int run(struct phases *ph, const char *which)
 {
 	int fds[2];
 	if (pipe2(fds, O_CLOEXEC) < 0)
 		return -1;
-	char *argv[] = {(char *)sv.opt.onboot_bin,
+	const struct sv_options *o = ph->opt;
+	char *argv[] = {(char *)o->onboot_bin,
 			"run",
 			(char *)which,
 			"--root",
-			(char *)sv.opt.containers,
+			(char *)o->containers,
 			"--timeline-dir",
-			(char *)sv.opt.run_dir,
+			(char *)o->run_dir,
 			"--state-mountpoint",
-			(char *)sv.opt.state_mountpoint,
+			(char *)o->state_mountpoint,
 			NULL};
 	struct spawn_opts so = SPAWN_OPTS_DEFAULT;
 	so.stdout_fd = fds[1];
@@ -65,22 +64,29 @@ int phase_run(const char *which)
 		errno = saved;
 		return -1;
 	}
-	sv.phase_fd = fds[0];
+	ph->fd = fds[0];
 	if (fcntl(fds[0], F_SETFL, O_NONBLOCK) < 0 ||
-	    loop_add(&sv.phase_watch, fds[0], EPOLLIN, drain_phase, NULL) < 0)
+	    loop_add(&ph->watch, fds[0], EPOLLIN, drain_phase, ph) < 0)
 		log_err("%s: reading its output: %s; it goes unread", which, strerror(errno));
-	sv.phase_pid = pid;
-	snprintf(phase_name, sizeof phase_name, "%s", which);
-	phase_start_ms = now_ms();
+	ph->pid = pid;
+	snprintf(ph->name, sizeof ph->name, "%s", which);
+	ph->start_ms = now_ms();
 	if (timeline_mark("supervisor", "phase", which, "start") < 0)
 		log_debug("timeline: %s: %m", which);
 	return 0;
 }
 
-void phases_mark_onboot_done(void)
+static void marker_path(const struct phases *ph, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s/onboot.done", ph->opt->run_dir);
+}
+
+/* For a supervisor that replaces this one: onboot is not run twice. The
+ * marker lives on /run, so a reboot clears it. */
+static void mark_onboot_done(struct phases *ph)
 {
 	char marker[PATH_MAX];
-	snprintf(marker, sizeof marker, "%s/onboot.done", sv.opt.run_dir);
+	marker_path(ph, marker, sizeof marker);
 	int fd = open(marker, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
 	if (fd < 0)
 		log_warn("%s: %s; a restarted supervisor would run onboot again", marker,
@@ -89,51 +95,108 @@ void phases_mark_onboot_done(void)
 		close(fd);
 }
 
-static void onboot_finished(int status)
+static void onboot_done(struct phases *ph, bool earlier)
+{
+	ph->onboot_done = true;
+	ph->ev->onboot_done(earlier);
+}
+
+int phases_init(struct phases *ph, const struct sv_options *opt, const struct sv_events *ev)
+{
+	*ph = (struct phases){.opt = opt, .ev = ev, .fd = -1};
+	if (logstore_init(&ph->log, "onboot", NULL, 0) < 0)
+		return -1;
+	ph->log.tee_fd = STDOUT_FILENO; /* onboot's progress belongs on the console */
+	return 0;
+}
+
+void phases_start_onboot(struct phases *ph)
+{
+	char marker[PATH_MAX];
+	marker_path(ph, marker, sizeof marker);
+	if (access(marker, F_OK) == 0) {
+		log_info("onboot already ran (%s): re-adopting the running services", marker);
+		onboot_done(ph, true);
+		return;
+	}
+	if (ph->opt->no_onboot) {
+		mark_onboot_done(ph);
+		onboot_done(ph, false);
+		return;
+	}
+	if (run(ph, "onboot") < 0) {
+		console_failed("onboot: %s: %s; going on without it", ph->opt->onboot_bin,
+			       strerror(errno));
+		onboot_done(ph, false);
+	}
+}
+
+static void onboot_finished(struct phases *ph, int status)
 {
 	char how[64];
 	describe_status(status, how, sizeof how);
 	int code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-	sv.onboot_done = true;
-	phases_mark_onboot_done();
+	mark_onboot_done(ph);
 	if (code == ONBOOT_HALT || code == ONBOOT_POWEROFF) {
 		console_failed("onboot asked to %s (%s); stelectl logs onboot",
 			       code == ONBOOT_HALT ? "halt" : "power off", how);
-		power_request(code == ONBOOT_HALT ? POWER_HALT : POWER_POWEROFF);
-		return;
-	}
-	if (code == 0)
-		console_ok("Finished onboot (%.0f ms)", now_ms() - phase_start_ms);
-	else
+		ph->ev->power_request(code == ONBOOT_HALT ? POWER_HALT : POWER_POWEROFF);
+	} else if (code == 0) {
+		console_ok("Finished onboot (%.0f ms)", now_ms() - ph->start_ms);
+	} else {
 		console_failed("onboot %s; going on (stelectl logs onboot)", how);
-	supervise_kick();
+	}
+	onboot_done(ph, false);
 }
 
-void phases_child_exited(pid_t pid, int status)
+static void finish(struct phases *ph, bool timed_out)
 {
-	if (pid != sv.phase_pid)
+	if (timeline_mark("supervisor", "phase", "shutdown", "end") < 0)
+		log_debug("timeline: shutdown: %m");
+	ph->ev->shutdown_done(timed_out);
+}
+
+static void run_onshutdown(struct phases *ph)
+{
+	ph->shutdown = SD_ONSHUTDOWN;
+	if (ph->opt->no_onboot) {
+		finish(ph, false);
 		return;
-	sv.phase_pid = 0;
-	if (sv.phase_fd >= 0)
-		drain_phase(&sv.phase_watch, 0);
-	if (timeline_mark("supervisor", "phase", phase_name, "end") < 0)
-		log_debug("timeline: %s: %m", phase_name);
-	if (strcmp(phase_name, "onboot") == 0) {
-		onboot_finished(status);
-		if (sv.shutdown == SD_ONSHUTDOWN)
-			shutdown_after_containerd(); /* it was waiting for onboot to stop */
-		return;
+	}
+	if (ph->pid > 0)
+		return; /* onboot is still stopping; its end calls again */
+	if (run(ph, "onshutdown") < 0) {
+		log_err("onshutdown: %s: %s", ph->opt->onboot_bin, strerror(errno));
+		finish(ph, false);
+	}
+}
+
+bool phases_reaped(struct phases *ph, pid_t pid, int status)
+{
+	if (pid != ph->pid || pid <= 0)
+		return false;
+	ph->pid = 0;
+	if (ph->fd >= 0)
+		drain_phase(&ph->watch, 0);
+	if (timeline_mark("supervisor", "phase", ph->name, "end") < 0)
+		log_debug("timeline: %s: %m", ph->name);
+	if (strcmp(ph->name, "onboot") == 0) {
+		onboot_finished(ph, status);
+		if (ph->shutdown == SD_ONSHUTDOWN)
+			run_onshutdown(ph); /* it was waiting for onboot to stop */
+		return true;
 	}
 	char how[64];
 	console_ok("Finished onshutdown (%s)", describe_status(status, how, sizeof how));
-	shutdown_finish();
+	finish(ph, false);
+	return true;
 }
 
 /* Outside stele's PID 1 (a test on a host) the request must not reach the
  * host's init: the supervisor then just shuts itself down. An orphan is
  * reparented to PID 1 too, so the parent alone proves nothing; stele's init
  * also exports STELE_INIT. */
-void power_request(enum power_action action)
+void phases_power(struct phases *ph, enum power_action action)
 {
 	static const int signals[] = {
 	    [POWER_POWEROFF] = SIGUSR2, [POWER_REBOOT] = SIGTERM, [POWER_HALT] = SIGUSR1};
@@ -141,7 +204,7 @@ void power_request(enum power_action action)
 	    [POWER_POWEROFF] = "poweroff", [POWER_REBOOT] = "reboot", [POWER_HALT] = "halt"};
 	if (action == POWER_NONE)
 		return;
-	sv.power = action;
+	ph->power = action;
 	if (getppid() == 1 && getenv("STELE_INIT")) {
 		log_info("asking PID 1 to %s", names[action]);
 		if (kill(1, signals[action]) == 0)
@@ -151,59 +214,56 @@ void power_request(enum power_action action)
 		log_info("%s requested, but not under PID 1: stopping the services only",
 			 names[action]);
 	}
-	shutdown_begin(names[action]);
+	phases_shutdown(ph, names[action]);
 }
 
 static void shutdown_bound(struct timer *t)
 {
-	(void)t;
+	struct phases *ph = t->data;
 	console_failed("shutdown did not finish within %d s: leaving the rest to PID 1",
-		       sv.opt.shutdown_timeout_s);
-	if (sv.cd_pid > 0 && kill(sv.cd_pid, SIGKILL) < 0 && errno != ESRCH)
-		log_err("containerd: SIGKILL: %s", strerror(errno));
-	if (sv.phase_pid > 0 && kill(sv.phase_pid, SIGKILL) < 0 && errno != ESRCH)
-		log_err("%s: SIGKILL: %s", phase_name, strerror(errno));
-	shutdown_finish();
+		       ph->opt->shutdown_timeout_s);
+	if (ph->pid > 0 && kill(ph->pid, SIGKILL) < 0 && errno != ESRCH)
+		log_err("%s: SIGKILL: %s", ph->name, strerror(errno));
+	finish(ph, true);
 }
 
-void shutdown_begin(const char *why)
+void phases_shutdown(struct phases *ph, const char *why)
 {
-	if (sv.shutdown != SD_NONE)
+	if (ph->shutdown != SD_NONE)
 		return;
 	log_info("shutting down (%s): stopping services", why);
 	if (timeline_mark("supervisor", "phase", "shutdown", "start") < 0)
 		log_debug("timeline: shutdown: %m");
-	sv.shutdown = SD_SERVICES;
-	if (timer_init(&sv.shutdown_timer, shutdown_bound, NULL) < 0 ||
-	    timer_arm(&sv.shutdown_timer, sv.opt.shutdown_timeout_s * 1000) < 0)
+	ph->shutdown = SD_STOPPING;
+	if (timer_init(&ph->bound, shutdown_bound, ph) < 0 ||
+	    timer_arm(&ph->bound, ph->opt->shutdown_timeout_s * 1000) < 0)
 		log_err("shutdown: arming its time bound: %m");
 	/* onboot still running: SIGTERM makes it stop its container cleanly. */
-	if (sv.phase_pid > 0 && kill(sv.phase_pid, SIGTERM) < 0 && errno != ESRCH)
+	if (ph->pid > 0 && kill(ph->pid, SIGTERM) < 0 && errno != ESRCH)
 		log_err("onboot: SIGTERM: %s", strerror(errno));
-	supervise_shutdown_progress();
+	ph->ev->shutdown();
 }
 
-void shutdown_after_containerd(void)
+void phases_containerd_stopped(struct phases *ph)
 {
-	sv.shutdown = SD_ONSHUTDOWN;
-	if (sv.opt.no_onboot) {
-		shutdown_finish();
-		return;
-	}
-	if (sv.phase_pid > 0)
-		return; /* onboot is still stopping; its exit calls us back */
-	if (phase_run("onshutdown") < 0) {
-		log_err("onshutdown: %s: %s", sv.opt.onboot_bin, strerror(errno));
-		shutdown_finish();
-	}
+	if (ph->shutdown == SD_STOPPING)
+		run_onshutdown(ph);
 }
 
-void shutdown_finish(void)
+struct logstore *phases_log(struct phases *ph)
 {
-	if (timeline_mark("supervisor", "phase", "shutdown", "end") < 0)
-		log_debug("timeline: shutdown: %m");
-	control_close();
-	log_info("all stopped; exiting");
-	fflush(stdout);
-	exit(0);
+	return &ph->log;
+}
+
+void phases_status(const struct phases *ph, struct status_row *row)
+{
+	*row = (struct status_row){.kind = "system",
+				   .name = "onboot",
+				   .state = ph->onboot_done ? "done"
+					    : ph->pid	    ? "running"
+							    : "waiting",
+				   .pid = ph->pid,
+				   .since_ms = -1,
+				   .detail = ph->opt->no_onboot ? "disabled (--no-onboot)"
+								: "stelectl logs onboot"};
 }

@@ -1,13 +1,11 @@
-/* service: load every bundle under CONTAINERS/services into sv.svcs.
- *
- * A bundle that cannot be used is kept in the list as failed, with the
- * reason, so `stelectl status` shows it; the others still start. */
+/* service: loading the table from CONTAINERS/services (header). */
 #include "supervisor/bundleparse.h"
+#include "supervisor/console.h"
 #include "supervisor/deps.h"
+#include "supervisor/supervise.h"
+
 #include "lib/log.h"
 #include "lib/state_status.h"
-#include "supervisor/supervisor.h"
-#include "supervisor/svcconf.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -28,21 +26,21 @@ static int by_name(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* Its lifecycle begins broken: never started. */
 static void mark_bad(struct service *s, const char *why)
 {
-	s->bad = true;
-	s->state = SVC_FAILED;
+	s->state = SVC_BROKEN;
 	snprintf(s->detail, sizeof s->detail, "%.250s", why);
 	console_failed("%s: %s", s->name, why);
 }
 
 /* The state volume is unavailable (required, or fsck failed): a service that
  * binds from it would write to the tmpfs underneath and lose the data. */
-static const char *state_unavailable(void)
+static const char *state_unavailable(const struct sv_options *o)
 {
 	static char status[256];
 	char path[PATH_MAX];
-	snprintf(path, sizeof path, "%s/state-status", sv.opt.run_dir);
+	snprintf(path, sizeof path, "%s/state-status", o->run_dir);
 	if (state_status_read(path, status, sizeof status) != STATE_STATUS_UNAVAILABLE)
 		return NULL;
 	return status;
@@ -59,12 +57,13 @@ static void take_parsed(struct service *s, struct parsed_bundle *b)
 	s->conf = b->conf;
 	b->conf.depends_on = NULL;
 	b->conf.n_depends = 0;
-	const char *blocked = state_unavailable();
+	const struct sv_options *o = s->table->opt;
+	const char *blocked = state_unavailable(o);
 	if (blocked && (s->conf.binds_state || b->binds_state_dir)) {
 		char why[256];
 		snprintf(why, sizeof why,
 			 "not started: it binds from %.60s but the state volume is %.120s",
-			 sv.opt.state_mountpoint, blocked);
+			 o->state_mountpoint, blocked);
 		mark_bad(s, why);
 		return;
 	}
@@ -77,11 +76,8 @@ static void drain_fifo(struct watch *w, uint32_t events)
 {
 	(void)events;
 	struct service *s = w->data;
-	uint64_t before = s->log.ring.end;
 	if (logstore_drain(&s->log, w->fd) < 0 && errno)
 		log_warn("%s: reading its output: %s", s->name, strerror(errno));
-	if (s->log.ring.end != before)
-		control_log_appended(&s->log);
 }
 
 /* The FIFO survives a supervisor restart, so a shim still writing to it
@@ -89,7 +85,7 @@ static void drain_fifo(struct watch *w, uint32_t events)
  * never reports hang-up between two runs of the service. */
 static int open_fifo(struct service *s)
 {
-	snprintf(s->fifo, sizeof s->fifo, "%s/fifo/%s", sv.opt.run_dir, s->name);
+	snprintf(s->fifo, sizeof s->fifo, "%s/fifo/%s", s->table->opt->run_dir, s->name);
 	if (mkfifo(s->fifo, 0600) < 0 && errno != EEXIST)
 		return -1;
 	s->fifo_fd = open(s->fifo, O_RDWR | O_NONBLOCK | O_CLOEXEC);
@@ -100,7 +96,8 @@ static int open_fifo(struct service *s)
 
 static void setup_runtime(struct service *s)
 {
-	if (logstore_init(&s->log, s->name, sv.opt.log_dir, sv.opt.log_max_size) < 0) {
+	const struct sv_options *o = s->table->opt;
+	if (logstore_init(&s->log, s->name, o->log_dir, o->log_max_size) < 0) {
 		mark_bad(s, "no memory for its log ring");
 		return;
 	}
@@ -110,7 +107,8 @@ static void setup_runtime(struct service *s)
 		mark_bad(s, why);
 		return;
 	}
-	if (s->conf.ready == READY_NOTIFY && notify_open(s) < 0) {
+	if (s->conf.ready == READY_NOTIFY &&
+	    notify_open(&s->notify, s->notify_dir, s->name, s->table->ev) < 0) {
 		char why[300];
 		snprintf(why, sizeof why, "notify socket in %.200s: %s", s->notify_dir,
 			 strerror(errno));
@@ -118,13 +116,14 @@ static void setup_runtime(struct service *s)
 	}
 }
 
-static void init_one(struct service *s, const char *name)
+static void init_one(struct services *t, struct service *s, const char *name)
 {
 	memset(s, 0, sizeof *s);
+	s->table = t;
 	snprintf(s->name, sizeof s->name, "%s", name);
-	snprintf(s->dir, sizeof s->dir, "%s/services/%s", sv.opt.containers, name);
-	snprintf(s->notify_dir, sizeof s->notify_dir, "%s/notify/%s", sv.opt.run_dir, name);
-	s->fifo_fd = s->notify_fd = -1;
+	snprintf(s->dir, sizeof s->dir, "%s/services/%s", t->opt->containers, name);
+	snprintf(s->notify_dir, sizeof s->notify_dir, "%s/notify/%s", t->opt->run_dir, name);
+	s->fifo_fd = s->notify.fd = -1;
 	s->state = SVC_WAITING;
 	s->state_since_ms = now_ms();
 	restart_history_init(&s->history);
@@ -133,106 +132,106 @@ static void init_one(struct service *s, const char *name)
 
 /* Parse every bundle in a child (bundleparse.h), then set up what the
  * usable ones need here: log, FIFO, timer, notify socket. */
-static void load_all(void)
+static void load_all(struct services *t)
 {
-	struct bundle_request *req = calloc(sv.n_svcs + 1, sizeof *req);
-	struct parsed_bundle *parsed = calloc(sv.n_svcs + 1, sizeof *parsed);
+	struct bundle_request *req = calloc(t->n + 1, sizeof *req);
+	struct parsed_bundle *parsed = calloc(t->n + 1, sizeof *parsed);
 	if (!req || !parsed) {
-		for (size_t i = 0; i < sv.n_svcs; i++)
-			mark_bad(&sv.svcs[i], "no memory to load the bundle");
+		for (size_t i = 0; i < t->n; i++)
+			mark_bad(&t->svcs[i], "no memory to load the bundle");
 		free(req);
 		free(parsed);
 		return;
 	}
-	for (size_t i = 0; i < sv.n_svcs; i++)
-		req[i] = (struct bundle_request){.dir = sv.svcs[i].dir,
-						 .name = sv.svcs[i].name,
-						 .notify_dir = sv.svcs[i].notify_dir};
+	for (size_t i = 0; i < t->n; i++)
+		req[i] = (struct bundle_request){.dir = t->svcs[i].dir,
+						 .name = t->svcs[i].name,
+						 .notify_dir = t->svcs[i].notify_dir};
 	char err[BUNDLE_ERR_LEN];
-	if (bundles_parse(req, sv.n_svcs, sv.opt.ns, sv.opt.state_mountpoint, parsed,
-			  PARSE_TIMEOUT_MS, err, sizeof err) < 0)
+	if (bundles_parse(req, t->n, t->opt->ns, t->opt->state_mountpoint, parsed, PARSE_TIMEOUT_MS,
+			  err, sizeof err) < 0)
 		log_err("%s", err);
-	for (size_t i = 0; i < sv.n_svcs; i++) {
-		struct service *s = &sv.svcs[i];
+	for (size_t i = 0; i < t->n; i++) {
+		struct service *s = &t->svcs[i];
 		take_parsed(s, &parsed[i]);
 		svcconf_free(&parsed[i].conf);
 		free(parsed[i].spec);
-		if (!s->bad)
+		if (s->state != SVC_BROKEN)
 			setup_runtime(s);
 	}
 	free(req);
 	free(parsed);
 }
 
-static void resolve_dependencies(void)
+static void resolve_dependencies(struct services *t)
 {
-	struct dep_node *nodes = calloc(sv.n_svcs + 1, sizeof *nodes);
+	struct dep_node *nodes = calloc(t->n + 1, sizeof *nodes);
 	if (!nodes)
 		return;
-	for (size_t i = 0; i < sv.n_svcs; i++) {
-		struct service *s = &sv.svcs[i];
+	for (size_t i = 0; i < t->n; i++) {
+		struct service *s = &t->svcs[i];
 		s->dep_index = calloc(s->conf.n_depends + 1, sizeof *s->dep_index);
 		nodes[i].name = s->name;
 		nodes[i].depends_on = s->conf.depends_on;
 		nodes[i].n_depends = s->dep_index ? s->conf.n_depends : 0;
 		nodes[i].dep_index = s->dep_index;
 	}
-	deps_resolve(nodes, sv.n_svcs);
-	for (size_t i = 0; i < sv.n_svcs; i++)
-		if (nodes[i].err[0] && !sv.svcs[i].bad)
-			mark_bad(&sv.svcs[i], nodes[i].err);
+	deps_resolve(nodes, t->n);
+	for (size_t i = 0; i < t->n; i++)
+		if (nodes[i].err[0] && t->svcs[i].state != SVC_BROKEN)
+			mark_bad(&t->svcs[i], nodes[i].err);
 	free(nodes);
 }
 
 /* Service logs are in /var/log, a tmpfs; with the state volume mounted
  * they must outlive a reboot: STATE_MOUNTPOINT/log is bound there. A
  * supervisor restarted by PID 1 finds it bound already. */
-static void persist_logs(void)
+static void persist_logs(const struct sv_options *o)
 {
 	char path[PATH_MAX], src[PATH_MAX];
-	snprintf(path, sizeof path, "%s/state-status", sv.opt.run_dir);
-	if (sv.opt.log_dir_given || state_status_read(path, NULL, 0) != STATE_STATUS_MOUNTED)
+	snprintf(path, sizeof path, "%s/state-status", o->run_dir);
+	if (o->log_dir_given || state_status_read(path, NULL, 0) != STATE_STATUS_MOUNTED)
 		return;
-	snprintf(src, sizeof src, "%s/log", sv.opt.state_mountpoint);
+	snprintf(src, sizeof src, "%s/log", o->state_mountpoint);
 	struct stat a, b;
 	if (mkdir(src, 0755) < 0 && errno != EEXIST) {
 		log_warn("%s: %s; service logs stay on the tmpfs", src, strerror(errno));
 		return;
 	}
-	if (stat(src, &a) == 0 && stat(sv.opt.log_dir, &b) == 0 && a.st_dev == b.st_dev &&
+	if (stat(src, &a) == 0 && stat(o->log_dir, &b) == 0 && a.st_dev == b.st_dev &&
 	    a.st_ino == b.st_ino)
 		return;
-	if (mount(src, sv.opt.log_dir, NULL, MS_BIND, NULL) < 0)
-		log_warn("bind %s on %s: %s; service logs stay on the tmpfs", src, sv.opt.log_dir,
+	if (mount(src, o->log_dir, NULL, MS_BIND, NULL) < 0)
+		log_warn("bind %s on %s: %s; service logs stay on the tmpfs", src, o->log_dir,
 			 strerror(errno));
 }
 
-static int make_dirs(void)
+static int make_dirs(const struct sv_options *o)
 {
 	const char *subdirs[] = {"", "/fifo", "/notify"};
 	for (size_t i = 0; i < sizeof subdirs / sizeof subdirs[0]; i++) {
 		char path[PATH_MAX];
-		snprintf(path, sizeof path, "%s%s", sv.opt.run_dir, subdirs[i]);
+		snprintf(path, sizeof path, "%s%s", o->run_dir, subdirs[i]);
 		if (mkdir(path, 0755) < 0 && errno != EEXIST) {
 			log_err("%s: %s: check that %s is a writable tmpfs", path, strerror(errno),
-				sv.opt.run_dir);
+				o->run_dir);
 			return -1;
 		}
 	}
-	if (mkdir(sv.opt.log_dir, 0755) < 0 && errno != EEXIST)
-		log_warn("log dir %s: %s; service logs stay in memory", sv.opt.log_dir,
+	if (mkdir(o->log_dir, 0755) < 0 && errno != EEXIST)
+		log_warn("log dir %s: %s; service logs stay in memory", o->log_dir,
 			 strerror(errno));
 	else
-		persist_logs();
+		persist_logs(o);
 	return 0;
 }
 
 /* Each name of a userdata list (/run/config/services/{enabled,disabled},
  * one per line). Only optional services may be switched; disabled wins. */
-static void apply_list(const char *which)
+static void apply_list(struct services *t, const char *which)
 {
 	char path[PATH_MAX], name[128];
-	snprintf(path, sizeof path, "%s/services/%s", sv.opt.config_dir, which);
+	snprintf(path, sizeof path, "%s/services/%s", t->opt->config_dir, which);
 	FILE *f = fopen(path, "re");
 	if (!f)
 		return;
@@ -241,7 +240,7 @@ static void apply_list(const char *which)
 		name[strcspn(name, "\r\n")] = '\0';
 		if (!name[0] || name[0] == '#')
 			continue;
-		struct service *s = service_find(name);
+		struct service *s = service_find(t, name);
 		if (!s) {
 			log_warn("%s: no service %s: ignored", path, name);
 		} else if (!s->conf.optional) {
@@ -249,20 +248,23 @@ static void apply_list(const char *which)
 			    "%s: %s is not optional: ignored (the image must say \"optional\": "
 			    "true in its stele.json)",
 			    path, name);
-		} else if (disable && !s->bad) {
-			s->admin_down = true;
-			service_become(s, SVC_STOPPED, "disabled by userdata (%.200s)", path);
+		} else if (disable && s->state != SVC_BROKEN) {
+			/* Its lifecycle begins stopped. */
+			s->state = SVC_STOPPED;
+			snprintf(s->detail, sizeof s->detail, "disabled by userdata (%.200s)",
+				 path);
 		}
 	}
 	fclose(f);
 }
 
-int services_load(void)
+int services_load(struct services *t, const struct sv_options *opt, const struct sv_events *ev)
 {
-	if (make_dirs() < 0)
+	*t = (struct services){.opt = opt, .ev = ev, .boot_start_ms = now_ms()};
+	if (make_dirs(opt) < 0)
 		return -1;
 	char dir[PATH_MAX];
-	snprintf(dir, sizeof dir, "%s/services", sv.opt.containers);
+	snprintf(dir, sizeof dir, "%s/services", opt->containers);
 	DIR *d = opendir(dir);
 	if (!d) {
 		if (errno != ENOENT)
@@ -293,19 +295,20 @@ int services_load(void)
 	}
 	closedir(d);
 	qsort(names, n, sizeof names[0], by_name);
-	sv.svcs = calloc(n + 1, sizeof *sv.svcs);
-	if (!sv.svcs) {
+	t->svcs = calloc(n + 1, sizeof *t->svcs);
+	if (!t->svcs) {
 		log_err("no memory for %zu services", n);
 		return -1;
 	}
 	for (size_t i = 0; i < n; i++) {
-		init_one(&sv.svcs[i], names[i]);
+		init_one(t, &t->svcs[i], names[i]);
 		free(names[i]);
 	}
-	sv.n_svcs = n;
-	load_all();
-	resolve_dependencies();
-	apply_list("enabled");
-	apply_list("disabled");
+	t->n = n;
+	load_all(t);
+	resolve_dependencies(t);
+	apply_list(t, "enabled");
+	apply_list(t, "disabled");
+	log_info("%zu services in %s", n, dir);
 	return 0;
 }

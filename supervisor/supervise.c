@@ -1,17 +1,18 @@
-/* supervise: the life of each service, driven by containerd's answers and
- * exit events, the service timers and stelectl requests.
+/* supervise: the service table's side of the lifecycle. supervise_feed()
+ * asks lifecycle.c what an event does and performs the action here, where
+ * containerd, the timers and the console are; it also decides when a
+ * waiting service may start (EV_GO) and drives the ordered shutdown.
  *
- *   WAITING -> STARTING -> RUNNING -> READY -> (exit) -> BACKOFF -> STARTING
- *                                          \-> EXITED (policy) / FAILED (limit)
- *   stop: RUNNING/READY -> STOPPING (SIGTERM, grace, SIGKILL) -> STOPPED
- *
- * A start is a chain of calls: [task delete] -> container create -> task
- * create -> task start, each queued from the previous one's callback. */
+ * A start is a chain of calls: container create (once per container) ->
+ * task create -> task start, each queued from the previous one's callback;
+ * its answer is EV_STARTED or EV_START_FAILED. */
+#include "supervisor/supervise.h"
+
 #include "lib/log.h"
+#include "lib/timeline.h"
+#include "supervisor/console.h"
 #include "supervisor/prepare.h"
 #include "supervisor/spec.h"
-#include "supervisor/supervisor.h"
-#include "lib/timeline.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -21,9 +22,49 @@
 #include <string.h>
 #include <unistd.h>
 
-static bool conn_up(void)
+/* Each start spawns a Go shim and runc; with every service at once,
+ * containerd stops answering within its deadlines (measured by `make bench`
+ * at 50 services under TCG). Starts beyond this many wait for a slot. */
+#define MAX_STARTING 8
+
+static void perform(struct service *s, enum svc_action action, const struct svc_input *in);
+
+struct service *service_find(const struct services *t, const char *name)
 {
-	return sv.cd == CD_UP && sv.conn;
+	for (size_t i = 0; i < t->n; i++)
+		if (strcmp(t->svcs[i].name, name) == 0)
+			return &t->svcs[i];
+	return NULL;
+}
+
+void supervise_feed(struct service *s, const struct svc_input *in)
+{
+	enum svc_state before = s->state;
+	struct svc_step step = lifecycle_step(before, in->event);
+	if (step.next != before) {
+		if (lifecycle_timer(step.next) != lifecycle_timer(before))
+			timer_disarm(&s->timer);
+		if (strcmp(lifecycle_shown(step.next), lifecycle_shown(before)) != 0)
+			s->state_since_ms = now_ms();
+		s->state = step.next;
+	}
+	log_debug("%s: %s + %s -> %s, %s", s->name, lifecycle_state_name(before),
+		  lifecycle_event_name(in->event), lifecycle_state_name(step.next),
+		  lifecycle_action_name(step.action));
+	perform(s, step.action, in);
+}
+
+void supervise_event(struct service *s, enum svc_event event)
+{
+	supervise_feed(s, &(struct svc_input){.event = event});
+}
+
+void supervise_exit(struct service *s, uint32_t pid, uint32_t status)
+{
+	supervise_feed(s,
+		       &(struct svc_input){.event = lifecycle_exit_event(&s->conf.restart, status),
+					   .pid = pid,
+					   .status = status});
 }
 
 static void mark(const struct service *s, const char *event)
@@ -32,10 +73,10 @@ static void mark(const struct service *s, const char *event)
 		log_debug("timeline: %s %s: %m", s->name, event);
 }
 
-void service_become(struct service *s, enum svc_state st, const char *fmt, ...)
+static void set_detail(struct service *s, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static void set_detail(struct service *s, const char *fmt, ...)
 {
-	s->state = st;
-	s->state_since_ms = now_ms();
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(s->detail, sizeof s->detail, fmt, ap);
@@ -52,217 +93,53 @@ static void describe_exit(uint32_t status, char *buf, size_t len)
 		snprintf(buf, len, "exited %u", status);
 }
 
-static void after_failure(struct service *s, const char *how)
-{
-	double now = now_ms();
-	struct restart_policy *p = &s->conf.restart;
-	restart_record_failure(&s->history, now);
-	if (restart_exhausted(p, &s->history, now)) {
-		service_become(s, SVC_FAILED,
-			       "%s; %d failures within %d s: fix it, then stelectl start %s", how,
-			       p->limit, p->window_ms / 1000, s->name);
-		console_failed("%s %s, %d failures within %d s: giving up", s->name, how, p->limit,
-			       p->window_ms / 1000);
-		mark(s, "failed");
-		return;
-	}
-	int delay = restart_delay_ms(p, &s->history, now);
-	service_become(s, SVC_BACKOFF, "%s; restarting in %.1f s", how, delay / 1000.0);
-	console_failed("%s %s, restarting in %d s", s->name, how, (delay + 999) / 1000);
-	if (timer_arm(&s->timer, delay) < 0)
-		log_err("%s: arming its restart timer: %m", s->name);
-}
+/* --- the start chain --- */
 
-static void after_exit(struct service *s, uint32_t status)
+static void start_failed(struct service *s, const char *what, const char *why)
 {
-	char how[96];
-	describe_exit(status, how, sizeof how);
-	timer_disarm(&s->timer);
-	s->pid = 0;
-	s->cleaning = false;
-	if (s->exit_while_stopping || sv.shutdown != SD_NONE || s->admin_down) {
-		mark(s, "stopped");
-		console_ok("Stopped %s (%s)", s->name, how);
-		service_become(s, SVC_STOPPED, "stopped (%s)", how);
-		if (s->restart_requested && sv.shutdown == SD_NONE) {
-			s->restart_requested = false;
-			s->admin_down = false;
-			service_become(s, SVC_WAITING, "restart requested");
-		}
-		supervise_shutdown_progress();
-		supervise_kick();
-		return;
-	}
-	if (!restart_wanted(&s->conf.restart, status != 0)) {
-		service_become(s, SVC_EXITED, "%s (restart: %s)", how,
-			       restart_mode_name(s->conf.restart.mode));
-		if (status != 0)
-			console_failed("%s %s, not restarting (restart: %s)", s->name, how,
-				       restart_mode_name(s->conf.restart.mode));
-		else
-			console_ok("%s %s (restart: %s)", s->name, how,
-				   restart_mode_name(s->conf.restart.mode));
-		mark(s, "exited");
-	} else {
-		after_failure(s, how);
-	}
-	supervise_kick();
-}
-
-static void exit_task_deleted(void *arg, const struct ctrd_result *res)
-{
-	struct service *s = arg;
-	s->busy--;
-	if (res->grpc_status != CTRD_OK && res->grpc_status != CTRD_NOT_FOUND)
-		log_warn("%s: deleting its stopped task: %s", s->name, res->message);
-	after_exit(s, s->pending_status);
-}
-
-/* The task is gone: leave the running states at once, so that status, stop
- * requests and the shutdown see it, then delete the task. */
-static void handle_exit(struct service *s, uint32_t status)
-{
-	char how[96];
-	describe_exit(status, how, sizeof how);
-	timer_disarm(&s->timer);
-	s->exit_while_stopping = s->state == SVC_STOPPING;
-	s->cleaning = true;
-	s->pid = 0;
-	s->pending_status = status;
-	/* The state it is headed for, so that no one waiting on it (stelectl)
-	 * mistakes the clean-up for an outcome; after_exit() settles it. */
-	enum svc_state next = SVC_BACKOFF;
-	if (s->exit_while_stopping || sv.shutdown != SD_NONE || s->admin_down)
-		next = SVC_STOPPING;
-	else if (!restart_wanted(&s->conf.restart, status != 0))
-		next = SVC_EXITED;
-	service_become(s, next, "%s; cleaning up", how);
-	if (conn_up() && ctrd_task_delete(sv.conn, s->name, exit_task_deleted, s) == 0) {
-		s->busy++;
-		return;
-	}
-	after_exit(s, status);
-}
-
-void supervise_on_exit(void *arg, const char *id, uint32_t pid, uint32_t exit_status)
-{
-	(void)arg;
-	struct service *s = service_find(id);
-	if (!s || s->bad) {
-		reconcile_stale_exited(id);
-		return;
-	}
-	if (s->state == SVC_STARTING) {
-		s->exit_pending = true;
-		s->pending_status = exit_status;
-		return;
-	}
-	if (s->cleaning ||
-	    (s->state != SVC_RUNNING && s->state != SVC_READY && s->state != SVC_STOPPING))
-		return; /* an exit already handled, or from an earlier run */
-	if (s->pid && pid && pid != s->pid)
-		return;
-	handle_exit(s, exit_status);
-}
-
-void supervise_task_lost(struct service *s, uint32_t status)
-{
-	if (!s->cleaning)
-		handle_exit(s, status);
-}
-
-static void fail_start(struct service *s, const char *what, const char *why)
-{
-	s->task_dirty = true;
-	if (sv.shutdown != SD_NONE || s->admin_down || s->stop_after_start) {
-		service_become(s, SVC_STOPPED, "stopped before it started");
-		supervise_shutdown_progress();
-		return;
-	}
-	char how[300];
-	snprintf(how, sizeof how, "could not %s (%.220s)", what, why);
-	after_failure(s, how);
-	supervise_kick();
-}
-
-/* A task that is already gone sends no exit event: take it as stopped. */
-static void kill_done(void *arg, const struct ctrd_result *res)
-{
-	struct service *s = arg;
-	if (res->grpc_status == CTRD_NOT_FOUND && s->state == SVC_STOPPING && !s->cleaning)
-		handle_exit(s, 0);
-	else if (res->grpc_status != CTRD_OK && res->grpc_status != CTRD_NOT_FOUND)
-		log_warn("%s: signalling its task: %s", s->name, res->message);
-}
-
-static void stop_task(struct service *s)
-{
-	service_become(s, SVC_STOPPING, "SIGTERM sent; SIGKILL after %d s", s->conf.grace_s);
-	mark(s, "stop");
-	if (ctrd_task_kill(sv.conn, s->name, SIGTERM, false, kill_done, s) < 0)
-		log_warn("%s: SIGTERM: %m", s->name);
-	if (timer_arm(&s->timer, s->conf.grace_s * 1000) < 0)
-		log_err("%s: arming its grace timer: %m", s->name);
+	char buf[300];
+	snprintf(buf, sizeof buf, "%s (%.220s)", what, why);
+	supervise_feed(s, &(struct svc_input){.event = EV_START_FAILED, .why = buf});
 }
 
 static void started(void *arg, const struct ctrd_result *res)
 {
 	struct service *s = arg;
-	if (res->grpc_status != CTRD_OK) {
-		fail_start(s, "start its task", res->message);
-		return;
-	}
-	s->pid = res->pid;
-	s->started_once = true;
-	mark(s, "running");
-	service_become(s, SVC_RUNNING, "pid %u", s->pid);
-	if (s->exit_pending) {
-		s->exit_pending = false;
-		handle_exit(s, s->pending_status);
-		return;
-	}
-	if (s->stop_after_start || sv.shutdown != SD_NONE) {
-		s->stop_after_start = false;
-		stop_task(s);
-		return;
-	}
-	if (s->conf.ready == READY_RUNNING) {
-		supervise_set_ready(s, "running");
-		return;
-	}
-	service_become(s, SVC_RUNNING, "pid %u, waiting for READY=1 (up to %d s)", s->pid,
-		       s->conf.timeout_s);
-	if (timer_arm(&s->timer, s->conf.timeout_s * 1000) < 0)
-		log_err("%s: arming its readiness deadline: %m", s->name);
-	supervise_kick();
+	if (res->grpc_status != CTRD_OK)
+		start_failed(s, "start its task", res->message);
+	else
+		supervise_feed(s, &(struct svc_input){.event = EV_STARTED, .pid = res->pid});
+	supervise_settle(s->table);
 }
 
 static void task_created(void *arg, const struct ctrd_result *res)
 {
 	struct service *s = arg;
-	if (res->grpc_status != CTRD_OK) {
-		fail_start(s, "create its task", res->message);
-		return;
-	}
-	if (ctrd_task_start(sv.conn, s->name, started, s) < 0)
-		fail_start(s, "start its task", strerror(errno));
+	if (res->grpc_status != CTRD_OK)
+		start_failed(s, "create its task", res->message);
+	else if (!s->table->conn || ctrd_task_start(s->table->conn, s->name, started, s) < 0)
+		start_failed(s, "start its task",
+			     s->table->conn ? strerror(errno) : "no containerd");
+	supervise_settle(s->table);
 }
 
 static void create_task(struct service *s)
 {
-	if (ctrd_task_create(sv.conn, s->name, s->fifo, s->fifo, task_created, s) < 0)
-		fail_start(s, "create its task", strerror(errno));
+	struct ctrd *conn = s->table->conn;
+	if (!conn || ctrd_task_create(conn, s->name, s->fifo, s->fifo, task_created, s) < 0)
+		start_failed(s, "create its task", conn ? strerror(errno) : "no containerd");
 }
 
 static void container_created(void *arg, const struct ctrd_result *res)
 {
 	struct service *s = arg;
 	if (res->grpc_status != CTRD_OK && res->grpc_status != CTRD_ALREADY_EXISTS) {
-		fail_start(s, "create its container", res->message);
-		return;
+		start_failed(s, "create its container", res->message);
+	} else {
+		s->container_exists = true;
+		create_task(s);
 	}
-	s->container_exists = true;
-	create_task(s);
+	supervise_settle(s->table);
 }
 
 static void create_container(struct service *s)
@@ -274,55 +151,327 @@ static void create_container(struct service *s)
 	}
 	char why[600];
 	if (!s->prepared) {
-		if (prepare_service(s->dir, s->spec, sv.opt.state_mountpoint, why, sizeof why) <
-		    0) {
-			fail_start(s, "prepare its host side", why);
+		if (prepare_service(s->dir, s->spec, s->table->opt->state_mountpoint, why,
+				    sizeof why) < 0) {
+			start_failed(s, "prepare its host side", why);
 			return;
 		}
 		s->prepared = true;
 	}
-	if (ctrd_container_create(sv.conn, s->name, s->spec, s->spec_len, labels, container_created,
-				  s) < 0)
-		fail_start(s, "create its container", strerror(errno));
+	struct ctrd *conn = s->table->conn;
+	if (!conn || ctrd_container_create(conn, s->name, s->spec, s->spec_len, labels,
+					   container_created, s) < 0)
+		start_failed(s, "create its container", conn ? strerror(errno) : "no containerd");
 }
 
-/* What a failed start leaves (a task, the shim's state directory) makes the
- * next create fail with "already exists": delete the task, then the
- * container, and create both afresh. */
-static void dirty_container_deleted(void *arg, const struct ctrd_result *res)
+static void begin_start(struct service *s)
+{
+	s->pid = 0;
+	s->start_ms = now_ms();
+	restart_record_start(&s->history, s->start_ms);
+	set_detail(s, "creating its task");
+	mark(s, "start");
+	create_container(s);
+}
+
+static void took_pid(struct service *s, uint32_t pid)
+{
+	s->pid = pid;
+	s->started_once = true;
+	mark(s, "running");
+	set_detail(s, "pid %u", pid);
+}
+
+/* --- stopping --- */
+
+/* A task that is already gone sends no exit event: take it as stopped. */
+static void kill_done(void *arg, const struct ctrd_result *res)
+{
+	struct service *s = arg;
+	bool stopping = s->state == SVC_STOPPING || s->state == SVC_STOPPING_RESTART;
+	if (res->grpc_status == CTRD_NOT_FOUND && stopping)
+		supervise_exit(s, 0, 0);
+	else if (res->grpc_status != CTRD_OK && res->grpc_status != CTRD_NOT_FOUND)
+		log_warn("%s: signalling its task: %s", s->name, res->message);
+	supervise_settle(s->table);
+}
+
+static void stop_task(struct service *s)
+{
+	set_detail(s, "SIGTERM sent; SIGKILL after %d s", s->conf.grace_s);
+	mark(s, "stop");
+	struct ctrd *conn = s->table->conn;
+	if (!conn || ctrd_task_kill(conn, s->name, SIGTERM, false, kill_done, s) < 0)
+		log_warn("%s: SIGTERM: %s", s->name, conn ? strerror(errno) : "no containerd");
+	if (timer_arm(&s->timer, s->conf.grace_s * 1000) < 0)
+		log_err("%s: arming its grace timer: %m", s->name);
+}
+
+static void kill_after_grace(struct service *s)
+{
+	console_failed("%s did not stop within %d s of SIGTERM, sending SIGKILL", s->name,
+		       s->conf.grace_s);
+	set_detail(s, "SIGKILL sent after %d s of grace", s->conf.grace_s);
+	struct ctrd *conn = s->table->conn;
+	if (conn && ctrd_task_kill(conn, s->name, SIGKILL, true, kill_done, s) < 0)
+		log_warn("%s: SIGKILL: %m", s->name);
+}
+
+static void ready_timeout(struct service *s)
+{
+	console_failed("%s sent no READY=1 within %d s, killing it", s->name, s->conf.timeout_s);
+	struct ctrd *conn = s->table->conn;
+	if (conn && ctrd_task_kill(conn, s->name, SIGKILL, true, NULL, NULL) < 0)
+		log_warn("%s: SIGKILL: %m", s->name);
+}
+
+/* --- after an exit or a failed start: clean up, then settle --- */
+
+static void cleaned(void *arg, const struct ctrd_result *res)
+{
+	struct service *s = arg;
+	if (res->grpc_status != CTRD_OK && res->grpc_status != CTRD_NOT_FOUND)
+		log_warn("%s: deleting its stopped task: %s", s->name, res->message);
+	supervise_event(s, EV_CLEANED);
+	supervise_settle(s->table);
+}
+
+/* The task is gone: the state already says where it is headed, so that
+ * status, stop requests and the shutdown see it; the task is deleted. */
+static void clean_exit(struct service *s, uint32_t status)
+{
+	s->pid = 0;
+	s->exit_status = status;
+	describe_exit(status, s->how, sizeof s->how);
+	set_detail(s, "%s; cleaning up", s->how);
+	struct ctrd *conn = s->table->conn;
+	if (conn && ctrd_task_delete(conn, s->name, cleaned, s) == 0)
+		return;
+	supervise_event(s, EV_CLEANED);
+}
+
+static void start_container_deleted(void *arg, const struct ctrd_result *res)
 {
 	(void)res;
 	struct service *s = arg;
 	s->container_exists = false;
-	create_container(s);
+	supervise_event(s, EV_CLEANED);
+	supervise_settle(s->table);
 }
 
-static void dirty_task_deleted(void *arg, const struct ctrd_result *res)
+static void start_task_deleted(void *arg, const struct ctrd_result *res)
 {
 	(void)res;
 	struct service *s = arg;
-	s->task_dirty = false;
-	if (!s->container_exists ||
-	    ctrd_container_delete(sv.conn, s->name, dirty_container_deleted, s) < 0)
-		create_container(s);
+	struct ctrd *conn = s->table->conn;
+	if (s->container_exists && conn &&
+	    ctrd_container_delete(conn, s->name, start_container_deleted, s) == 0)
+		return;
+	supervise_event(s, EV_CLEANED);
+	supervise_settle(s->table);
 }
 
-/* Each start spawns a Go shim and runc; with every service at once,
- * containerd stops answering within its deadlines (measured by `make bench`
- * at 50 services under TCG). Starts beyond this many wait for a slot. */
-#define MAX_STARTING 8
+/* What a failed start leaves (a task, the shim's state directory) makes the
+ * next create fail with "already exists": delete the task, then the
+ * container; the next start creates both afresh. */
+static void clean_start(struct service *s, const char *why)
+{
+	s->pid = 0;
+	if (s->state == SVC_CLEANING_STOPPED)
+		s->how[0] = '\0'; /* stopped before it started: nothing to report */
+	else
+		snprintf(s->how, sizeof s->how, "could not %s", why);
+	set_detail(s, "%s; cleaning up", s->how[0] ? s->how : "stopping");
+	struct ctrd *conn = s->table->conn;
+	if (conn && ctrd_task_delete(conn, s->name, start_task_deleted, s) == 0)
+		return;
+	supervise_event(s, EV_CLEANED);
+}
 
-static size_t starting_count(void)
+static void count_failure(struct service *s)
+{
+	double now = now_ms();
+	const struct restart_policy *p = &s->conf.restart;
+	restart_record_failure(&s->history, now);
+	if (restart_exhausted(p, &s->history, now)) {
+		supervise_event(s, EV_GIVE_UP);
+		return;
+	}
+	int delay = restart_delay_ms(p, &s->history, now);
+	set_detail(s, "%s; restarting in %.1f s", s->how, delay / 1000.0);
+	console_failed("%s %s, restarting in %d s", s->name, s->how, (delay + 999) / 1000);
+	if (timer_arm(&s->timer, delay) < 0)
+		log_err("%s: arming its restart timer: %m", s->name);
+}
+
+static void give_up(struct service *s)
+{
+	const struct restart_policy *p = &s->conf.restart;
+	set_detail(s, "%s; %d failures within %d s: fix it, then stelectl start %s", s->how,
+		   p->limit, p->window_ms / 1000, s->name);
+	console_failed("%s %s, %d failures within %d s: giving up", s->name, s->how, p->limit,
+		       p->window_ms / 1000);
+	mark(s, "failed");
+}
+
+static void exited(struct service *s)
+{
+	const char *mode = restart_mode_name(s->conf.restart.mode);
+	set_detail(s, "%s (restart: %s)", s->how, mode);
+	if (s->exit_status != 0)
+		console_failed("%s %s, not restarting (restart: %s)", s->name, s->how, mode);
+	else
+		console_ok("%s %s (restart: %s)", s->name, s->how, mode);
+	mark(s, "exited");
+}
+
+static void stopped(struct service *s)
+{
+	if (!s->how[0]) {
+		set_detail(s, "stopped before it started");
+		return;
+	}
+	mark(s, "stopped");
+	console_ok("Stopped %s (%s)", s->name, s->how);
+	set_detail(s, "stopped (%s)", s->how);
+}
+
+static void became_ready(struct service *s, const char *how)
+{
+	s->was_ready = true;
+	set_detail(s, "pid %u", s->pid);
+	mark(s, "ready");
+	bool said = strcmp(how, "running") != 0;
+	console_ok("Started %s (%.0f ms%s%s)", s->name, now_ms() - s->start_ms, said ? ", " : "",
+		   said ? how : "");
+}
+
+static void running(struct service *s, uint32_t pid)
+{
+	took_pid(s, pid);
+	if (s->conf.ready == READY_RUNNING) {
+		supervise_feed(s, &(struct svc_input){.event = EV_READY, .why = "running"});
+		return;
+	}
+	set_detail(s, "pid %u, waiting for READY=1 (up to %d s)", pid, s->conf.timeout_s);
+	if (timer_arm(&s->timer, s->conf.timeout_s * 1000) < 0)
+		log_err("%s: arming its readiness deadline: %m", s->name);
+}
+
+static void adopt(struct service *s, uint32_t pid)
+{
+	s->container_exists = true;
+	s->pid = pid;
+	s->was_ready = s->started_once = true;
+	s->start_ms = now_ms();
+	set_detail(s, "pid %u (adopted)", pid);
+	console_ok("Adopted %s (pid %u, still running)", s->name, pid);
+}
+
+static void perform(struct service *s, enum svc_action action, const struct svc_input *in)
+{
+	switch (action) {
+	case ACT_UNHANDLED: /* the unit test keeps the table complete */
+	case ACT_N_ACTIONS:
+		log_err("%s: no transition for %s in %s", s->name, lifecycle_event_name(in->event),
+			lifecycle_state_name(s->state));
+		break;
+	case ACT_NONE:
+	case ACT_REFUSE: /* services_request() answers it */
+		break;
+	case ACT_START:
+		begin_start(s);
+		break;
+	case ACT_DEP_FAILED:
+		set_detail(s, "dependency %s will not be ready", in->why);
+		console_failed("%s not started: its dependency %s failed", s->name, in->why);
+		mark(s, "failed");
+		break;
+	case ACT_RUNNING:
+		running(s, in->pid);
+		break;
+	case ACT_RUNNING_STOP:
+		took_pid(s, in->pid);
+		stop_task(s);
+		break;
+	case ACT_RUNNING_EXIT:
+		took_pid(s, in->pid);
+		supervise_exit(s, 0, s->exit_status);
+		break;
+	case ACT_HOLD_EXIT:
+		s->exit_status = in->status;
+		break;
+	case ACT_READY:
+		became_ready(s, in->why ? in->why : "running");
+		break;
+	case ACT_READY_TIMEOUT:
+		ready_timeout(s);
+		break;
+	case ACT_STOP_TASK:
+		stop_task(s);
+		break;
+	case ACT_KILL:
+		kill_after_grace(s);
+		break;
+	case ACT_CLEAN:
+		clean_exit(s, in->status);
+		break;
+	case ACT_CLEAN_START:
+		clean_start(s, in->why ? in->why : "start");
+		break;
+	case ACT_FAILURE:
+		count_failure(s);
+		break;
+	case ACT_GIVE_UP:
+		give_up(s);
+		break;
+	case ACT_EXITED:
+		exited(s);
+		break;
+	case ACT_STOPPED:
+		stopped(s);
+		break;
+	case ACT_RESTART:
+		mark(s, "stopped");
+		console_ok("Stopped %s (%s)", s->name, s->how);
+		set_detail(s, "restart requested");
+		break;
+	case ACT_RETRY:
+		s->restarts++;
+		set_detail(s,
+			   s->table->conn ? "waiting for a start slot" : "waiting for containerd");
+		break;
+	case ACT_REQUESTED_START:
+		restart_history_init(&s->history);
+		set_detail(s, "start requested");
+		break;
+	case ACT_REQUESTED_STOP:
+		set_detail(s, "stopped by stelectl");
+		break;
+	case ACT_STOPPED_SHUTDOWN:
+		set_detail(s, "stopped at shutdown");
+		break;
+	case ACT_ADOPT:
+		adopt(s, in->pid);
+		break;
+	}
+}
+
+void supervise_timer(struct timer *timer)
+{
+	struct service *s = timer->data;
+	supervise_event(s, EV_TIMER);
+	supervise_settle(s->table);
+}
+
+/* --- which waiting service may start --- */
+
+static size_t starting_count(const struct services *t)
 {
 	size_t n = 0;
-	for (size_t i = 0; i < sv.n_svcs; i++)
-		n += sv.svcs[i].state == SVC_STARTING;
+	for (size_t i = 0; i < t->n; i++)
+		n += lifecycle_starting(t->svcs[i].state);
 	return n;
-}
-
-static bool task_alive(const struct service *s)
-{
-	return s->state == SVC_RUNNING || s->state == SVC_READY || s->state == SVC_STOPPING;
 }
 
 /* containerd-shim-runc-v2 has a race when two tasks of a group that has
@@ -332,128 +481,81 @@ static bool task_alive(const struct service *s)
  * So a group's first task is created alone, as a pod's sandbox is. */
 static bool shim_group_ready(const struct service *s)
 {
+	const struct services *t = s->table;
 	unsigned group = spec_shim_group_index(s->name);
 	bool alive = false, starting = false;
-	for (size_t i = 0; i < sv.n_svcs; i++) {
-		const struct service *t = &sv.svcs[i];
-		if (t == s || spec_shim_group_index(t->name) != group)
+	for (size_t i = 0; i < t->n; i++) {
+		const struct service *o = &t->svcs[i];
+		if (o == s || spec_shim_group_index(o->name) != group)
 			continue;
-		alive |= task_alive(t);
-		starting |= t->state == SVC_STARTING;
+		alive |= lifecycle_task_alive(o->state);
+		starting |= lifecycle_starting(o->state);
 	}
 	return alive || !starting;
 }
 
-static void begin_start(struct service *s)
-{
-	timer_disarm(&s->timer);
-	s->exit_pending = false;
-	s->stop_after_start = false;
-	s->pid = 0;
-	s->start_ms = now_ms();
-	restart_record_start(&s->history, s->start_ms);
-	service_become(s, SVC_STARTING, "creating its task");
-	mark(s, "start");
-	if (s->task_dirty) {
-		if (ctrd_task_delete(sv.conn, s->name, dirty_task_deleted, s) == 0)
-			return;
-	}
-	create_container(s);
-}
-
-void supervise_set_ready(struct service *s, const char *how)
-{
-	if (s->state != SVC_RUNNING)
-		return;
-	timer_disarm(&s->timer);
-	s->was_ready = true;
-	service_become(s, SVC_READY, "pid %u", s->pid);
-	mark(s, "ready");
-	console_ok("Started %s (%.0f ms%s%s)", s->name, now_ms() - s->start_ms,
-		   strcmp(how, "running") ? ", " : "", strcmp(how, "running") ? how : "");
-	supervise_kick();
-}
-
-void supervise_timer(struct timer *t)
-{
-	struct service *s = t->data;
-	switch (s->state) {
-	case SVC_BACKOFF:
-		if (sv.shutdown != SD_NONE || s->admin_down) {
-			service_become(s, SVC_STOPPED, "stopped while waiting to restart");
-			supervise_shutdown_progress();
-		} else if (!conn_up() || s->busy) {
-			service_become(s, SVC_WAITING, "waiting for containerd");
-		} else if (starting_count() >= MAX_STARTING || !shim_group_ready(s)) {
-			s->restarts++;
-			service_become(s, SVC_WAITING, "waiting for a start slot");
-		} else {
-			s->restarts++;
-			begin_start(s);
-		}
-		break;
-	case SVC_RUNNING:
-		console_failed("%s sent no READY=1 within %d s, killing it", s->name,
-			       s->conf.timeout_s);
-		if (conn_up() && ctrd_task_kill(sv.conn, s->name, SIGKILL, true, NULL, NULL) < 0)
-			log_warn("%s: SIGKILL: %m", s->name);
-		break;
-	case SVC_STOPPING:
-		console_failed("%s did not stop within %d s of SIGTERM, sending SIGKILL", s->name,
-			       s->conf.grace_s);
-		service_become(s, SVC_STOPPING, "SIGKILL sent after %d s of grace",
-			       s->conf.grace_s);
-		if (conn_up() && ctrd_task_kill(sv.conn, s->name, SIGKILL, true, kill_done, s) < 0)
-			log_warn("%s: SIGKILL: %m", s->name);
-		break;
-	default:
-		break;
-	}
-	supervise_kick();
-}
-
 /* 1: every dependency has been ready; 0: wait; -1: one will never be. */
-static int deps_state(struct service *s, const char **blocker)
+static int deps_state(const struct service *s, const char **blocker)
 {
 	int result = 1;
 	for (size_t i = 0; i < s->conf.n_depends; i++) {
-		struct service *d = &sv.svcs[s->dep_index[i]];
+		const struct service *d = &s->table->svcs[s->dep_index[i]];
 		if (d->was_ready)
 			continue;
 		*blocker = d->name;
-		if (d->bad || d->state == SVC_FAILED || d->state == SVC_EXITED ||
-		    d->state == SVC_STOPPED)
+		if (lifecycle_down_for_good(d->state))
 			return -1;
 		result = 0;
 	}
 	return result;
 }
 
-static bool settled(const struct service *s)
+/* Returns true when the service will never start now (a dependency
+ * failed, or it failed at once): its own dependents must be looked at
+ * again. */
+static bool try_start(struct service *s)
 {
-	return s->bad || s->started_once || s->state == SVC_FAILED || s->state == SVC_EXITED ||
-	       s->state == SVC_STOPPED;
+	const char *blocker = NULL;
+	int deps = deps_state(s, &blocker);
+	if (deps < 0) {
+		supervise_feed(s, &(struct svc_input){.event = EV_DEP_FAILED, .why = blocker});
+		return true;
+	}
+	if (deps == 0)
+		set_detail(s, "waiting for %s", blocker);
+	else if (starting_count(s->table) >= MAX_STARTING)
+		set_detail(s, "waiting for a start slot (%d starting)", MAX_STARTING);
+	else if (!shim_group_ready(s))
+		set_detail(s, "waiting for its shim group's first task");
+	else
+		supervise_event(s, EV_GO);
+	return lifecycle_down_for_good(s->state);
 }
 
-static void check_boot_complete(void)
+static bool settled(const struct service *s)
 {
-	if (sv.boot_complete || !sv.onboot_done || sv.cd != CD_UP || sv.shutdown != SD_NONE)
+	return s->started_once || lifecycle_down_for_good(s->state);
+}
+
+static void check_boot_complete(struct services *t)
+{
+	if (t->boot_complete || !t->onboot_done || !t->conn || t->shutdown != TABLE_UP)
 		return;
 	size_t running = 0;
-	for (size_t i = 0; i < sv.n_svcs; i++) {
-		if (!settled(&sv.svcs[i]))
+	for (size_t i = 0; i < t->n; i++) {
+		if (!settled(&t->svcs[i]))
 			return;
-		running += sv.svcs[i].state == SVC_RUNNING || sv.svcs[i].state == SVC_READY;
+		running += t->svcs[i].state == SVC_RUNNING || t->svcs[i].state == SVC_READY;
 	}
-	sv.boot_complete = true;
+	t->boot_complete = true;
 	/* Under PID 1 the honest figure is the time since the kernel started;
 	 * on a test host that would be the host's uptime. */
-	double ms = getppid() == 1 ? boottime_ms() : now_ms() - sv.boot_start_ms;
-	if (!sv.readopted) {
+	double ms = getppid() == 1 ? boottime_ms() : now_ms() - t->boot_start_ms;
+	if (!t->readopted) {
 		char line[128];
 		snprintf(line, sizeof line,
-			 "stele: boot complete: %zu/%zu services running in %.0f ms", running,
-			 sv.n_svcs, ms);
+			 "stele: boot complete: %zu/%zu services running in %.0f ms", running, t->n,
+			 ms);
 		console_line(line);
 	}
 	if (timeline_mark("supervisor", "mark", "boot-complete", "end") < 0 ||
@@ -461,136 +563,59 @@ static void check_boot_complete(void)
 		log_warn("timeline: %m");
 }
 
-void supervise_kick(void)
+static void kick(struct services *t)
 {
 	/* A power request (stelectl, onboot's verdict) starts nothing new. */
-	if (sv.shutdown != SD_NONE || sv.power != POWER_NONE || !sv.onboot_done || !conn_up()) {
-		check_boot_complete();
+	if (t->shutdown != TABLE_UP || t->holding)
+		return;
+	if (!t->onboot_done || !t->conn) {
+		const char *why = !t->onboot_done ? "waiting for onboot" : "waiting for containerd";
+		for (size_t i = 0; i < t->n; i++)
+			if (t->svcs[i].state == SVC_WAITING)
+				set_detail(&t->svcs[i], "%s", why);
 		return;
 	}
 	bool changed = true;
 	while (changed) {
 		changed = false;
-		for (size_t i = 0; i < sv.n_svcs; i++) {
-			struct service *s = &sv.svcs[i];
-			if (s->state != SVC_WAITING || s->bad || s->admin_down || s->busy)
-				continue;
-			const char *blocker = NULL;
-			int deps = deps_state(s, &blocker);
-			if (deps < 0) {
-				service_become(s, SVC_FAILED, "dependency %s will not be ready",
-					       blocker);
-				console_failed("%s not started: its dependency %s failed", s->name,
-					       blocker);
-				mark(s, "failed");
-				changed = true;
-			} else if (deps == 0) {
-				snprintf(s->detail, sizeof s->detail, "waiting for %s", blocker);
-			} else if (starting_count() >= MAX_STARTING) {
-				snprintf(s->detail, sizeof s->detail,
-					 "waiting for a start slot (%d starting)", MAX_STARTING);
-			} else if (!shim_group_ready(s)) {
-				snprintf(s->detail, sizeof s->detail,
-					 "waiting for its shim group's first task");
-			} else {
-				begin_start(s);
-			}
+		for (size_t i = 0; i < t->n; i++) {
+			struct service *s = &t->svcs[i];
+			if (s->state == SVC_WAITING && !s->busy)
+				changed |= try_start(s);
 		}
 	}
-	check_boot_complete();
 }
 
-void supervise_containerd_lost(void)
-{
-	for (size_t i = 0; i < sv.n_svcs; i++)
-		if (sv.svcs[i].state == SVC_WAITING && !sv.svcs[i].bad)
-			snprintf(sv.svcs[i].detail, sizeof sv.svcs[i].detail,
-				 "waiting for containerd");
-}
-
-int supervise_start(struct service *s)
-{
-	if (s->bad)
-		return -1;
-	s->admin_down = false;
-	switch (s->state) {
-	case SVC_STOPPED:
-	case SVC_EXITED:
-	case SVC_FAILED:
-	case SVC_BACKOFF:
-		timer_disarm(&s->timer);
-		restart_history_init(&s->history);
-		service_become(s, SVC_WAITING, "start requested");
-		break;
-	case SVC_STOPPING:
-		s->restart_requested = true;
-		break;
-	default:
-		break;
-	}
-	supervise_kick();
-	return 0;
-}
-
-int supervise_stop(struct service *s)
-{
-	s->admin_down = true;
-	s->restart_requested = false;
-	switch (s->state) {
-	case SVC_WAITING:
-	case SVC_BACKOFF:
-	case SVC_EXITED:
-	case SVC_FAILED:
-		timer_disarm(&s->timer);
-		if (!s->bad)
-			service_become(s, SVC_STOPPED, "stopped by stelectl");
-		break;
-	case SVC_STARTING:
-		s->stop_after_start = true;
-		break;
-	case SVC_RUNNING:
-	case SVC_READY:
-		if (!conn_up())
-			return -1;
-		stop_task(s);
-		break;
-	default:
-		break;
-	}
-	return 0;
-}
-
-int supervise_restart(struct service *s)
-{
-	if (s->bad)
-		return -1;
-	if ((s->state == SVC_RUNNING || s->state == SVC_READY) && conn_up()) {
-		s->restart_requested = true;
-		s->admin_down = true;
-		stop_task(s);
-		return 0;
-	}
-	return supervise_start(s);
-}
-
-static bool active(const struct service *s)
-{
-	return s->state == SVC_STARTING || s->state == SVC_RUNNING || s->state == SVC_READY ||
-	       s->state == SVC_STOPPING;
-}
+/* --- the ordered shutdown --- */
 
 static bool has_active_dependents(const struct service *s)
 {
-	size_t me = (size_t)(s - sv.svcs);
-	for (size_t i = 0; i < sv.n_svcs; i++) {
-		const struct service *t = &sv.svcs[i];
-		if (!active(t) || t->bad)
+	const struct services *t = s->table;
+	int me = (int)(s - t->svcs);
+	for (size_t i = 0; i < t->n; i++) {
+		const struct service *o = &t->svcs[i];
+		if (!lifecycle_active(o->state))
 			continue;
-		for (size_t d = 0; d < t->conf.n_depends; d++)
-			if (t->dep_index[d] == (int)me)
+		for (size_t d = 0; d < o->conf.n_depends; d++)
+			if (o->dep_index[d] == me)
 				return true;
 	}
 	return false;
+}
+
+/* Dependents before what they depend on. Returns true while any service
+ * is still active. */
+static bool stop_services(struct services *t)
+{
+	bool any_active = false;
+	for (size_t i = 0; i < t->n; i++) {
+		struct service *s = &t->svcs[i];
+		bool up = s->state == SVC_RUNNING || s->state == SVC_READY;
+		if (!up || !has_active_dependents(s))
+			supervise_event(s, EV_SHUTDOWN);
+		any_active |= lifecycle_active(s->state);
+	}
+	return any_active;
 }
 
 static void container_deleted(void *arg, const struct ctrd_result *res)
@@ -600,44 +625,21 @@ static void container_deleted(void *arg, const struct ctrd_result *res)
 	if (res->grpc_status != CTRD_OK && res->grpc_status != CTRD_NOT_FOUND)
 		log_warn("%s: deleting its container: %s", s->name, res->message);
 	s->container_exists = false;
-	supervise_shutdown_progress();
+	supervise_settle(s->table);
 }
 
-/* Services first, dependents before what they depend on; then their
- * containers; then containerd (cdproc.c), onshutdown (phases.c). */
-static bool stop_services(void)
-{
-	bool any_active = false;
-	for (size_t i = 0; i < sv.n_svcs; i++) {
-		struct service *s = &sv.svcs[i];
-		if (s->state == SVC_WAITING || s->state == SVC_BACKOFF) {
-			timer_disarm(&s->timer);
-			service_become(s, SVC_STOPPED, "stopped at shutdown");
-		}
-		if (!active(s))
-			continue;
-		any_active = true;
-		if (s->state == SVC_STARTING)
-			s->stop_after_start = true;
-		else if ((s->state == SVC_RUNNING || s->state == SVC_READY) &&
-			 !has_active_dependents(s))
-			stop_task(s);
-	}
-	return any_active;
-}
-
-static bool delete_containers(void)
+static bool delete_containers(struct services *t)
 {
 	bool pending = false;
-	for (size_t i = 0; i < sv.n_svcs; i++) {
-		struct service *s = &sv.svcs[i];
+	for (size_t i = 0; i < t->n; i++) {
+		struct service *s = &t->svcs[i];
 		if (s->busy) {
 			pending = true;
 			continue;
 		}
 		if (!s->container_exists)
 			continue;
-		if (ctrd_container_delete(sv.conn, s->name, container_deleted, s) == 0) {
+		if (ctrd_container_delete(t->conn, s->name, container_deleted, s) == 0) {
 			s->busy++;
 			pending = true;
 		}
@@ -645,19 +647,132 @@ static bool delete_containers(void)
 	return pending;
 }
 
-void supervise_shutdown_progress(void)
+static void shutdown_progress(struct services *t)
 {
-	if (sv.shutdown != SD_SERVICES && sv.shutdown != SD_CONTAINERS)
+	if (t->shutdown != TABLE_STOPPING && t->shutdown != TABLE_DELETING)
 		return;
-	if (!conn_up()) {
-		cd_stop(); /* nothing more can be asked of containerd */
-		return;
-	}
-	if (sv.shutdown == SD_SERVICES) {
-		if (stop_services())
+	if (t->conn) {
+		if (t->shutdown == TABLE_STOPPING) {
+			if (stop_services(t))
+				return;
+			t->shutdown = TABLE_DELETING;
+		}
+		if (delete_containers(t))
 			return;
-		sv.shutdown = SD_CONTAINERS;
 	}
-	if (!delete_containers())
-		cd_stop();
+	/* Done, or nothing more can be asked of containerd. */
+	t->shutdown = TABLE_STOPPED;
+	t->ev->services_stopped();
+}
+
+void supervise_settle(struct services *t)
+{
+	kick(t);
+	check_boot_complete(t);
+	shutdown_progress(t);
+}
+
+/* --- the table's events and requests --- */
+
+void services_onboot_done(struct services *t, bool earlier)
+{
+	t->onboot_done = true;
+	t->readopted |= earlier;
+	supervise_settle(t);
+}
+
+void services_containerd_lost(struct services *t)
+{
+	t->conn = NULL;
+	supervise_settle(t);
+}
+
+void services_task_exit(struct services *t, const char *id, uint32_t pid, uint32_t exit_status)
+{
+	struct service *s = service_find(t, id);
+	if (!s || s->state == SVC_BROKEN) {
+		reconcile_stale_exited(t, id);
+		return;
+	}
+	if (s->pid && pid && pid != s->pid)
+		return; /* not its task's init process */
+	supervise_exit(s, pid, exit_status);
+	supervise_settle(t);
+}
+
+void services_ready(struct services *t, const char *name, const char *how)
+{
+	struct service *s = service_find(t, name);
+	if (!s)
+		return;
+	supervise_feed(s, &(struct svc_input){.event = EV_READY, .why = how});
+	supervise_settle(t);
+}
+
+void services_hold(struct services *t)
+{
+	t->holding = true;
+}
+
+void services_shutdown(struct services *t)
+{
+	if (t->shutdown != TABLE_UP)
+		return;
+	t->shutdown = TABLE_STOPPING;
+	supervise_settle(t);
+}
+
+int services_request(struct services *t, const char *verb, const char *name, char *msg, size_t len)
+{
+	struct service *s = service_find(t, name);
+	if (!s) {
+		snprintf(msg, len, "no service %s: stelectl status lists them", name);
+		return -1;
+	}
+	if (t->shutdown != TABLE_UP) {
+		snprintf(msg, len, "the system is shutting down");
+		return -1;
+	}
+	enum svc_event ev = strcmp(verb, "start") == 0	? EV_START
+			    : strcmp(verb, "stop") == 0 ? EV_STOP
+							: EV_RESTART;
+	struct svc_step step = lifecycle_step(s->state, ev);
+	if (step.action == ACT_REFUSE) {
+		snprintf(msg, len, "%s: %s", s->name, s->detail);
+		return -1;
+	}
+	if (step.action == ACT_STOP_TASK && !t->conn) {
+		snprintf(msg, len, "%s: containerd is not connected; try again shortly", s->name);
+		return -1;
+	}
+	supervise_event(s, ev);
+	supervise_settle(t);
+	snprintf(msg, len, "%s", lifecycle_shown(s->state));
+	return 0;
+}
+
+bool services_status(const struct services *t, const char *name, status_emit_fn *emit, void *arg)
+{
+	for (size_t i = 0; i < t->n; i++) {
+		const struct service *s = &t->svcs[i];
+		if (name && strcmp(s->name, name) != 0)
+			continue;
+		struct status_row row = {.kind = "service",
+					 .name = s->name,
+					 .state = lifecycle_shown(s->state),
+					 .pid = s->pid,
+					 .since_ms = s->state_since_ms,
+					 .restarts = s->restarts,
+					 .detail = s->detail};
+		emit(arg, &row);
+		if (name)
+			return true;
+	}
+	return !name;
+}
+
+struct logstore *services_log(struct services *t, const char *name)
+{
+	struct service *s = service_find(t, name);
+	return s ? &s->log : NULL;
 }

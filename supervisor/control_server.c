@@ -1,12 +1,7 @@
-/* control: the supervisor's side of the control socket. Every client is
- * non-blocking and bounded (request size, output buffer, client count), so
- * a slow or hostile client costs memory, never the loop. Only uid 0 is
- * served (SO_PEERCRED), on top of the socket's mode 0600. */
-#include "supervisor/control.h"
+/* control_server: clients of RUN/control.sock, each bounded (header). */
+#include "supervisor/control_server.h"
 
 #include "lib/log.h"
-#include "lib/state_status.h"
-#include "supervisor/supervisor.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -24,6 +19,7 @@
 
 struct client {
 	struct watch w; /* first: loop_free_later() frees the client by it */
+	struct control *ctl;
 	char in[CONTROL_MAX_REQUEST + 1];
 	size_t in_len;
 	char *out;
@@ -34,16 +30,11 @@ struct client {
 	struct timer idle; /* closes a client that sends no request */
 };
 
-static struct watch listen_watch;
-static int listen_fd = -1;
-static struct client *clients[CONTROL_MAX_CLIENTS];
-static char sock_path[PATH_MAX];
-
 static void client_close(struct client *c)
 {
 	for (size_t i = 0; i < CONTROL_MAX_CLIENTS; i++)
-		if (clients[i] == c)
-			clients[i] = NULL;
+		if (c->ctl->clients[i] == c)
+			c->ctl->clients[i] = NULL;
 	loop_del(&c->w);
 	timer_free(&c->idle);
 	close(c->w.fd);
@@ -118,62 +109,38 @@ static bool flush(struct client *c)
 	return true;
 }
 
-static double since_s(double ms)
+static void put_row(void *arg, const struct status_row *r)
 {
-	return (now_ms() - ms) / 1000.0;
-}
-
-static void status_line(struct client *c, const struct service *s)
-{
-	putf(c, "service\t%s\t%s\t%u\t%.0f\t%u\t%s\n", s->name, svc_state_name(s->state), s->pid,
-	     since_s(s->state_since_ms), s->restarts, s->detail);
+	struct client *c = arg;
+	char since[32] = "-";
+	if (r->since_ms >= 0)
+		snprintf(since, sizeof since, "%.0f", (now_ms() - r->since_ms) / 1000.0);
+	putf(c, "%s\t%s\t%s\t%ld\t%s\t%u\t%s\n", r->kind, r->name, r->state, r->pid, since,
+	     r->restarts, r->detail);
 }
 
 static void do_status(struct client *c, char **argv, int argc)
 {
-	if (argc > 1) {
-		struct service *s = service_find(argv[1]);
-		if (!s) {
-			putf(c, "error no service %s: stelectl status lists them\n", argv[1]);
-			return;
-		}
-		putf(c, "ok\n");
-		status_line(c, s);
-		return;
-	}
-	static const char *const cd_states[] = {"down", "starting", "starting", "up", "stopping"};
+	const char *name = argc > 1 ? argv[1] : NULL;
+	size_t before = c->out_len;
 	putf(c, "ok\n");
-	putf(c, "system\tcontainerd\t%s\t%d\t%.0f\t%d\t%s\n", cd_states[sv.cd], (int)sv.cd_pid,
-	     since_s(sv.cd_start_ms), sv.cd_failures, sv.sock);
-	putf(c, "system\tonboot\t%s\t%d\t-\t0\t%s\n",
-	     sv.onboot_done ? "done"
-	     : sv.phase_pid ? "running"
-			    : "waiting",
-	     (int)sv.phase_pid,
-	     sv.opt.no_onboot ? "disabled (--no-onboot)" : "stelectl logs onboot");
-	char path[PATH_MAX], line[256];
-	snprintf(path, sizeof path, "%s/state-status", sv.opt.run_dir);
-	static const char *const states[] = {[STATE_STATUS_NONE] = "none",
-					     [STATE_STATUS_MOUNTED] = "mounted",
-					     [STATE_STATUS_TMPFS_FALLBACK] = "tmpfs",
-					     [STATE_STATUS_UNAVAILABLE] = "unavailable"};
-	enum state_status st = state_status_read(path, line, sizeof line);
-	putf(c, "system\tstate\t%s\t0\t-\t0\t%s\n", states[st],
-	     st == STATE_STATUS_NONE ? "no state-status file" : line);
-	for (size_t i = 0; i < sv.n_svcs; i++)
-		status_line(c, &sv.svcs[i]);
+	if (!c->ctl->ops->status(name, put_row, c)) {
+		c->out_len = before; /* nothing was emitted after the "ok" */
+		putf(c, "error no service %s: stelectl status lists them\n", name);
+	}
 }
 
-static struct logstore *log_source(const char *name)
+/* A followed log got output: pass it on to every client following it. */
+static void log_appended(void *arg, struct logstore *l)
 {
-	struct service *s = service_find(name);
-	if (s)
-		return &s->log;
-	if (strcmp(name, "containerd") == 0)
-		return &sv.cd_log;
-	if (strcmp(name, "onboot") == 0 || strcmp(name, "onshutdown") == 0)
-		return &sv.onboot_log;
-	return NULL;
+	struct control *ctl = arg;
+	for (size_t i = 0; i < CONTROL_MAX_CLIENTS; i++) {
+		struct client *c = ctl->clients[i];
+		if (!c || c->follow != l)
+			continue;
+		pull_follow(c);
+		flush(c);
+	}
 }
 
 static void do_logs(struct client *c, char **argv, int argc)
@@ -185,12 +152,14 @@ static void do_logs(struct client *c, char **argv, int argc)
 		putf(c, "error usage: logs NAME LINES FOLLOW(0|1)\n");
 		return;
 	}
-	struct logstore *l = log_source(argv[1]);
+	struct logstore *l = c->ctl->ops->log(argv[1]);
 	if (!l) {
 		putf(c, "error no log %s: name a service, containerd or onboot\n", argv[1]);
 		return;
 	}
 	putf(c, "ok\n");
+	l->on_append = log_appended;
+	l->on_append_arg = c->ctl;
 	c->follow = l;
 	c->follow_at = lines == 0 ? ring_begin(&l->ring) : ring_last_lines(&l->ring, (size_t)lines);
 	pull_follow(c);
@@ -204,23 +173,11 @@ static void do_action(struct client *c, char **argv, int argc)
 		putf(c, "error usage: %s NAME\n", argv[0]);
 		return;
 	}
-	struct service *s = service_find(argv[1]);
-	if (!s) {
-		putf(c, "error no service %s: stelectl status lists them\n", argv[1]);
-		return;
-	}
-	if (sv.shutdown != SD_NONE) {
-		putf(c, "error the system is shutting down\n");
-		return;
-	}
-	int rc = strcmp(argv[0], "start") == 0	? supervise_start(s)
-		 : strcmp(argv[0], "stop") == 0 ? supervise_stop(s)
-						: supervise_restart(s);
-	if (rc < 0)
-		putf(c, "error %s: %s\n", s->name,
-		     s->bad ? s->detail : "containerd is not connected; try again shortly");
+	char msg[400];
+	if (c->ctl->ops->request(argv[0], argv[1], msg, sizeof msg) < 0)
+		putf(c, "error %s\n", msg);
 	else
-		putf(c, "ok %s\n", svc_state_name(s->state));
+		putf(c, "ok %s\n", msg);
 }
 
 static void do_power(struct client *c, char **argv)
@@ -229,7 +186,7 @@ static void do_power(struct client *c, char **argv)
 			      : strcmp(argv[0], "reboot") == 0 ? POWER_REBOOT
 							       : POWER_HALT;
 	putf(c, "ok\n");
-	power_request(a);
+	c->ctl->ev->power_request(a);
 }
 
 static void handle_request(struct client *c, char *line)
@@ -332,7 +289,8 @@ static void accept_client(struct watch *w, uint32_t events)
 		return;
 	}
 	size_t slot = 0;
-	while (slot < CONTROL_MAX_CLIENTS && clients[slot])
+	struct control *ctl = w->data;
+	while (slot < CONTROL_MAX_CLIENTS && ctl->clients[slot])
 		slot++;
 	struct client *c = slot < CONTROL_MAX_CLIENTS ? calloc(1, sizeof *c) : NULL;
 	if (!c) {
@@ -351,56 +309,48 @@ static void accept_client(struct watch *w, uint32_t events)
 		return;
 	}
 	timer_arm(&c->idle, CONTROL_IDLE_MS);
-	clients[slot] = c;
+	c->ctl = ctl;
+	ctl->clients[slot] = c;
 }
 
-void control_log_appended(struct logstore *l)
+int control_open(struct control *ctl, const char *run_dir, const struct control_ops *ops,
+		 const struct sv_events *ev)
 {
-	for (size_t i = 0; i < CONTROL_MAX_CLIENTS; i++) {
-		struct client *c = clients[i];
-		if (!c || c->follow != l)
-			continue;
-		pull_follow(c);
-		flush(c);
-	}
-}
-
-int control_open(void)
-{
+	*ctl = (struct control){.ops = ops, .ev = ev, .listen_fd = -1};
 	struct sockaddr_un addr = {.sun_family = AF_UNIX};
-	snprintf(sock_path, sizeof sock_path, "%s/%s", sv.opt.run_dir, CONTROL_SOCKET);
-	if (strlen(sock_path) >= sizeof addr.sun_path) {
+	snprintf(ctl->sock_path, sizeof ctl->sock_path, "%s/%s", run_dir, CONTROL_SOCKET);
+	if (strlen(ctl->sock_path) >= sizeof addr.sun_path) {
 		errno = ENAMETOOLONG;
 		return -1;
 	}
-	strcpy(addr.sun_path, sock_path);
-	if (unlink(sock_path) < 0 && errno != ENOENT)
+	strcpy(addr.sun_path, ctl->sock_path);
+	if (unlink(ctl->sock_path) < 0 && errno != ENOENT)
 		return -1;
-	listen_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (listen_fd < 0)
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
 		return -1;
 	/* The mode is set before anyone can connect: bind under a tight umask. */
 	mode_t old = umask(0177);
-	int rc = bind(listen_fd, (struct sockaddr *)&addr, sizeof addr);
+	int rc = bind(fd, (struct sockaddr *)&addr, sizeof addr);
 	umask(old);
-	if (rc < 0 || chmod(sock_path, 0600) < 0 || listen(listen_fd, 16) < 0 ||
-	    loop_add(&listen_watch, listen_fd, EPOLLIN, accept_client, NULL) < 0) {
+	if (rc < 0 || chmod(ctl->sock_path, 0600) < 0 || listen(fd, 16) < 0 ||
+	    loop_add(&ctl->listen_watch, fd, EPOLLIN, accept_client, ctl) < 0) {
 		int saved = errno;
-		close(listen_fd);
-		listen_fd = -1;
+		close(fd);
 		errno = saved;
 		return -1;
 	}
+	ctl->listen_fd = fd;
 	return 0;
 }
 
-void control_close(void)
+void control_close(struct control *ctl)
 {
-	if (listen_fd < 0)
+	if (ctl->listen_fd < 0)
 		return;
-	loop_del(&listen_watch);
-	close(listen_fd);
-	listen_fd = -1;
-	if (unlink(sock_path) < 0 && errno != ENOENT)
-		log_warn("%s: %s", sock_path, strerror(errno));
+	loop_del(&ctl->listen_watch);
+	close(ctl->listen_fd);
+	ctl->listen_fd = -1;
+	if (unlink(ctl->sock_path) < 0 && errno != ENOENT)
+		log_warn("%s: %s", ctl->sock_path, strerror(errno));
 }

@@ -1,0 +1,116 @@
+/* service: the service table. Every bundle under CONTAINERS/services, its
+ * settings, and its lifecycle (lifecycle.h) driven by containerd's answers
+ * and exits, timers, READY=1 and stelectl.
+ *
+ * Contract:
+ *  - services_load() reads every bundle (bundleparse.h, in a child). One
+ *    that cannot be used stays in the table, failed with its reason, so
+ *    `stelectl status` shows it; the others are unaffected.
+ *  - Services start once onboot is done and containerd is up, in parallel,
+ *    at most 8 between start and running, a service after each of its
+ *    depends_on has been ready once; the first time every service has run
+ *    or settled, "stele: boot complete" is printed (not by a supervisor
+ *    that replaced one that died).
+ *  - containerd up: what containerd holds is taken over. A running task of
+ *    a service is adopted (no restart); a dead one is deleted and, if it
+ *    was believed running, handled as its exit; containers in the
+ *    namespace that belong to no usable service are killed and deleted.
+ *  - services_hold() (a power request): nothing new starts.
+ *  - services_shutdown(): services stop in reverse dependency order, then
+ *    their containers are deleted; then the services stopped event. With
+ *    containerd away there is nothing to ask: the event comes at once.
+ * The table uses the connection only between the containerd up and lost
+ * events. Its files: service.c (loading), supervise.c (the lifecycle's
+ * actions, starting, the shutdown), reconcile.c (containerd up). */
+#ifndef STELE_SERVICE_H
+#define STELE_SERVICE_H
+
+#include "supervisor/control.h"
+#include "supervisor/events.h"
+#include "supervisor/lifecycle.h"
+#include "supervisor/logstore.h"
+#include "supervisor/loop.h"
+#include "supervisor/notify.h"
+#include "supervisor/options.h"
+#include "supervisor/restart.h"
+#include "supervisor/svcconf.h"
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct services;
+
+struct service {
+	struct services *table;
+	char name[72];
+	char dir[PATH_MAX];
+	struct svcconf conf;
+	char *spec; /* adjusted config.json, NUL-terminated */
+	size_t spec_len;
+	int *dep_index;
+	bool prepared; /* bind sources and runtime hooks done: once, as onboot */
+
+	enum svc_state state;
+	char detail[256]; /* the why of the state, for status */
+	double state_since_ms;
+	double start_ms;
+	uint32_t pid;
+	uint32_t exit_status; /* of the exit being held or cleaned up */
+	char how[300];	      /* how it ended: "exited 1", "could not ..." */
+	unsigned restarts;
+	struct restart_history history;
+	struct timer timer; /* what it means: lifecycle_timer() */
+
+	/* History, for dependents and boot complete. */
+	bool was_ready;
+	bool started_once;
+	/* What containerd holds of it, apart from the lifecycle. */
+	bool container_exists;
+	int busy; /* container deletes in flight (clean-up, shutdown) */
+
+	struct logstore log;
+	char fifo[PATH_MAX];
+	int fifo_fd;
+	struct watch fifo_watch;
+
+	char notify_dir[PATH_MAX];
+	struct notify notify;
+};
+
+enum table_shutdown { TABLE_UP, TABLE_STOPPING, TABLE_DELETING, TABLE_STOPPED };
+
+struct services {
+	const struct sv_options *opt;
+	const struct sv_events *ev;
+	struct service *svcs;
+	size_t n;
+	struct ctrd *conn; /* between containerd up and lost */
+	double boot_start_ms;
+	bool onboot_done;
+	bool readopted; /* this supervisor replaced one that died */
+	bool holding;	/* a power request is pending */
+	bool boot_complete;
+	enum table_shutdown shutdown;
+};
+
+/* Returns 0, or -1 when even the runtime directories cannot be made. */
+int services_load(struct services *t, const struct sv_options *opt, const struct sv_events *ev);
+
+void services_onboot_done(struct services *t, bool earlier);
+void services_containerd_up(struct services *t, struct ctrd *conn, const struct cd_snapshot *held);
+void services_containerd_lost(struct services *t);
+void services_task_exit(struct services *t, const char *id, uint32_t pid, uint32_t exit_status);
+void services_ready(struct services *t, const char *name, const char *how);
+void services_hold(struct services *t);
+void services_shutdown(struct services *t);
+
+/* stelectl start|stop|restart NAME: 0 with the state it is in now in msg,
+ * or -1 with the reason in msg. The change itself is asynchronous. */
+int services_request(struct services *t, const char *verb, const char *name, char *msg, size_t len);
+/* name NULL: every service's row; false when there is no service name. */
+bool services_status(const struct services *t, const char *name, status_emit_fn *emit, void *arg);
+struct logstore *services_log(struct services *t, const char *name);
+
+#endif
