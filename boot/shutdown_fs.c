@@ -1,15 +1,28 @@
 #include "boot/shutdown_fs.h"
 
 #include "boot/console.h"
-#include "pid1/crash.h"
+#include "boot/unmount.h"
+#include "lib/bounded_call.h"
 #include "lib/log.h"
+#include "pid1/crash.h"
 #include "pid1/power.h"
 #include "state/state.h"
-#include "boot/unmount.h"
+
+#define SYNC_TIMEOUT_MS 30000
+
+/* Everything the processes left in the page cache, before the unmounts
+ * that would otherwise write it one filesystem at a time. */
+static void sync_all(void)
+{
+	char why[128];
+	enum bounded_outcome done = bounded_sync(SYNC_TIMEOUT_MS);
+	if (done != BOUNDED_DONE)
+		log_err("sync: %s; going on", bounded_why(done, SYNC_TIMEOUT_MS, why, sizeof why));
+}
 
 _Noreturn void shutdown_fs_run(enum shutdown_kind kind, struct settings *settings)
 {
-	sync_bounded();
+	sync_all();
 	/* The state volume first, by its own rules (state.h); then the rest. */
 	if (state_volume_shutdown(settings) < 0)
 		log_err("state volume: left as it is, the generic unmount tries again");
