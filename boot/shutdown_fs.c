@@ -23,9 +23,9 @@ static void sync_all(void)
 _Noreturn void shutdown_fs_run(enum shutdown_kind kind, struct settings *settings)
 {
 	sync_all();
-	/* The state volume first, by its own rules (state.h); then the rest. */
-	if (state_volume_shutdown(settings) < 0)
-		log_err("state volume: left as it is, the generic unmount tries again");
+	/* The state volume first, by its own rules (state.h), which reports its
+	 * own failures; then the rest, which tries a volume left mounted again. */
+	state_volume_shutdown(settings);
 	int left = unmount_all();
 	if (left > 0)
 		log_err("%d filesystems stay mounted read-write", left);
