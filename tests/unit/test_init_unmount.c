@@ -6,8 +6,8 @@
 
 #include <cmocka.h>
 
-#include "lib/log.h"
 #include "boot/unmount.h"
+#include "lib/log.h"
 
 #include <stdio.h>
 #include <stdlib.h>
