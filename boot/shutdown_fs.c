@@ -10,12 +10,13 @@
 
 _Noreturn void shutdown_fs_run(enum shutdown_kind kind, struct settings *settings)
 {
+	/* Everything the processes left in the page cache, before the
+	 * unmounts that would otherwise write it one filesystem at a time.
+	 * Bounded, petting the watchdog that stele-pid1 passed on, if any. */
 	sync_bounded();
-	/* The state volume first, by its own rules (state.h); then the rest.
-	 * The watchdog, if stele-pid1 passed it on, is petted between steps. */
-	watchdog_pet();
-	if (state_volume_shutdown(settings) < 0)
-		log_err("state volume: left as it is, the generic unmount tries again");
+	/* The state volume first, by its own rules (state.h), which reports its
+	 * own failures; then the rest, which tries a volume left mounted again. */
+	state_volume_shutdown(settings);
 	watchdog_pet();
 	int left = unmount_all();
 	if (left > 0)

@@ -3,12 +3,16 @@
  * `/sbin/init --shutdown KIND` for it once every process is gone.
  *
  * Contract, after shutdown_procs (shutdown_procs.h):
- *  3. sync, in a child bounded to 30 s (power.h).
+ *  3. sync, in a child bounded to 30 s (lib/bounded_call.h).
  *  4. the state volume's own unmount (state.h), then every other mount,
- *     newest first, else remount read-only (unmount.h).
+ *     newest first, else remount read-only (unmount.h); each unmount or
+ *     remount in a child bounded to 30 s.
  *  5. "stele: reboot|halt|poweroff" and reboot(2) from a child (power.h).
  * A watchdog stele-pid1 passed on (`--watchdog-fd N`, adopted by main.c)
  * is petted between the steps and ended by final_reboot() (watchdog.h).
+ * A step that overruns its bound is reported in one line ("sync: timed
+ * out after 30 s (the disk does not answer); going on") and the next one
+ * runs: a dead disk delays the power-off, it never stops it.
  * shutdown_fs_stage() is `init --shutdown KIND` as PID 1: it blocks PID 1's
  * signals, installs the crash handler, loads the settings (init.conf and
  * the kernel command line: log levels, crash action, state keys), then

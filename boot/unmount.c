@@ -1,5 +1,6 @@
 #include "boot/unmount.h"
 
+#include "lib/bounded_call.h"
 #include "lib/log.h"
 
 #include <errno.h>
@@ -7,6 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+
+/* Each unmount or read-only remount writes its filesystem out; on a disk
+ * that has stopped answering that never ends (lib/bounded_call.h). */
+#define UNMOUNT_TIMEOUT_MS 30000
 
 /* Whether path lies strictly inside dir. */
 static bool is_inside(const char *path, const char *dir)
@@ -81,21 +86,30 @@ static bool on_block_device(struct libmnt_table *table, const char *target)
 
 static int unmount_one(struct libmnt_table *table, const char *target)
 {
-	if (umount2(target, UMOUNT_NOFOLLOW) == 0) {
+	char why[128];
+	enum bounded_outcome done = bounded_umount(target, UMOUNT_NOFOLLOW, UNMOUNT_TIMEOUT_MS);
+	if (done == BOUNDED_DONE) {
 		log_info("unmounted %s", target);
 		return 0;
 	}
-	if (errno == EINVAL || errno == ENOENT)
+	if (done == BOUNDED_FAILED && (errno == EINVAL || errno == ENOENT))
 		return 0; /* gone with its parent, or never a mount point here */
-	int why = errno;
+	if (done != BOUNDED_FAILED) {
+		log_err("unmount %s: %s; going on", target,
+			bounded_why(done, UNMOUNT_TIMEOUT_MS, why, sizeof why));
+		return 1;
+	}
+	int busy = errno;
 	unsigned long flags = MS_REMOUNT | MS_RDONLY;
 	if (!on_block_device(table, target))
 		flags |= MS_BIND;
-	if (mount(NULL, target, NULL, flags, NULL) == 0) {
-		log_info("%s busy (%s): remounted read-only", target, strerror(why));
+	done = bounded_remount(target, flags, UNMOUNT_TIMEOUT_MS);
+	if (done == BOUNDED_DONE) {
+		log_info("%s busy (%s): remounted read-only", target, strerror(busy));
 		return 0;
 	}
-	log_err("%s: unmount: %s; read-only remount: %s", target, strerror(why), strerror(errno));
+	log_err("%s: unmount: %s; read-only remount: %s", target, strerror(busy),
+		bounded_why(done, UNMOUNT_TIMEOUT_MS, why, sizeof why));
 	return 1;
 }
 

@@ -7,7 +7,10 @@
  * and unmounts each target; one that stays busy is remounted read-only
  * instead: the superblock for block-device filesystems (so the journal is
  * clean), the mount alone for the others (never a superblock a test shares
- * with its host). Returns the number of targets left mounted read-write. */
+ * with its host). Each unmount and remount runs in a child bounded to
+ * 30 s, so a disk that does not answer costs at most that per target and
+ * one line ("unmount T: timed out ... ; going on"). Returns the number
+ * of targets left mounted read-write (or in doubt). */
 #ifndef STELE_INIT_UNMOUNT_H
 #define STELE_INIT_UNMOUNT_H
 

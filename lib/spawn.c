@@ -55,13 +55,18 @@ static void default_disposition(int sig)
 	syscall(SYS_rt_sigaction, sig, &kdfl, NULL, sizeof kdfl.mask);
 }
 
-void child_reset(void)
+void child_reset_signals(void)
 {
 	sigset_t none;
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	for (int sig = 1; sig < NSIG; sig++)
 		default_disposition(sig);
+}
+
+void child_reset(void)
+{
+	child_reset_signals();
 	close_fds_from(3);
 	if (chdir("/") < 0)
 		_exit(126);
@@ -75,6 +80,19 @@ static int install_fd(int from, int to)
 	if (from == to)
 		return fcntl(to, F_SETFD, 0);
 	return dup2(from, to) < 0 ? -1 : 0;
+}
+
+/* What a child reads when no stdin is given: end of file at once. */
+static int empty_stdin(void)
+{
+	int fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	if (fd >= 0)
+		return fd;
+	int ends[2];
+	if (pipe2(ends, O_CLOEXEC) < 0)
+		return -1;
+	close(ends[1]);
+	return ends[0];
 }
 
 static void set_oom_score_adj(const char *value)
@@ -94,7 +112,8 @@ pid_t spawn(const char *path, char *const argv[], const struct spawn_opts *opts)
 	pid_t pid = fork();
 	if (pid != 0)
 		return pid;
-	if (install_fd(opts->stdin_fd, 0) < 0 || install_fd(opts->stdout_fd, 1) < 0 ||
+	int in = opts->stdin_fd >= 0 ? opts->stdin_fd : empty_stdin();
+	if (in < 0 || install_fd(in, 0) < 0 || install_fd(opts->stdout_fd, 1) < 0 ||
 	    install_fd(opts->stderr_fd, 2) < 0)
 		_exit(126);
 	child_reset();

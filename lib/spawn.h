@@ -2,8 +2,11 @@
  *
  * Contract: the child starts with an empty signal mask, default signal
  * dispositions, cwd "/", and only fds 0-2 open (CVE-2024-21626: a leaked
- * fd is a container escape). stdin/stdout/stderr are the fds given, or the
- * parent's when -1. Returns the pid, or -1 with errno set. */
+ * fd is a container escape). stdout/stderr are the fds given, or the
+ * parent's when -1. stdin is the fd given, else /dev/null (an empty pipe
+ * when /dev has no null yet): never the parent's, which for PID 1 is the
+ * console, where a tool that asks a question ("Proceed anyway?") would
+ * wait for ever. Returns the pid, or -1 with errno set. */
 #ifndef STELE_SPAWN_H
 #define STELE_SPAWN_H
 
@@ -11,7 +14,7 @@
 #include <sys/types.h>
 
 struct spawn_opts {
-	int stdin_fd;  /* -1: inherit */
+	int stdin_fd;  /* -1: /dev/null */
 	int stdout_fd; /* -1: inherit */
 	int stderr_fd; /* -1: inherit */
 	bool new_session;
@@ -30,6 +33,10 @@ pid_t spawn(const char *path, char *const argv[], const struct spawn_opts *opts)
 
 /* In a freshly forked child: reset signal state, close every fd >= 3. */
 void child_reset(void);
+
+/* In a freshly forked child: empty signal mask, every disposition default
+ * (a fault in a child of PID 1 must not run PID 1's crash handler). */
+void child_reset_signals(void);
 
 /* Close every fd >= lowfd: close_range(2), else a walk of /proc/self/fd. */
 void close_fds_from(int lowfd);

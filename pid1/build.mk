@@ -5,7 +5,7 @@
 # works, only larger. Stage 1 (boot/) links the same pid1/ objects, less
 # main.c, for its own fallback loop.
 
-PID1_SRCS := $(wildcard pid1/*.c) lib/log.c lib/spawn.c lib/timeline.c lib/clock.c
+PID1_SRCS := $(wildcard pid1/*.c) lib/log.c lib/spawn.c lib/timeline.c lib/clock.c lib/bounded_call.c
 PID1_LIB_OBJS := $(patsubst %.c,$(OBJ)/%.o,$(filter-out pid1/main.c,$(wildcard pid1/*.c)))
 
 all: $(BIN)/stele-pid1

@@ -1,5 +1,6 @@
 #include "pid1/power.h"
 
+#include "lib/bounded_call.h"
 #include "lib/log.h"
 #include "lib/spawn.h"
 #include "pid1/watchdog.h"
@@ -11,33 +12,13 @@
 #include <unistd.h>
 
 #define SYNC_TIMEOUT_MS 30000
-#define SYNC_STEP_MS	1000
 
 void sync_bounded(void)
 {
-	pid_t pid = fork();
-	if (pid < 0) {
-		log_err("sync: fork: %s: syncing from PID 1", strerror(errno));
-		sync();
-		return;
-	}
-	if (pid == 0) {
-		sync();
-		_exit(0);
-	}
-	/* In steps, petting the watchdog: a slow sync is no hang. */
-	for (int waited = 0; waited < SYNC_TIMEOUT_MS; waited += SYNC_STEP_MS) {
-		watchdog_pet();
-		int status;
-		int r = wait_pid_timeout(pid, SYNC_STEP_MS, &status);
-		if (r == 0)
-			return;
-		if (r < 0) {
-			log_err("sync: wait: %s: going on", strerror(errno));
-			return;
-		}
-	}
-	log_err("sync did not finish within %d s: going on", SYNC_TIMEOUT_MS / 1000);
+	char why[128];
+	enum bounded_outcome done = bounded_sync(SYNC_TIMEOUT_MS);
+	if (done != BOUNDED_DONE)
+		log_err("sync: %s; going on", bounded_why(done, SYNC_TIMEOUT_MS, why, sizeof why));
 }
 
 static int reboot_command(enum shutdown_kind kind)

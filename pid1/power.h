@@ -2,8 +2,9 @@
  * resident stele-pid1 needs them when it cannot go back to stage 1).
  *
  * Contract: sync_bounded() runs sync(2) in a child and waits at most 30 s
- * for it (a dead disk must not hang PID 1), petting the watchdog
- * meanwhile; when fork fails it syncs itself. final_reboot() ends the
+ * for it (lib/bounded_call.h: a dead disk must not hang PID 1), petting
+ * the watchdog meanwhile; a sync that overruns or cannot be started is
+ * said in one line and the caller goes on. final_reboot() ends the
  * watchdog (watchdog_finish: disarmed for halt and poweroff, left armed for
  * reboot), prints the last console line
  *   stele: reboot|halt|poweroff

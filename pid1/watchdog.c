@@ -1,5 +1,7 @@
 #include "pid1/watchdog.h"
 
+#include "lib/bounded_call.h"
+
 #include "lib/log.h"
 #include "pid1/kernel_abi.h"
 
@@ -32,6 +34,7 @@ int watchdog_arm(const char *path, int timeout_s)
 		}
 	}
 	wd_fd = fd;
+	bounded_call_set_tick(watchdog_pet); /* a slow sync or unmount is no hang */
 	wd_timeout_s = timeout_s;
 	watchdog_pet();
 	log_info("watchdog %s armed: %d s, petted every %d ms", path, timeout_s,
@@ -69,6 +72,7 @@ int watchdog_adopt(const char *fd_text)
 		return -1;
 	}
 	wd_fd = (int)fd;
+	bounded_call_set_tick(watchdog_pet);
 	if (ioctl(wd_fd, ABI_WDIOC_GETTIMEOUT, &wd_timeout_s) < 0)
 		wd_timeout_s = 0;
 	watchdog_pet();

@@ -5,8 +5,8 @@
 
 #include "lib/log.h"
 #include "lib/spawn.h"
+#include "state/auto.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -20,6 +20,8 @@
 #include <unistd.h>
 
 #define POLL_MS 100
+/* A scan probes every disk; under TCG that is not free. */
+#define SCAN_POLL_MS 250
 /* Probing after the wait: every disk, under TCG, with a slow device. */
 #define PROBE_MARGIN_MS 60000
 
@@ -56,95 +58,42 @@ static bool find_path(const char *path, struct probe_result *r)
 	return true;
 }
 
-/* Whole disks that auto may pick: no loop, RAM, optical, floppy, device
- * mapper, md or network disks, nothing removable. */
-static bool auto_candidate(const char *name)
-{
-	static const char *const skip[] = {"loop", "ram", "zram", "sr", "fd", "dm-", "md", "nbd"};
-	for (size_t i = 0; i < sizeof skip / sizeof *skip; i++)
-		if (!strncmp(name, skip[i], strlen(skip[i])))
-			return false;
-	char path[300], value[8] = "";
-	snprintf(path, sizeof path, "/sys/block/%s/removable", name);
-	FILE *f = fopen(path, "re");
-	if (f) {
-		if (!fgets(value, sizeof value, f))
-			value[0] = '\0';
-		fclose(f);
-	}
-	return value[0] != '1';
-}
-
-static int visible(const struct dirent *entry)
-{
-	return entry->d_name[0] != '.';
-}
-
-struct search {
-	const struct state_config *cfg;
-	const char *tag;   /* "LABEL" or "UUID", NULL for auto */
+/* LABEL= or UUID=: every block device, partitions included. */
+struct tag_search {
+	const char *tag;   /* "LABEL" or "UUID" */
 	const char *value; /* what the tag must equal */
 	struct probe_result match;
 	int matches;
-	struct probe_result blank; /* auto: the first blank disk */
-	bool have_blank;
-	char seen[1024]; /* what was passed over, for the not-found message */
+	char second[256];
 };
 
-static void note_seen(struct search *s, const char *name, const char *what)
+static void consider_tag(const char *name, void *ctx)
 {
-	size_t used = strlen(s->seen);
-	if (used < sizeof s->seen - 1)
-		snprintf(s->seen + used, sizeof s->seen - used, "%s%.40s: %.80s", used ? "; " : "",
-			 name, what);
-}
-
-static void consider(struct search *s, const char *name)
-{
+	struct tag_search *s = ctx;
 	char dev[280];
 	snprintf(dev, sizeof dev, "/dev/%s", name);
 	struct probe_result r;
 	state_probe_device(dev, &r);
-	if (r.verdict == PROBE_ERROR && r.dev_bytes == 0)
-		return; /* an empty loop or a missing node */
-	const char *have = NULL;
-	if (r.verdict == PROBE_FILESYSTEM)
-		have = !s->tag ? r.label : strcmp(s->tag, "LABEL") == 0 ? r.label : r.uuid;
-	const char *want = s->tag ? s->value : s->cfg->label;
-	if (have && strcmp(have, want) == 0) {
-		if (s->matches++ == 0)
-			s->match = r;
-		if (s->matches == 2)
-			snprintf(s->seen, sizeof s->seen, "both %s and %s match", s->match.device,
-				 dev);
-	} else if (!s->tag && r.verdict == PROBE_BLANK && !s->have_blank) {
-		s->blank = r;
-		s->have_blank = true;
-	} else if (!s->tag) {
-		char what[80];
-		snprintf(what, sizeof what, "%.60s", r.reason);
-		note_seen(s, name, what);
-	}
+	if (r.verdict != PROBE_FILESYSTEM)
+		return;
+	const char *have = strcmp(s->tag, "LABEL") == 0 ? r.label : r.uuid;
+	if (strcmp(have, s->value) != 0)
+		return;
+	if (s->matches++ == 0)
+		s->match = r;
+	else if (s->matches == 2)
+		snprintf(s->second, sizeof s->second, "%.250s", dev);
 }
 
-/* LABEL=, UUID= (every block device, partitions included) or auto (whole
- * disks). Two matches are an error that names both: guessing could mount
- * the wrong disk. */
-static bool find_by_scan(struct search *s, struct probe_result *r)
+/* Two matches are an error that names both: guessing could mount the
+ * wrong disk. */
+static bool find_by_tag(struct tag_search *s, struct probe_result *r)
 {
-	const char *dir = s->tag ? "/sys/class/block" : "/sys/block";
-	struct dirent **names;
-	int n = scandir(dir, &names, visible, alphasort);
-	if (n < 0) {
-		snprintf(r->reason, sizeof r->reason, "cannot list %s: %s", dir, strerror(errno));
+	if (state_each_block("/sys/class/block", consider_tag, s) < 0) {
+		snprintf(r->reason, sizeof r->reason, "cannot list /sys/class/block: %s",
+			 strerror(errno));
 		return false;
 	}
-	for (int i = 0; i < n; i++) {
-		if (s->tag || auto_candidate(names[i]->d_name))
-			consider(s, names[i]->d_name);
-		free(names[i]);
-	}
-	free(names);
 	if (s->matches == 1) {
 		*r = s->match;
 		return true;
@@ -152,56 +101,56 @@ static bool find_by_scan(struct search *s, struct probe_result *r)
 	if (s->matches > 1) {
 		memset(r, 0, sizeof *r);
 		r->verdict = PROBE_ERROR;
-		snprintf(r->device, sizeof r->device, "%s", s->cfg->spec);
-		snprintf(r->reason, sizeof r->reason, "%.360s; give the device by path", s->seen);
+		snprintf(r->device, sizeof r->device, "%.120s and %.120s", s->match.device,
+			 s->second);
+		snprintf(r->reason, sizeof r->reason,
+			 "both carry %s=%.100s: give the state device by path (state.device in "
+			 "the image's YAML, or stele.state=/dev/...)",
+			 s->tag, s->value);
 		return true;
 	}
-	if (s->have_blank) {
-		*r = s->blank;
-		return true;
-	}
-	if (s->tag)
-		snprintf(r->reason, sizeof r->reason, "no device carries %s=%.300s", s->tag,
-			 s->value);
-	else
-		snprintf(r->reason, sizeof r->reason, "no blank disk and none labelled %s (%.300s)",
-			 s->cfg->label, s->seen[0] ? s->seen : "no disks");
+	snprintf(r->reason, sizeof r->reason, "no device carries %s=%.300s", s->tag, s->value);
 	return false;
 }
 
-static bool find_once(const struct state_config *cfg, struct probe_result *r)
+/* One look at the devices; final on the last one, at the end of the wait.
+ * True when r holds the outcome. */
+static bool find_once(const struct state_config *cfg, struct auto_search *autos, bool final,
+		      struct probe_result *r)
 {
 	const char *spec = cfg->spec;
 	if (spec[0] == '/')
 		return find_path(spec, r);
-	struct search s = {.cfg = cfg};
+	if (strcmp(spec, "auto") == 0)
+		return state_auto_scan(cfg, autos, final, r);
+	struct tag_search s = {.tag = "UUID", .value = spec + 5};
 	if (!strncmp(spec, "LABEL=", 6)) {
 		s.tag = "LABEL";
 		s.value = spec + 6;
-	} else if (!strncmp(spec, "UUID=", 5)) {
-		s.tag = "UUID";
-		s.value = spec + 5;
 	}
-	return find_by_scan(&s, r);
+	return find_by_tag(&s, r);
 }
 
 void state_probe_find(const struct state_config *cfg, struct probe_result *r)
 {
 	long long deadline = now_ms() + (long long)cfg->wait_s * 1000;
+	struct auto_search autos;
+	memset(&autos, 0, sizeof autos);
 	memset(r, 0, sizeof *r);
-	while (!find_once(cfg, r)) {
-		if (now_ms() >= deadline) {
-			char why[sizeof r->reason];
-			snprintf(why, sizeof why, "%s", r->reason);
-			memset(r, 0, sizeof *r);
-			r->verdict = PROBE_NOT_FOUND;
-			snprintf(r->device, sizeof r->device, "%s", cfg->spec);
-			snprintf(r->reason, sizeof r->reason, "not found within %d s: %.360s",
-				 cfg->wait_s, why);
+	for (;;) {
+		bool final = now_ms() >= deadline;
+		if (find_once(cfg, &autos, final, r))
 			return;
-		}
-		sleep_ms(POLL_MS);
+		if (final)
+			break;
+		sleep_ms(cfg->spec[0] == '/' ? POLL_MS : SCAN_POLL_MS);
 	}
+	char why[sizeof r->reason];
+	snprintf(why, sizeof why, "%s", r->reason);
+	memset(r, 0, sizeof *r);
+	r->verdict = PROBE_NOT_FOUND;
+	snprintf(r->device, sizeof r->device, "%s", cfg->spec);
+	snprintf(r->reason, sizeof r->reason, "not found within %d s: %.360s", cfg->wait_s, why);
 }
 
 static void crashed(struct probe_result *r, const struct state_config *cfg, const char *why)
@@ -222,6 +171,7 @@ static void take_result(struct probe_result *r, const struct probe_result *share
 	r->label[sizeof r->label - 1] = '\0';
 	r->uuid[sizeof r->uuid - 1] = '\0';
 	r->reason[sizeof r->reason - 1] = '\0';
+	r->choice[sizeof r->choice - 1] = '\0';
 	if ((unsigned)r->verdict > PROBE_CRASHED)
 		r->verdict = PROBE_CRASHED;
 }

@@ -1,5 +1,6 @@
 #include "state/mount.h"
 
+#include "lib/bounded_call.h"
 #include "lib/state_bind.h"
 
 #include <errno.h>
@@ -8,6 +9,11 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <unistd.h>
+
+/* Each of the unmount and the read-only remount writes the filesystem out
+ * first; on a disk that has stopped answering it never ends, so each runs
+ * in a child bounded by this (lib/bounded_call.h). */
+#define STATE_UNMOUNT_TIMEOUT_MS 30000
 
 static int mount_with(const char *source, const char *fstype, const char *mountpoint,
 		      const char *options, bool readonly, char *err, size_t errlen)
@@ -66,19 +72,24 @@ int state_mount_tmpfs(const char *mountpoint, char *err, size_t errlen)
 
 int state_unmount(const char *mountpoint, char *err, size_t errlen)
 {
-	sync();
-	if (umount2(mountpoint, UMOUNT_NOFOLLOW) == 0 || errno == EINVAL || errno == ENOENT) {
-		sync();
+	char why[128];
+	enum bounded_outcome done =
+	    bounded_umount(mountpoint, UMOUNT_NOFOLLOW, STATE_UNMOUNT_TIMEOUT_MS);
+	if (done == BOUNDED_DONE ||
+	    (done == BOUNDED_FAILED && (errno == EINVAL || errno == ENOENT)))
 		return 0;
+	if (done != BOUNDED_FAILED) {
+		snprintf(err, errlen, "unmount %s: %s; going on without it", mountpoint,
+			 bounded_why(done, STATE_UNMOUNT_TIMEOUT_MS, why, sizeof why));
+		return -1;
 	}
 	int busy = errno;
-	int rc = mount(NULL, mountpoint, NULL, MS_REMOUNT | MS_RDONLY, NULL);
-	int saved = errno;
-	sync();
-	if (rc < 0) {
+	done = bounded_remount(mountpoint, MS_REMOUNT | MS_RDONLY, STATE_UNMOUNT_TIMEOUT_MS);
+	if (done != BOUNDED_DONE) {
 		snprintf(err, errlen,
 			 "unmount %s: %s; remount read-only: %s (journal recovery next boot)",
-			 mountpoint, strerror(busy), strerror(saved));
+			 mountpoint, strerror(busy),
+			 bounded_why(done, STATE_UNMOUNT_TIMEOUT_MS, why, sizeof why));
 		return -1;
 	}
 	snprintf(err, errlen, "unmount %s: %s; remounted read-only instead", mountpoint,

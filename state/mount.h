@@ -17,7 +17,9 @@ int state_mount_device(const char *dev, const char *fstype, const char *mountpoi
 /* The fallback: a tmpfs at mountpoint. */
 int state_mount_tmpfs(const char *mountpoint, char *err, size_t errlen);
 
-/* Shutdown: sync, unmount; when busy, remount read-only; sync again.
+/* Shutdown: unmount; when busy, remount read-only. Each writes the
+ * filesystem out itself, and each runs in a child bounded to 30 s, so a
+ * disk that does not answer costs at most that (err says "timed out").
  * Not mounted is success. After a read-only fallback it returns 0 with
  * err saying so (the journal is clean either way); -1 when neither
  * worked. */

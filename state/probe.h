@@ -38,6 +38,7 @@ struct probe_result {
 	uint64_t dev_bytes; /* size of the device */
 	uint64_t fs_bytes;  /* size of an ext2/3/4 filesystem, 0 when unknown */
 	char reason[400];   /* one line, for the console */
+	char choice[400];   /* auto: which disk was chosen and why; else empty */
 };
 
 /* Probe one device or image file, in this process. */

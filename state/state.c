@@ -6,11 +6,11 @@
 
 #include "lib/log.h"
 #include "lib/spawn.h"
+#include "lib/state_status.h"
+#include "lib/timeline.h"
 #include "state/mount.h"
 #include "state/probe.h"
-#include "lib/state_status.h"
 #include "state/tool.h"
-#include "lib/timeline.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -146,7 +146,7 @@ static int check_and_mount(const struct state_config *cfg, const struct probe_re
 }
 
 /* mke2fs, then a fresh probe: mount only what the probe recognises. */
-static int format_and_mount(const struct state_config *cfg, const char *dev, bool blank)
+static int format_and_mount(const struct state_config *cfg, const char *dev)
 {
 	char *argv[12];
 	int n = 0;
@@ -158,8 +158,9 @@ static int format_and_mount(const struct state_config *cfg, const char *dev, boo
 	/* 4 KiB blocks even on a small disk: it may grow to terabytes. */
 	argv[n++] = "-b";
 	argv[n++] = "4096";
-	if (blank)
-		argv[n++] = "-F"; /* only ever after the blank check */
+	/* Only ever after the blank check, or state_force's in-use check:
+	 * without -F mke2fs asks "Proceed anyway?" about a partitioned disk. */
+	argv[n++] = "-F";
 	argv[n++] = (char *)dev;
 	argv[n] = NULL;
 	int status = state_tool_run(argv, MKFS_TIMEOUT_S);
@@ -239,7 +240,7 @@ static int refuse_or_force(const struct state_config *cfg, const struct probe_re
 		log_warn("state: FORCED by state_force=%s: formatting %s, which is %s; its data "
 			 "is destroyed",
 			 cfg->force, r->device, reason);
-		return format_and_mount(cfg, r->device, false);
+		return format_and_mount(cfg, r->device);
 	}
 	log_err("state: refusing %s: %s; nothing was written (stele formats only blank "
 		"devices: wipe it with wipefs -a, or set state_force=%s to destroy its data)",
@@ -259,9 +260,16 @@ int state_volume_run(const struct state_config *cfg)
 		set_status(cfg, "tmpfs-fallback: no state volume configured (state=none)");
 		return 0; /* nothing was asked, nothing failed */
 	}
-	log_info("state: looking for %s (waiting up to %d s)", cfg->spec, cfg->wait_s);
+	if (strcmp(cfg->spec, "auto") == 0)
+		log_info("state: looking for auto: a disk labelled %s at once, a blank one only "
+			 "after waiting %d s",
+			 cfg->label, cfg->wait_s);
+	else
+		log_info("state: looking for %s (waiting up to %d s)", cfg->spec, cfg->wait_s);
 	struct probe_result r;
 	state_probe_in_child(cfg, &r);
+	if (r.choice[0])
+		log_info("state: %s", r.choice);
 	log_debug("state: probe of %s: %s: %s", r.device, state_probe_verdict_name(r.verdict),
 		  r.reason);
 	char why[MSG_LEN], buf[MSG_LEN];
@@ -269,7 +277,7 @@ int state_volume_run(const struct state_config *cfg)
 	case PROBE_BLANK:
 		log_info("state: %s is blank: formatting it as %s, label %s", r.device, cfg->fs,
 			 cfg->label);
-		return format_and_mount(cfg, r.device, true);
+		return format_and_mount(cfg, r.device);
 	case PROBE_FILESYSTEM: {
 		const char *reason = not_ours(cfg, &r, buf, sizeof buf);
 		if (!reason)

@@ -2,10 +2,12 @@
  *
  * state_volume_setup() runs after loopback and before the hand-off:
  *   find the device (path, LABEL=, UUID=, auto; bounded wait) and probe it
- *   in a child; mke2fs only when provably blank (or forced by state_force,
- *   naming that device, when it is not mounted); e2fsck -p before every
- *   mount; mount with libmount; grow with resize2fs; record the outcome
- *   in /run/stele/state-status and the boot timeline.
+ *   in a child; mke2fs only when provably blank (auto: only after the
+ *   whole wait, when no disk is labelled and none failed; state/auto.h),
+ *   or forced by state_force, naming that device, when it is not in use;
+ *   e2fsck -p before every mount; mount with libmount; grow with
+ *   resize2fs; record the outcome in /run/stele/state-status and the boot
+ *   timeline.
  * A failed check or mount never leads to mkfs. When the volume is
  * missing or unusable: state_required=0 mounts a tmpfs with a loud
  * warning; state_required=1 leaves it unavailable, and the supervisor
@@ -26,8 +28,9 @@ struct settings;
 int state_volume_setup(struct settings *settings);
 
 /* PID 1's shutdown, after containers and containerd are gone: unmount
- * the volume (read-only remount when busy), then sync. Returns 0, or -1
- * when it could do neither (reported). */
+ * the volume (read-only remount when busy), each step in a child bounded
+ * to 30 s (state/mount.h). Returns 0, or -1 when it could do neither or a
+ * step timed out (reported in one line). */
 int state_volume_shutdown(struct settings *settings);
 
 /* The same two with the configuration at hand (tests, the driver). */

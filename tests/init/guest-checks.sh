@@ -102,10 +102,10 @@ check "PID 1's private memory is at most 256 KiB ($pid1_private_kb kB)" [ "$pid1
 check "PID 1 oom_score_adj is -1000" sh -c '[ "$(cat /proc/1/oom_score_adj)" = -1000 ]'
 check "the supervisor's oom_score_adj is -900 (OOM takes services first)" sh -c '[ "$(cat /proc/$$/oom_score_adj)" = -900 ]'
 check "boot timeline written" sh -c 'grep -q "\"name\":\"modules\"" /run/stele/boot-timeline.json && grep -q "\"name\":\"rootfs\"" /run/stele/boot-timeline.json'
-stdio_is_console() {
-	[ "$stdio" = "/dev/console /dev/console /dev/console" ] || { echo "stdio: $stdio" >&2; return 1; }
+stdio_as_pid1_gives_it() {
+	[ "$stdio" = "/dev/null /dev/console /dev/console" ] || { echo "stdio: $stdio" >&2; return 1; }
 }
-check "stdio is /dev/console" stdio_is_console
+check "stdin is /dev/null, stdout and stderr /dev/console" stdio_as_pid1_gives_it
 echo "guest checks done"
 
 trap 'echo "guest: supervisor got SIGTERM"; exit 0' TERM

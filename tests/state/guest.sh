@@ -12,6 +12,8 @@
 #   check   print /var/lib/hello and the volume's size, then run the record
 #           writer until the test kills the VM
 #   verify  print how many records /var/lib/records holds
+#   fill    leave 32 MiB unwritten in /var/lib/fill, print "TEST filled"
+#           and wait, without powering off, for the test's shutdown
 #   none    nothing
 GUEST_INIT=${GUEST_INIT:-$BIN/init}
 
@@ -28,6 +30,11 @@ check)
 	/test/recwriter /var/lib/records 1000000
 	;;
 verify) echo "TEST records: $(wc -l </var/lib/records)" ;;
+fill)
+	dd if=/dev/zero of=/var/lib/fill bs=1M count=32 2>/dev/null
+	echo "TEST filled"
+	exec sleep 600
+	;;
 esac
 echo "TEST fstype: $(awk '$2 == "/var/lib" {print $3}' /proc/mounts)"
 echo "TEST done"

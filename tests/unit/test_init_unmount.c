@@ -1,4 +1,4 @@
-// sources: boot/unmount.c lib/log.c
+// sources: boot/unmount.c lib/bounded_call.c lib/spawn.c lib/log.c
 /* unmount: the shutdown order, from mountinfo tables parsed by libmount. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -6,8 +6,8 @@
 
 #include <cmocka.h>
 
-#include "lib/log.h"
 #include "boot/unmount.h"
+#include "lib/log.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -62,6 +62,40 @@ static void signal_state_is_reset(void **state)
 	signal(SIGINT, SIG_DFL);
 }
 
+/* PID 1's stdin is the console: a child that asks a question there
+ * would wait for ever. Here the parent's stdin is a pipe nobody writes. */
+static void stdin_is_dev_null_unless_given(void **state)
+{
+	int in[2], out[2];
+	assert_int_equal(pipe2(in, O_CLOEXEC), 0);
+	assert_int_equal(pipe2(out, O_CLOEXEC), 0);
+	int saved = dup(0);
+	assert_int_equal(dup2(in[0], 0), 0);
+	char *argv[] = {"/bin/sh", "-c", "readlink /proc/self/fd/0; read line; echo \"read: $?\"",
+			NULL};
+	struct spawn_opts opts = SPAWN_OPTS_DEFAULT;
+	opts.stdout_fd = out[1];
+	pid_t pid = spawn(argv[0], argv, &opts);
+	dup2(saved, 0);
+	close(saved);
+	close(out[1]);
+	assert_true(pid > 0);
+	int status;
+	int waited = wait_pid_timeout(pid, 10000, &status);
+	if (waited != 0) {
+		kill(pid, SIGKILL);
+		waitpid(pid, &status, 0);
+	}
+	char buf[256];
+	ssize_t n = read(out[0], buf, sizeof buf - 1);
+	buf[n > 0 ? n : 0] = '\0';
+	close(out[0]);
+	close(in[0]);
+	close(in[1]);
+	assert_int_equal(waited, 0);
+	assert_string_equal(buf, "/dev/null\nread: 1\n");
+}
+
 static void run_bounded_kills_a_hung_child(void **state)
 {
 	char *argv[] = {"/bin/sleep", "30", NULL};
@@ -87,6 +121,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(only_stdio_reaches_the_child),
 	    cmocka_unit_test(signal_state_is_reset),
+	    cmocka_unit_test(stdin_is_dev_null_unless_given),
 	    cmocka_unit_test(run_bounded_kills_a_hung_child),
 	    cmocka_unit_test(run_bounded_returns_the_exit_status),
 	};
