@@ -4,9 +4,10 @@
  * runs without PID 1 (tests/state/state_run.c). */
 #include "state/state.h"
 
-#include "lib/log.h"
 #include "boot/readfile.h"
 #include "boot/settings.h"
+#include "lib/log.h"
+#include "schema/schema.h"
 
 #include <stdbool.h>
 #include <stdlib.h>
@@ -37,10 +38,10 @@ static bool cmdline_forces(void)
 static void load(struct settings *settings, struct state_config *cfg)
 {
 	state_config_defaults(cfg);
-	for (const char *const *key = state_config_keys; *key; key++) {
-		const char *value = settings_get(settings, *key, NULL);
-		char err[300];
-		if (value && state_config_set(cfg, *key, value, err, sizeof err) < 0)
+	for (const struct schema_field *f = schema_state; f->key; f++) {
+		const char *value = settings_get(settings, f->conf_key, NULL);
+		char err[400];
+		if (value && state_config_set(cfg, f->conf_key, value, err, sizeof err) < 0)
 			log_err("state: %s", err);
 	}
 	if (cfg->force[0] && cmdline_forces()) {

@@ -2,6 +2,7 @@
 
 #include "builder/fsutil.h"
 #include "lib/spawn.h"
+#include "schema/schema.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -291,7 +292,8 @@ static int write_tree_file(struct stage *st, const char *rel, const char *text, 
 	return write_file(path, text, strlen(text), mode);
 }
 
-/* init.conf keys from the YAML: state.X -> state_X, kernel.modules. */
+/* init.conf keys from the YAML: state.X -> schema_state's conf_key,
+ * kernel.modules, debug. */
 static void init_conf(const struct config *cfg, FILE *f)
 {
 	json_t *root = cfg->root, *v;
@@ -307,22 +309,11 @@ static void init_conf(const struct config *cfg, FILE *f)
 	}
 	if (json_is_true(json_object_get(root, "debug")))
 		fputs("debug=1\n", f);
+	/* The YAML's text, as schema_conf_ok() took it (builder/schema.c). */
 	json_t *state = json_object_get(root, "state");
-	static const char *const keys[][2] = {
-	    {"device", "state"},	  {"fs", "state_fs"},
-	    {"label", "state_label"},	  {"mountpoint", "state_mountpoint"},
-	    {"options", "state_options"}, {"required", "state_required"},
-	    {"force", "state_force"},	  {"wait", "state_wait"}};
-	for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) {
-		if (!(v = json_object_get(state, keys[i][0])))
-			continue;
-		if (json_is_boolean(v))
-			fprintf(f, "%s=%d\n", keys[i][1], json_is_true(v));
-		else if (json_is_integer(v))
-			fprintf(f, "%s=%lld\n", keys[i][1], (long long)json_integer_value(v));
-		else
-			fprintf(f, "%s=%s\n", keys[i][1], json_string_value(v));
-	}
+	for (const struct schema_field *sf = schema_state; sf->key; sf++)
+		if ((v = json_object_get(state, sf->key)))
+			fprintf(f, "%s=%s\n", sf->conf_key, json_string_value(v));
 }
 
 int stage_etc(struct stage *st)

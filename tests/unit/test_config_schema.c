@@ -1,4 +1,4 @@
-// sources: builder/schema.c builder/yamlconv.c
+// sources: builder/schema.c builder/yamlconv.c hostlib/settings.c lib/error.c schema/check.c schema/fields.c
 /* schema: YAML to checked JSON; every mistake is reported, a good file
  * loads with its types. */
 #include <setjmp.h>

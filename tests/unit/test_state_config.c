@@ -1,4 +1,4 @@
-// sources: state/config.c
+// sources: state/config.c schema/check.c schema/fields.c
 /* state_config: documented defaults, every key, and bad values that keep
  * the default and explain themselves in one line. */
 #include <setjmp.h>
