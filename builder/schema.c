@@ -210,10 +210,10 @@ static int check_names(const struct config *cfg, const char *section)
 			continue;
 		}
 		if (!schema_name_valid(name)) {
-			schema_error(cfg, c, "name",
-				     "\"%s\" is not valid; expected 1 to 63 letters, digits, '_', "
-				     "'.' or '-', not starting with '.'",
-				     name);
+			char why[300];
+			schema_problem(SCHEMA_VALUE, &schema_name_field, name, why, sizeof why);
+			fprintf(stderr, "%s:%d: %s[%zu].name: %s\n", cfg->file,
+				yconv_line(c, "name"), section, i, why);
 			errors++;
 		}
 		if (!json_object_get(c, "image")) {

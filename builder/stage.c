@@ -309,11 +309,18 @@ static void init_conf(const struct config *cfg, FILE *f)
 	}
 	if (json_is_true(json_object_get(root, "debug")))
 		fputs("debug=1\n", f);
-	/* The YAML's text, as schema_conf_ok() took it (builder/schema.c). */
+	/* The YAML's text, which schema_conf_ok() took (builder/schema.c);
+	 * booleans as 1 or 0. */
 	json_t *state = json_object_get(root, "state");
-	for (const struct schema_field *sf = schema_state; sf->key; sf++)
-		if ((v = json_object_get(state, sf->key)))
-			fprintf(f, "%s=%s\n", sf->conf_key, json_string_value(v));
+	for (const struct schema_field *sf = schema_state; sf->key; sf++) {
+		if (!(v = json_object_get(state, sf->key)))
+			continue;
+		const char *text = json_string_value(v);
+		bool b;
+		if (sf->type == SCHEMA_BOOL && schema_conf_bool(text, &b) == 0)
+			text = b ? "1" : "0";
+		fprintf(f, "%s=%s\n", sf->conf_key, text);
+	}
 }
 
 int stage_etc(struct stage *st)

@@ -14,13 +14,13 @@ static const char *const veth_values[] = {"veth", NULL};
 /* In the order of /proc/PID/ns/ names; hostlib/settings.h's enum ns_kind. */
 static const char *const ns_values[] = {"net", "uts", "ipc", "pid", "mnt", "cgroup", NULL};
 
-static const struct schema_field service_name = {
-    .key = "",
+const struct schema_field schema_name_field = {
+    .key = "name",
     .type = SCHEMA_STR,
     .min = 1,
     .max = SCHEMA_NAME_MAX,
     .rule = SCHEMA_NAME,
-    .expected = "a service name: 1 to 63 letters, digits, '_', '.' or '-', not starting with '.'",
+    .expected = "a name of 1 to 63 letters, digits, '_', '.' or '-', not starting with '.'",
 };
 
 static const struct schema_field abs_path = {
@@ -158,7 +158,7 @@ const struct schema_field schema_bundle[] = {
      .scope = SCHEMA_SERVICE,
      .scope_fix = "for services only: onboot containers run in the order they are listed",
      .max = SCHEMA_DEPENDS_MAX,
-     .item = &service_name,
+     .item = &schema_name_field,
      .expected = "a list of at most 64 service names"},
     {.key = "ready",
      .type = SCHEMA_STR,

@@ -72,6 +72,8 @@ struct schema_field {
 
 extern const struct schema_field schema_bundle[];
 extern const struct schema_field schema_state[];
+/* A container's name, and each entry of depends_on: schema_name_valid(). */
+extern const struct schema_field schema_name_field;
 
 /* What is wrong with a value, for schema_problem(). */
 enum schema_problem {
