@@ -6,13 +6,15 @@
  * as one line "FILE:LINE: KEY: what is expected" and counted; conversion
  * goes on so one run shows them all. Returns the JSON object, with what
  * could be converted and *errors the number of mistakes (the caller may
- * check more before it gives up), or NULL when the file is no YAML mapping. Objects of a table that
- * asks for it (lines = true) get a "//lines" member: the path of every key and list entry below
- * them (e.g. "runtime.mounts[0].destination") -> line, for later errors. A mapping whose yfield
- * names a schema table (schema.h) takes that table's keys too: their values are converted by the
- * table's types (or, with conf_text, kept as the scalar's text, the way
- * init.conf will hold them), and checked later against the same table
- * by whoever reads them (builder/schema.c). */
+ * check more before it gives up), or NULL when the file is no YAML
+ * mapping. Objects of a table that asks for it (lines = true) get a
+ * "//lines" member: the path of every key and list entry below them
+ * (e.g. "runtime.mounts[0].destination") -> line, for later errors. A
+ * mapping whose yfield names a schema table (schema/schema.h) takes that
+ * table's keys too: their values are converted by the table's types (or,
+ * with conf_text, kept as the scalar's text, the way init.conf will hold
+ * them), and checked later against the same table by the code that reads
+ * them at boot (builder/schema.c). */
 #ifndef STELE_CONFIG_YAMLCONV_H
 #define STELE_CONFIG_YAMLCONV_H
 
