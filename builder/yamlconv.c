@@ -221,6 +221,52 @@ static json_t *object(struct yconv *c, yaml_node_t *n, const struct yfield *tabl
 	return o;
 }
 
+static json_t *schema_list(struct yconv *c, yaml_node_t *n, const struct schema_field *f,
+			   const char *key)
+{
+	if (is_null(n))
+		return json_array();
+	if (n->type != YAML_SEQUENCE_NODE)
+		return NULL;
+	json_t *v = json_array();
+	char sub[300];
+	int idx = 0;
+	for (yaml_node_item_t *it = n->data.sequence.items.start; it < n->data.sequence.items.top;
+	     it++, idx++) {
+		yaml_node_t *x = yaml_document_get_node(&c->doc, *it);
+		snprintf(sub, sizeof sub, "%s[%d]", key, idx);
+		note_line(c, sub, line_of(x));
+		json_t *item = convert_schema(c, x, f->item, sub, false);
+		if (item)
+			json_array_append_new(v, item);
+	}
+	return v;
+}
+
+static json_t *schema_map(struct yconv *c, yaml_node_t *n, const struct schema_field *f,
+			  const char *key)
+{
+	if (n->type != YAML_MAPPING_NODE)
+		return NULL;
+	json_t *v = json_object();
+	char sub[300];
+	for (yaml_node_pair_t *p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top;
+	     p++) {
+		yaml_node_t *k = yaml_document_get_node(&c->doc, p->key);
+		yaml_node_t *x = yaml_document_get_node(&c->doc, p->value);
+		if (k->type != YAML_SCALAR_NODE) {
+			yconv_error(c, line_of(k), key, "keys must be strings");
+			continue;
+		}
+		snprintf(sub, sizeof sub, "%s.%s", key, scalar(k));
+		note_line(c, sub, line_of(k));
+		json_t *item = convert_schema(c, x, f->item, sub, false);
+		if (item)
+			json_object_set_new(v, scalar(k), item);
+	}
+	return v;
+}
+
 /* A value of a schema table, typed as stele.json will hold it (or as
  * init.conf's text); NULL, after an error naming what is expected, when
  * its YAML type does not fit. Bounds and values are checked later, by
@@ -232,56 +278,21 @@ static json_t *convert_schema(struct yconv *c, yaml_node_t *n, const struct sche
 	json_t *v = NULL;
 	json_int_t i;
 	int b;
-	char sub[300];
-	if (conf_text || f->type == SCHEMA_STR) {
-		if (n->type == YAML_SCALAR_NODE)
-			v = json_string(scalar(n));
-	} else if (f->type == SCHEMA_BOOL) {
-		if ((b = parse_bool(n)) >= 0)
-			v = json_boolean(b);
-	} else if (f->type == SCHEMA_INT) {
-		if (parse_int(n, &i))
-			v = json_integer(i);
-	} else if (f->type == SCHEMA_LIST) {
-		if (is_null(n)) {
-			v = json_array();
-		} else if (n->type == YAML_SEQUENCE_NODE) {
-			v = json_array();
-			int idx = 0;
-			for (yaml_node_item_t *it = n->data.sequence.items.start;
-			     it < n->data.sequence.items.top; it++, idx++) {
-				yaml_node_t *x = yaml_document_get_node(&c->doc, *it);
-				snprintf(sub, sizeof sub, "%s[%d]", key, idx);
-				note_line(c, sub, line_of(x));
-				json_t *item = convert_schema(c, x, f->item, sub, false);
-				if (item)
-					json_array_append_new(v, item);
-			}
-		}
-	} else if (f->type == SCHEMA_OBJ) {
-		if (n->type == YAML_MAPPING_NODE)
-			v = object(c, n, NULL, f->item, false, false, key);
-	} else if (f->type == SCHEMA_MAP) {
-		if (n->type == YAML_MAPPING_NODE) {
-			v = json_object();
-			for (yaml_node_pair_t *p = n->data.mapping.pairs.start;
-			     p < n->data.mapping.pairs.top; p++) {
-				yaml_node_t *k = yaml_document_get_node(&c->doc, p->key);
-				yaml_node_t *x = yaml_document_get_node(&c->doc, p->value);
-				if (k->type != YAML_SCALAR_NODE) {
-					yconv_error(c, line_of(k), key, "keys must be strings");
-					continue;
-				}
-				snprintf(sub, sizeof sub, "%s.%s", key, scalar(k));
-				note_line(c, sub, line_of(k));
-				json_t *item = convert_schema(c, x, f->item, sub, false);
-				if (item)
-					json_object_set_new(v, scalar(k), item);
-			}
-		}
-	} else {
+	if (conf_text || f->type == SCHEMA_STR)
+		v = n->type == YAML_SCALAR_NODE ? json_string(scalar(n)) : NULL;
+	else if (f->type == SCHEMA_BOOL)
+		v = (b = parse_bool(n)) >= 0 ? json_boolean(b) : NULL;
+	else if (f->type == SCHEMA_INT)
+		v = parse_int(n, &i) ? json_integer(i) : NULL;
+	else if (f->type == SCHEMA_LIST)
+		v = schema_list(c, n, f, key);
+	else if (f->type == SCHEMA_OBJ)
+		v = n->type == YAML_MAPPING_NODE ? object(c, n, NULL, f->item, false, false, key)
+						 : NULL;
+	else if (f->type == SCHEMA_MAP)
+		v = schema_map(c, n, f, key);
+	else
 		v = any(c, n); /* SCHEMA_UNSUPPORTED: refused with its reason later */
-	}
 	if (!v)
 		yconv_error(c, line_of(n), key, "expected %s", f->expected);
 	return v;
