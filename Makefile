@@ -24,6 +24,7 @@ all:
 # prerequisites are expanded where it is read).
 include tools/deps.mk
 include lib/build.mk
+include schema/build.mk
 include hostlib/build.mk
 include state/build.mk
 include pid1/build.mk

@@ -13,6 +13,6 @@ all: $(BIN)/init
 
 $(OBJ)/boot/main.o: CFLAGS += -DSTELE_VERSION='"$(STELE_VERSION)"'
 
-$(BIN)/init: $(BOOT_OBJS) $(STATE_OBJS) $(PID1_LIB_OBJS) $(LIBSTELE)
+$(BIN)/init: $(BOOT_OBJS) $(STATE_OBJS) $(PID1_LIB_OBJS) $(LIBSCHEMA) $(LIBSTELE)
 	$(call static_link, $(BOOT_LIBS))
 	@file $@ | grep -q 'statically linked' || { echo "$@ is not static" >&2; exit 1; }

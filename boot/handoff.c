@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -39,6 +40,11 @@ void handoff_config(const struct settings *settings, struct pid1_config *cfg)
 	cfg->debug = settings_debug(settings);
 	cfg->quiet = settings_quiet(settings);
 	cfg->stage1 = own_path();
+	/* The supervisor bounds its own shutdown by the time PID 1 gives it. */
+	char seconds[16];
+	snprintf(seconds, sizeof seconds, "%d", cfg->shutdown_timeout_ms / 1000);
+	if (setenv(SHUTDOWN_TIMEOUT_ENV, seconds, 1) < 0)
+		log_err("setenv " SHUTDOWN_TIMEOUT_ENV ": %s", strerror(errno));
 }
 
 /* dirname(stage1) + "/stele-pid1". */

@@ -10,7 +10,9 @@
  *
  * Contract: handoff_config() turns the settings into what stele-pid1
  * needs (pid1_config.h), stage1 = this binary's own path
- * (readlink /proc/self/exe, else /sbin/init). handoff_exec() marks
+ * (readlink /proc/self/exe, else /sbin/init), and exports
+ * SHUTDOWN_TIMEOUT_ENV=SECONDS (init.conf's shutdown_timeout), which PID 1
+ * passes on to the supervisor with the rest of its environment. handoff_exec() marks
  * {"name":"stele-pid1","event":"exec"} in the timeline and execve()s
  * dirname(stage1)/stele-pid1 with that argv and the current environment.
  * It returns only when the exec failed, after one line naming the file
@@ -19,8 +21,11 @@
 #ifndef STELE_INIT_HANDOFF_H
 #define STELE_INIT_HANDOFF_H
 
-#include "pid1/config.h"
 #include "boot/settings.h"
+#include "pid1/config.h"
+
+/* How long the supervisor has to stop after SIGTERM, in whole seconds. */
+#define SHUTDOWN_TIMEOUT_ENV "STELE_SHUTDOWN_TIMEOUT"
 
 void handoff_config(const struct settings *settings, struct pid1_config *cfg);
 void handoff_exec(const struct pid1_config *cfg);

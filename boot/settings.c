@@ -5,6 +5,7 @@
 #include "pid1/supervise.h"
 #include "pid1/testfault.h"
 #include "pid1/watchdog.h"
+#include "schema/schema.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -305,6 +306,10 @@ const char *settings_watchdog(const struct settings *s)
 	const char *v = settings_get(s, "watchdog", NULL);
 	return v && *v ? v : NULL;
 }
+
+/* The YAML's watchdog.timeout is checked against the schema's bound. */
+_Static_assert(WATCHDOG_TIMEOUT_MAX == SCHEMA_WATCHDOG_TIMEOUT_MAX,
+	       "pid1/watchdog.h and schema/schema.h disagree on watchdog_timeout");
 
 int settings_watchdog_timeout_s(const struct settings *s)
 {

@@ -7,6 +7,7 @@
 #include "boot/readfile.h"
 #include "boot/settings.h"
 #include "lib/log.h"
+#include "schema/schema.h"
 
 #include <limits.h>
 #include <stdbool.h>
@@ -40,10 +41,10 @@ static bool cmdline_forces(void)
 static void load(struct settings *settings, struct state_config *cfg)
 {
 	state_config_defaults(cfg);
-	for (const char *const *key = state_config_keys; *key; key++) {
-		const char *value = settings_get(settings, *key, NULL);
-		char err[300];
-		if (value && state_config_set(cfg, *key, value, err, sizeof err) < 0)
+	for (const struct schema_field *f = schema_state; f->key; f++) {
+		const char *value = settings_get(settings, f->conf_key, NULL);
+		char err[400];
+		if (value && state_config_set(cfg, f->conf_key, value, err, sizeof err) < 0)
 			log_err("state: %s", err);
 	}
 	if (cfg->force[0] && cmdline_forces()) {

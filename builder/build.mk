@@ -10,7 +10,7 @@ $(BIN)/stele-mkinitramfs: $(OBJ)/builder/mkinitramfs.o $(OBJ)/builder/initramfs.
 	@mkdir -p $(dir $@)
 	$(CC) -o $@ $^ $(CONFIG_LIBS)
 
-$(BIN)/stele: $(CONFIG_OBJS) $(LIBSTELE)
+$(BIN)/stele: $(CONFIG_OBJS) $(LIBHOST) $(LIBSCHEMA) $(LIBSTELE)
 	@mkdir -p $(dir $@)
 	$(CC) -o $@ $^ $(CONFIG_LIBS)
 

@@ -3,6 +3,7 @@
 #include "builder/fsutil.h"
 #include "builder/image.h"
 #include "builder/spec.h"
+#include "hostlib/settings.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -85,6 +86,30 @@ static int make_mount_points(const struct stage *st, const json_t *config, const
 	return 0;
 }
 
+/* stele.json as stele-onboot or the supervisor will parse it, with their
+ * parser. The YAML was checked with it already; what can still fail here
+ * came from the image's org.mobyproject.config label. */
+static int settings_as_booted(const json_t *stele, const char *section, const char *name)
+{
+	char *text = json_dumps(stele, 0);
+	if (!text)
+		return -1;
+	unsigned kind = strcmp(section, "services") == 0 ? SCHEMA_SERVICE : SCHEMA_ONBOOT;
+	struct bundle_settings s;
+	char err[600];
+	int rc = bundle_settings_parse(text, strlen(text), kind, &s, err, sizeof err);
+	free(text);
+	if (rc < 0) {
+		fprintf(stderr,
+			"stele: %s %s: stele.json would be refused at boot: %s; the image's "
+			"org.mobyproject.config label gives it: set the key in the YAML\n",
+			section, name, err);
+		return -1;
+	}
+	bundle_settings_free(&s);
+	return 0;
+}
+
 static int stage_bundle(struct stage *st, const char *pkg_dir, const char *section, size_t index,
 			const json_t *entry)
 {
@@ -118,7 +143,8 @@ static int stage_bundle(struct stage *st, const char *pkg_dir, const char *secti
 	json_t *stele = spec_stele(merged, state_mp ? state_mp : "/var/lib");
 	char path[PATH_MAX * 2 + 16];
 	int rc = -1;
-	if (config && make_mount_points(st, config, rootfs) == 0) {
+	if (config && settings_as_booted(stele, section, name) == 0 &&
+	    make_mount_points(st, config, rootfs) == 0) {
 		snprintf(path, sizeof path, "%s/config.json", dir);
 		rc = write_json(path, config);
 		snprintf(path, sizeof path, "%s/stele.json", dir);

@@ -1,6 +1,7 @@
 #include "builder/schema.h"
 
 #include "builder/yamlconv.h"
+#include "hostlib/settings.h"
 
 #include <seccomp.h>
 #include <stdarg.h>
@@ -10,6 +11,11 @@
 #include <sys/capability.h>
 
 const char *const schema_sections[3] = {"onboot", "services", "onshutdown"};
+
+unsigned schema_section_kind(size_t section)
+{
+	return section == 1 ? SCHEMA_SERVICE : SCHEMA_ONBOOT;
+}
 
 static void check_cap(struct yconv *c, int line, const char *key, const json_t *v)
 {
@@ -33,38 +39,6 @@ static void check_syscall(struct yconv *c, int line, const char *key, const json
 		yconv_error(c, line, key,
 			    "unknown syscall \"%s\"; expected a name libseccomp knows, like openat",
 			    name);
-}
-
-static void check_one_of(struct yconv *c, int line, const char *key, const json_t *v,
-			 const char *const *allowed, const char *expected)
-{
-	const char *s = json_string_value(v);
-	for (; *allowed; allowed++)
-		if (s && strcmp(s, *allowed) == 0)
-			return;
-	yconv_error(c, line, key, "\"%s\" is not valid; expected %s", s ? s : "", expected);
-}
-
-static void check_restart(struct yconv *c, int line, const char *key, const json_t *v)
-{
-	static const char *const ok[] = {"always", "on-failure", "never", NULL};
-	check_one_of(c, line, key, v, ok, "always, on-failure or never");
-}
-
-static void check_ready(struct yconv *c, int line, const char *key, const json_t *v)
-{
-	static const char *const ok[] = {"running", "notify", NULL};
-	check_one_of(c, line, key, v, ok, "running or notify");
-}
-
-static void check_on_failure(struct yconv *c, int line, const char *key, const json_t *v)
-{
-	const char *s = json_string_value(v);
-	static const char *const ok[] = {"continue", "halt", "poweroff", NULL};
-	char *end;
-	if (strncmp(s, "retry:", 6) == 0 && strtol(s + 6, &end, 10) > 0 && !*end)
-		return;
-	check_one_of(c, line, key, v, ok, "continue, retry:N, halt or poweroff");
 }
 
 static void check_ns(struct yconv *c, int line, const char *key, const json_t *v)
@@ -92,12 +66,6 @@ static void check_mode(struct yconv *c, int line, const char *key, const json_t 
 		yconv_error(c, line, key, "\"%s\" is not an octal mode; expected e.g. \"0644\"", s);
 }
 
-static void check_fs(struct yconv *c, int line, const char *key, const json_t *v)
-{
-	static const char *const ok[] = {"ext4", "ext3", "ext2", NULL};
-	check_one_of(c, line, key, v, ok, "ext4, ext3 or ext2");
-}
-
 static void check_rlimit(struct yconv *c, int line, const char *key, const json_t *v)
 {
 	const char *s = json_string_value(v);
@@ -111,141 +79,106 @@ static void check_rlimit(struct yconv *c, int line, const char *key, const json_
 }
 
 static const struct yfield seccomp_fields[] = {
-    {"allow", Y_STRLIST, NULL, check_syscall, false},
-    {"deny", Y_STRLIST, NULL, check_syscall, false},
+    {"allow", Y_STRLIST, NULL, check_syscall, false, NULL, false},
+    {"deny", Y_STRLIST, NULL, check_syscall, false, NULL, false},
     {0},
 };
 
 static const struct yfield mount_fields[] = {
-    {"destination", Y_STR, NULL, NULL, false},
-    {"type", Y_STR, NULL, NULL, false},
-    {"source", Y_STR, NULL, NULL, false},
-    {"options", Y_STRLIST, NULL, NULL, false},
+    {"destination", Y_STR, NULL, NULL, false, NULL, false},
+    {"type", Y_STR, NULL, NULL, false, NULL, false},
+    {"source", Y_STR, NULL, NULL, false, NULL, false},
+    {"options", Y_STRLIST, NULL, NULL, false, NULL, false},
     {0},
 };
 
 static const struct yfield device_fields[] = {
-    {"path", Y_STR, NULL, NULL, false},	      {"type", Y_STR, NULL, NULL, false},
-    {"major", Y_INT, NULL, NULL, false},      {"minor", Y_INT, NULL, NULL, false},
-    {"mode", Y_STR, NULL, check_mode, false}, {"uid", Y_INT, NULL, NULL, false},
-    {"gid", Y_INT, NULL, NULL, false},	      {0},
-};
-
-static const struct yfield interface_fields[] = {
-    {"name", Y_STR, NULL, NULL, false},
-    {"add", Y_STR, NULL, NULL, false},
-    {"peer", Y_STR, NULL, NULL, false},
-    {"createInRoot", Y_BOOL, NULL, NULL, false},
-    {0},
-};
-
-static const struct yfield runtime_fields[] = {
-    {"mkdir", Y_STRLIST, NULL, NULL, false},
-    {"mounts", Y_OBJLIST, mount_fields, NULL, false},
-    {"interfaces", Y_OBJLIST, interface_fields, NULL, false},
-    {"bindNS", Y_STRMAP, NULL, NULL, false},
-    {"cgroups", Y_STRLIST, NULL, NULL, false},
-    {"namespace", Y_STR, NULL, NULL, false},
+    {"path", Y_STR, NULL, NULL, false, NULL, false},
+    {"type", Y_STR, NULL, NULL, false, NULL, false},
+    {"major", Y_INT, NULL, NULL, false, NULL, false},
+    {"minor", Y_INT, NULL, NULL, false, NULL, false},
+    {"mode", Y_STR, NULL, check_mode, false, NULL, false},
+    {"uid", Y_INT, NULL, NULL, false, NULL, false},
+    {"gid", Y_INT, NULL, NULL, false, NULL, false},
     {0},
 };
 
 static const struct yfield container_fields[] = {
     /* LinuxKit's */
-    {"name", Y_STR, NULL, NULL, false},
-    {"image", Y_STR, NULL, NULL, false},
-    {"command", Y_STRLIST, NULL, NULL, false},
-    {"env", Y_STRLIST, NULL, NULL, false},
-    {"cwd", Y_STR, NULL, NULL, false},
-    {"uid", Y_ID, NULL, NULL, false},
-    {"gid", Y_ID, NULL, NULL, false},
-    {"additionalGids", Y_STRLIST, NULL, NULL, false},
-    {"capabilities", Y_STRLIST, NULL, check_cap, false},
-    {"capabilities.add", Y_STRLIST, NULL, check_cap, false},
-    {"ambient", Y_STRLIST, NULL, check_cap, false},
-    {"binds", Y_STRLIST, NULL, NULL, false},
-    {"binds.add", Y_STRLIST, NULL, NULL, false},
-    {"mounts", Y_OBJLIST, mount_fields, NULL, false},
-    {"tmpfs", Y_STRLIST, NULL, NULL, false},
-    {"devices", Y_OBJLIST, device_fields, NULL, false},
-    {"net", Y_STR, NULL, check_ns, false},
-    {"pid", Y_STR, NULL, check_ns, false},
-    {"ipc", Y_STR, NULL, check_ns, false},
-    {"uts", Y_STR, NULL, check_ns, false},
-    {"hostname", Y_STR, NULL, NULL, false},
-    {"readonly", Y_BOOL, NULL, NULL, false},
-    {"rootfsPropagation", Y_STR, NULL, NULL, false},
-    {"cgroupsPath", Y_STR, NULL, NULL, false},
-    {"resources", Y_ANY, NULL, NULL, false},
-    {"sysctl", Y_STRMAP, NULL, NULL, false},
-    {"rlimits", Y_STRLIST, NULL, check_rlimit, false},
-    {"oomScoreAdj", Y_INT, NULL, NULL, false},
-    {"noNewPrivileges", Y_BOOL, NULL, NULL, false},
-    {"maskedPaths", Y_STRLIST, NULL, NULL, false},
-    {"readonlyPaths", Y_STRLIST, NULL, NULL, false},
-    {"annotations", Y_STRMAP, NULL, NULL, false},
-    {"runtime", Y_OBJ, runtime_fields, NULL, false},
-    {"seccomp", Y_STR_OR_OBJ, seccomp_fields, check_seccomp, false},
-    /* stele's */
-    {"restart", Y_STR, NULL, check_restart, false},
-    {"depends_on", Y_STRLIST, NULL, NULL, false},
-    {"ready", Y_STR, NULL, check_ready, false},
-    {"timeout", Y_INT, NULL, NULL, false},
-    {"grace", Y_INT, NULL, NULL, false},
-    {"on_failure", Y_STR, NULL, check_on_failure, false},
-    {"console", Y_BOOL, NULL, NULL, false},
-    {"optional", Y_BOOL, NULL, NULL, false},
-    {"insecure", Y_BOOL, NULL, NULL, false},
+    {"name", Y_STR, NULL, NULL, false, NULL, false},
+    {"image", Y_STR, NULL, NULL, false, NULL, false},
+    {"command", Y_STRLIST, NULL, NULL, false, NULL, false},
+    {"env", Y_STRLIST, NULL, NULL, false, NULL, false},
+    {"cwd", Y_STR, NULL, NULL, false, NULL, false},
+    {"uid", Y_ID, NULL, NULL, false, NULL, false},
+    {"gid", Y_ID, NULL, NULL, false, NULL, false},
+    {"additionalGids", Y_STRLIST, NULL, NULL, false, NULL, false},
+    {"capabilities", Y_STRLIST, NULL, check_cap, false, NULL, false},
+    {"capabilities.add", Y_STRLIST, NULL, check_cap, false, NULL, false},
+    {"ambient", Y_STRLIST, NULL, check_cap, false, NULL, false},
+    {"binds", Y_STRLIST, NULL, NULL, false, NULL, false},
+    {"binds.add", Y_STRLIST, NULL, NULL, false, NULL, false},
+    {"mounts", Y_OBJLIST, mount_fields, NULL, false, NULL, false},
+    {"tmpfs", Y_STRLIST, NULL, NULL, false, NULL, false},
+    {"devices", Y_OBJLIST, device_fields, NULL, false, NULL, false},
+    {"net", Y_STR, NULL, check_ns, false, NULL, false},
+    {"pid", Y_STR, NULL, check_ns, false, NULL, false},
+    {"ipc", Y_STR, NULL, check_ns, false, NULL, false},
+    {"uts", Y_STR, NULL, check_ns, false, NULL, false},
+    {"hostname", Y_STR, NULL, NULL, false, NULL, false},
+    {"readonly", Y_BOOL, NULL, NULL, false, NULL, false},
+    {"rootfsPropagation", Y_STR, NULL, NULL, false, NULL, false},
+    {"cgroupsPath", Y_STR, NULL, NULL, false, NULL, false},
+    {"resources", Y_ANY, NULL, NULL, false, NULL, false},
+    {"sysctl", Y_STRMAP, NULL, NULL, false, NULL, false},
+    {"rlimits", Y_STRLIST, NULL, check_rlimit, false, NULL, false},
+    {"oomScoreAdj", Y_INT, NULL, NULL, false, NULL, false},
+    {"noNewPrivileges", Y_BOOL, NULL, NULL, false, NULL, false},
+    {"maskedPaths", Y_STRLIST, NULL, NULL, false, NULL, false},
+    {"readonlyPaths", Y_STRLIST, NULL, NULL, false, NULL, false},
+    {"annotations", Y_STRMAP, NULL, NULL, false, NULL, false},
+    {"seccomp", Y_STR_OR_OBJ, seccomp_fields, check_seccomp, false, NULL, false},
+    /* stele's; the keys of stele.json come from schema_bundle */
+    {"insecure", Y_BOOL, NULL, NULL, false, NULL, false},
     {0},
 };
 
 static const struct yfield kernel_fields[] = {
-    {"path", Y_STR, NULL, NULL, false},
-    {"image", Y_STR, NULL, NULL, false}, /* LinuxKit's name for it: a path here */
-    {"cmdline", Y_STR, NULL, NULL, false},
-    {"modules", Y_STRLIST, NULL, NULL, false},
-    {"modules_dir", Y_STR, NULL, NULL, false},
+    {"path", Y_STR, NULL, NULL, false, NULL, false},
+    {"image", Y_STR, NULL, NULL, false, NULL, false}, /* LinuxKit's name for it: a path here */
+    {"cmdline", Y_STR, NULL, NULL, false, NULL, false},
+    {"modules", Y_STRLIST, NULL, NULL, false, NULL, false},
+    {"modules_dir", Y_STR, NULL, NULL, false, NULL, false},
     {0},
 };
 
 static const struct yfield file_fields[] = {
-    {"path", Y_STR, NULL, NULL, false},	     {"contents", Y_STR, NULL, NULL, false},
-    {"source", Y_STR, NULL, NULL, false},    {"directory", Y_BOOL, NULL, NULL, false},
-    {"symlink", Y_STR, NULL, NULL, false},   {"mode", Y_STR, NULL, check_mode, false},
-    {"uid", Y_INT, NULL, NULL, false},	     {"gid", Y_INT, NULL, NULL, false},
-    {"optional", Y_BOOL, NULL, NULL, false}, {0},
-};
-
-static const struct yfield state_fields[] = {
-    {"device", Y_STR, NULL, NULL, false},
-    {"fs", Y_STR, NULL, check_fs, false},
-    {"label", Y_STR, NULL, NULL, false},
-    {"mountpoint", Y_STR, NULL, NULL, false},
-    {"options", Y_STR, NULL, NULL, false},
-    {"required", Y_BOOL, NULL, NULL, false},
-    {"force", Y_STR, NULL, NULL, false},
-    {"wait", Y_INT, NULL, NULL, false},
-    {0},
-};
-
-static const struct yfield watchdog_fields[] = {
-    {"device", Y_STR, NULL, NULL, false},
-    {"timeout", Y_INT, NULL, NULL, false},
+    {"path", Y_STR, NULL, NULL, false, NULL, false},
+    {"contents", Y_STR, NULL, NULL, false, NULL, false},
+    {"source", Y_STR, NULL, NULL, false, NULL, false},
+    {"directory", Y_BOOL, NULL, NULL, false, NULL, false},
+    {"symlink", Y_STR, NULL, NULL, false, NULL, false},
+    {"mode", Y_STR, NULL, check_mode, false, NULL, false},
+    {"uid", Y_INT, NULL, NULL, false, NULL, false},
+    {"gid", Y_INT, NULL, NULL, false, NULL, false},
+    {"optional", Y_BOOL, NULL, NULL, false, NULL, false},
     {0},
 };
 
 static const struct yfield top_fields[] = {
-    {"kernel", Y_OBJ, kernel_fields, NULL, false},
-    {"init", Y_STRLIST, NULL, NULL, false},
-    {"onboot", Y_OBJLIST, container_fields, NULL, true},
-    {"onshutdown", Y_OBJLIST, container_fields, NULL, true},
-    {"services", Y_OBJLIST, container_fields, NULL, true},
-    {"files", Y_OBJLIST, file_fields, NULL, true},
-    {"state", Y_OBJ, state_fields, NULL, false},
-    {"watchdog", Y_OBJ, watchdog_fields, NULL, false},
-    {"sysctl", Y_STRMAP, NULL, NULL, false},
-    {"hostname", Y_STR, NULL, NULL, false},
-    {"debug", Y_BOOL, NULL, NULL, false},
-    {"trust", Y_ANY, NULL, NULL, false}, /* LinuxKit's; ignored */
+    {"kernel", Y_OBJ, kernel_fields, NULL, false, NULL, false},
+    {"init", Y_STRLIST, NULL, NULL, false, NULL, false},
+    {"onboot", Y_OBJLIST, container_fields, NULL, true, schema_bundle, false},
+    {"onshutdown", Y_OBJLIST, container_fields, NULL, true, schema_bundle, false},
+    {"services", Y_OBJLIST, container_fields, NULL, true, schema_bundle, false},
+    {"files", Y_OBJLIST, file_fields, NULL, true, NULL, false},
+    /* init.conf's state_* keys: kept as text, checked as init reads them */
+    {"state", Y_OBJ, NULL, NULL, false, schema_state, true},
+    {"watchdog", Y_OBJ, NULL, NULL, false, schema_watchdog, true},
+    {"sysctl", Y_STRMAP, NULL, NULL, false, NULL, false},
+    {"hostname", Y_STR, NULL, NULL, false, NULL, false},
+    {"debug", Y_BOOL, NULL, NULL, false, NULL, false},
+    {"trust", Y_ANY, NULL, NULL, false, NULL, false}, /* LinuxKit's; ignored */
     {0},
 };
 
@@ -277,13 +210,11 @@ static int check_names(const struct config *cfg, const char *section)
 			errors++;
 			continue;
 		}
-		if (strspn(name,
-			   "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") !=
-			strlen(name) ||
-		    name[0] == '.') {
-			schema_error(cfg, c, "name",
-				     "\"%s\" is not valid; expected letters, digits, '_', '.', '-'",
-				     name);
+		if (!schema_name_valid(name)) {
+			char why[300];
+			schema_problem(SCHEMA_VALUE, &schema_name_field, name, why, sizeof why);
+			fprintf(stderr, "%s:%d: %s[%zu].name: %s\n", cfg->file,
+				yconv_line(c, "name"), section, i, why);
 			errors++;
 		}
 		if (!json_object_get(c, "image")) {
@@ -383,6 +314,69 @@ static int check_dependencies(const struct config *cfg)
 	return errors;
 }
 
+struct yaml_report {
+	const struct config *cfg;
+	const json_t *entry;
+	const char *section;
+	size_t index;
+};
+
+static void report_yaml(void *ctx, const char *path, enum schema_problem p,
+			const struct schema_field *f, const char *value)
+{
+	const struct yaml_report *r = ctx;
+	char text[512];
+	schema_problem(p, f, value, text, sizeof text);
+	fprintf(stderr, "%s:%d: %s[%zu].%s: %s\n", r->cfg->file, yconv_line(r->entry, path),
+		r->section, r->index, path, text);
+}
+
+/* A container's stele.json keys, checked by the code stele-onboot and the
+ * supervisor parse stele.json with: what passes here passes at boot. */
+static int check_settings(const struct config *cfg, const char *section, unsigned kind)
+{
+	int errors = 0;
+	size_t i;
+	json_t *c;
+	json_array_foreach(json_object_get(cfg->root, section), i, c)
+	{
+		json_t *mine = json_object();
+		for (const struct schema_field *f = schema_bundle; f->key; f++) {
+			json_t *v = json_object_get(c, f->key);
+			if (v)
+				json_object_set(mine, f->key, v);
+		}
+		struct yaml_report r = {.cfg = cfg, .entry = c, .section = section, .index = i};
+		errors += settings_check(mine, kind, report_yaml, &r);
+		json_decref(mine);
+	}
+	return errors;
+}
+
+/* A mapping that becomes init.conf keys (state:, watchdog:), checked as
+ * init will read them. */
+static int check_conf_section(const struct config *cfg, const char *section,
+			      const struct schema_field *table)
+{
+	int errors = 0;
+	const char *key;
+	json_t *v;
+	json_object_foreach(json_object_get(cfg->root, section), key, v)
+	{
+		const struct schema_field *f = schema_find(table, key);
+		const char *text = json_string_value(v);
+		if (!f || !text || schema_conf_ok(f, text))
+			continue;
+		char path[300], why[512];
+		snprintf(path, sizeof path, "%s.%s", section, key);
+		schema_problem(SCHEMA_VALUE, f, text, why, sizeof why);
+		fprintf(stderr, "%s:%d: %s: %s\n", cfg->file, yconv_line(cfg->root, path), path,
+			why);
+		errors++;
+	}
+	return errors;
+}
+
 int schema_load(const char *file, struct config *cfg)
 {
 	*cfg = (struct config){0};
@@ -397,8 +391,12 @@ int schema_load(const char *file, struct config *cfg)
 	cfg->root = yamlconv_load(file, top_fields, &errors);
 	if (!cfg->root)
 		return -1;
-	for (size_t s = 0; s < 3; s++)
+	for (size_t s = 0; s < 3; s++) {
 		errors += check_names(cfg, schema_sections[s]);
+		errors += check_settings(cfg, schema_sections[s], schema_section_kind(s));
+	}
+	errors += check_conf_section(cfg, "state", schema_state);
+	errors += check_conf_section(cfg, "watchdog", schema_watchdog);
 	if (!errors)
 		errors += check_dependencies(cfg);
 	if (errors) {

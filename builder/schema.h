@@ -1,16 +1,21 @@
 /* schema: stele's YAML (LinuxKit's, plus stele's own fields), checked.
  *
- * Contract: schema_load() reads FILE, checks every key and type against the
- * tables in schema.c, capability names (libcap), syscall names (libseccomp),
- * enumerations, duplicate names in a section, depends_on targets and
- * dependency cycles. Each mistake is one line "FILE:LINE: KEY: expected";
- * all are printed. Returns 0 with cfg->root holding the file as JSON
- * (containers and the top level keep a "//lines" member), or -1.
- * Whether images exist is checked by the builder, which resolves them. */
+ * Contract: schema_load() reads FILE, checks every key and type against
+ * the tables in schema.c (LinuxKit's container keys, files, kernel) and
+ * schema/schema.h (stele.json's keys, with the parser stele-onboot and
+ * the supervisor use, hostlib/settings.h; the state: mapping as init
+ * reads it from init.conf), capability names (libcap), syscall names
+ * (libseccomp), container names, duplicate names in a section,
+ * depends_on targets and dependency cycles. Each mistake is one line
+ * "FILE:LINE: KEY: what is expected"; all are printed. Returns 0 with
+ * cfg->root holding the file as JSON (containers and the top level keep a
+ * "//lines" member), or -1. Whether images exist is checked by the
+ * builder, which resolves them. */
 #ifndef STELE_CONFIG_SCHEMA_H
 #define STELE_CONFIG_SCHEMA_H
 
 #include <jansson.h>
+#include <stddef.h>
 
 struct config {
 	char file[4096];
@@ -23,6 +28,8 @@ void schema_free(struct config *cfg);
 
 /* The sections that hold containers, in boot order. */
 extern const char *const schema_sections[3];
+/* SCHEMA_SERVICE for services, SCHEMA_ONBOOT for onboot and onshutdown. */
+unsigned schema_section_kind(size_t section);
 
 /* Print "FILE:LINE: KEY: message" for errors found after loading. */
 void schema_error(const struct config *cfg, const json_t *obj, const char *key, const char *fmt,

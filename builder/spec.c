@@ -1,6 +1,7 @@
 #include "builder/spec.h"
 
 #include "builder/seccomp.h"
+#include "schema/schema.h"
 
 #include <ctype.h>
 #include <stdbool.h>
@@ -554,14 +555,11 @@ static bool binds_under(const json_t *c, const char *top)
 
 json_t *spec_stele(const json_t *c, const char *state_mountpoint)
 {
-	static const char *const keys[] = {"restart", "depends_on", "ready",   "timeout",
-					   "grace",   "on_failure", "console", "optional",
-					   "runtime", NULL};
 	json_t *s = json_object();
-	for (const char *const *k = keys; *k; k++) {
-		json_t *v = json_object_get(c, *k);
+	for (const struct schema_field *f = schema_bundle; f->key; f++) {
+		json_t *v = f->generated ? NULL : json_object_get(c, f->key);
 		if (v)
-			json_object_set_new(s, *k, json_deep_copy(v));
+			json_object_set_new(s, f->key, json_deep_copy(v));
 	}
 	if (state_mountpoint && binds_under(c, state_mountpoint))
 		json_object_set_new(s, "binds_state", json_true());

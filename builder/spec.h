@@ -12,8 +12,11 @@
  * namespaces, host net/ipc/uts. uid/gid names are looked up in the rootfs.
  * `insecure: true` adds SPEC_INSECURE_ENV to process.env: the getty
  * package then logs root in without a password (development images only).
- * spec_stele() builds stele.json from stele's own fields. Errors print one
- * line naming the container and return NULL. */
+ * spec_stele() builds stele.json from the keys of schema/schema.h's
+ * schema_bundle that the merged entry has (YAML or image label), plus
+ * binds_state; the caller checks it with hostlib/settings.h, the parser
+ * the image's programs use. Errors print one line naming the container
+ * and return NULL. */
 #ifndef STELE_CONFIG_SPEC_H
 #define STELE_CONFIG_SPEC_H
 

@@ -2,6 +2,7 @@
 
 #include "builder/fsutil.h"
 #include "lib/spawn.h"
+#include "schema/schema.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -291,8 +292,25 @@ static int write_tree_file(struct stage *st, const char *rel, const char *text, 
 	return write_file(path, text, strlen(text), mode);
 }
 
-/* init.conf keys from the YAML: state.X -> state_X, kernel.modules,
- * watchdog.device -> watchdog, watchdog.timeout -> watchdog_timeout. */
+/* init.conf keys from the YAML: state.X -> schema_state's conf_key,
+ * kernel.modules, debug, watchdog.device -> watchdog, watchdog.timeout ->
+ * watchdog_timeout. */
+/* The section's values as init.conf lines: the YAML's text, which
+ * schema_conf_ok() took (builder/schema.c); booleans as 1 or 0. */
+static void conf_section(const json_t *section, const struct schema_field *table, FILE *f)
+{
+	json_t *v;
+	for (const struct schema_field *sf = table; sf->key; sf++) {
+		if (!(v = json_object_get(section, sf->key)))
+			continue;
+		const char *text = json_string_value(v);
+		bool b;
+		if (sf->type == SCHEMA_BOOL && schema_conf_bool(text, &b) == 0)
+			text = b ? "1" : "0";
+		fprintf(f, "%s=%s\n", sf->conf_key, text);
+	}
+}
+
 static void init_conf(const struct config *cfg, FILE *f)
 {
 	json_t *root = cfg->root, *v;
@@ -308,29 +326,12 @@ static void init_conf(const struct config *cfg, FILE *f)
 	}
 	if (json_is_true(json_object_get(root, "debug")))
 		fputs("debug=1\n", f);
+	conf_section(json_object_get(root, "state"), schema_state, f);
+	/* A watchdog: section with no device names the usual one. */
 	json_t *watchdog = json_object_get(root, "watchdog");
-	if (watchdog) {
-		const char *dev = json_string_value(json_object_get(watchdog, "device"));
-		fprintf(f, "watchdog=%s\n", dev ? dev : "/dev/watchdog0");
-		if ((v = json_object_get(watchdog, "timeout")))
-			fprintf(f, "watchdog_timeout=%lld\n", (long long)json_integer_value(v));
-	}
-	json_t *state = json_object_get(root, "state");
-	static const char *const keys[][2] = {
-	    {"device", "state"},	  {"fs", "state_fs"},
-	    {"label", "state_label"},	  {"mountpoint", "state_mountpoint"},
-	    {"options", "state_options"}, {"required", "state_required"},
-	    {"force", "state_force"},	  {"wait", "state_wait"}};
-	for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) {
-		if (!(v = json_object_get(state, keys[i][0])))
-			continue;
-		if (json_is_boolean(v))
-			fprintf(f, "%s=%d\n", keys[i][1], json_is_true(v));
-		else if (json_is_integer(v))
-			fprintf(f, "%s=%lld\n", keys[i][1], (long long)json_integer_value(v));
-		else
-			fprintf(f, "%s=%s\n", keys[i][1], json_string_value(v));
-	}
+	if (watchdog && !json_object_get(watchdog, "device"))
+		fprintf(f, "watchdog=%s\n", schema_find(schema_watchdog, "device")->def);
+	conf_section(watchdog, schema_watchdog, f);
 }
 
 int stage_etc(struct stage *st)

@@ -11,7 +11,23 @@ struct yconv {
 	const char *file;
 	yaml_document_t doc;
 	int errors;
+	json_t *lines;	/* "//lines" of the innermost object that keeps them */
+	char base[300]; /* that object's own path */
 };
+
+/* Remember KEY's line in the object that keeps lines, by its path from
+ * that object. */
+static void note_line(struct yconv *c, const char *key, int line)
+{
+	size_t n = strlen(c->base);
+	if (!c->lines || strncmp(key, c->base, n) != 0)
+		return;
+	const char *rel = key + n;
+	if (n && *rel == '.')
+		rel++;
+	if (*rel && !json_object_get(c->lines, rel))
+		json_object_set_new(c->lines, rel, json_integer(line));
+}
 
 void yconv_error(struct yconv *c, int line, const char *key, const char *fmt, ...)
 {
@@ -101,6 +117,8 @@ static const char *type_name(enum ytype t)
 }
 
 static json_t *convert(struct yconv *c, yaml_node_t *n, const struct yfield *f, const char *key);
+static json_t *convert_schema(struct yconv *c, yaml_node_t *n, const struct schema_field *f,
+			      const char *key, bool conf_text);
 
 static json_t *any(struct yconv *c, yaml_node_t *n)
 {
@@ -139,11 +157,35 @@ static json_t *any(struct yconv *c, yaml_node_t *n)
 	}
 }
 
-static json_t *object(struct yconv *c, yaml_node_t *n, const struct yfield *table, bool lines,
+static const struct yfield *find_field(const struct yfield *table, const char *key)
+{
+	for (; table && table->key; table++)
+		if (strcmp(table->key, key) == 0)
+			return table;
+	return NULL;
+}
+
+/* A key the YAML may set: builder-written ones (binds_state) are not. */
+static const struct schema_field *find_schema(const struct schema_field *table, const char *key)
+{
+	const struct schema_field *f = schema_find(table, key);
+	return f && !f->generated ? f : NULL;
+}
+
+/* A mapping whose keys are those of table, then those of schema. */
+static json_t *object(struct yconv *c, yaml_node_t *n, const struct yfield *table,
+		      const struct schema_field *schema, bool conf_text, bool lines,
 		      const char *where)
 {
 	json_t *o = json_object();
 	json_t *ln = lines ? json_object() : NULL;
+	json_t *outer_lines = c->lines;
+	char outer_base[sizeof c->base];
+	memcpy(outer_base, c->base, sizeof outer_base);
+	if (ln) {
+		c->lines = ln;
+		snprintf(c->base, sizeof c->base, "%s", where);
+	}
 	for (yaml_node_pair_t *p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top;
 	     p++) {
 		yaml_node_t *k = yaml_document_get_node(&c->doc, p->key);
@@ -154,27 +196,106 @@ static json_t *object(struct yconv *c, yaml_node_t *n, const struct yfield *tabl
 			continue;
 		}
 		snprintf(key, sizeof key, "%s%s%s", where, *where ? "." : "", scalar(k));
-		const struct yfield *f = table;
-		while (f->key && strcmp(f->key, scalar(k)) != 0)
-			f++;
-		if (!f->key) {
+		const struct yfield *f = find_field(table, scalar(k));
+		const struct schema_field *sf = f ? NULL : find_schema(schema, scalar(k));
+		if (!f && !sf) {
 			yconv_error(c, line_of(k), key,
 				    "unknown key; see builder/README.md for the schema");
 			continue;
 		}
-		if (json_object_get(o, f->key)) {
+		const char *name = f ? f->key : sf->key;
+		if (json_object_get(o, name)) {
 			yconv_error(c, line_of(k), key, "given twice; keep one");
 			continue;
 		}
-		if (ln)
-			json_object_set_new(ln, f->key, json_integer(line_of(k)));
-		json_t *val = convert(c, v, f, key);
+		note_line(c, key, line_of(k));
+		json_t *val = f ? convert(c, v, f, key) : convert_schema(c, v, sf, key, conf_text);
 		if (val)
-			json_object_set_new(o, f->key, val);
+			json_object_set_new(o, name, val);
 	}
-	if (ln)
+	if (ln) {
 		json_object_set_new(o, "//lines", ln);
+		c->lines = outer_lines;
+		memcpy(c->base, outer_base, sizeof outer_base);
+	}
 	return o;
+}
+
+static json_t *schema_list(struct yconv *c, yaml_node_t *n, const struct schema_field *f,
+			   const char *key)
+{
+	if (is_null(n))
+		return json_array();
+	if (n->type != YAML_SEQUENCE_NODE)
+		return NULL;
+	json_t *v = json_array();
+	char sub[300];
+	int idx = 0;
+	for (yaml_node_item_t *it = n->data.sequence.items.start; it < n->data.sequence.items.top;
+	     it++, idx++) {
+		yaml_node_t *x = yaml_document_get_node(&c->doc, *it);
+		snprintf(sub, sizeof sub, "%s[%d]", key, idx);
+		note_line(c, sub, line_of(x));
+		json_t *item = convert_schema(c, x, f->item, sub, false);
+		if (item)
+			json_array_append_new(v, item);
+	}
+	return v;
+}
+
+static json_t *schema_map(struct yconv *c, yaml_node_t *n, const struct schema_field *f,
+			  const char *key)
+{
+	if (n->type != YAML_MAPPING_NODE)
+		return NULL;
+	json_t *v = json_object();
+	char sub[300];
+	for (yaml_node_pair_t *p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top;
+	     p++) {
+		yaml_node_t *k = yaml_document_get_node(&c->doc, p->key);
+		yaml_node_t *x = yaml_document_get_node(&c->doc, p->value);
+		if (k->type != YAML_SCALAR_NODE) {
+			yconv_error(c, line_of(k), key, "keys must be strings");
+			continue;
+		}
+		snprintf(sub, sizeof sub, "%s.%s", key, scalar(k));
+		note_line(c, sub, line_of(k));
+		json_t *item = convert_schema(c, x, f->item, sub, false);
+		if (item)
+			json_object_set_new(v, scalar(k), item);
+	}
+	return v;
+}
+
+/* A value of a schema table, typed as stele.json will hold it (or as
+ * init.conf's text); NULL, after an error naming what is expected, when
+ * its YAML type does not fit. Bounds and values are checked later, by
+ * the code the programs that read the file use (hostlib/settings.h,
+ * schema_conf_ok()). */
+static json_t *convert_schema(struct yconv *c, yaml_node_t *n, const struct schema_field *f,
+			      const char *key, bool conf_text)
+{
+	json_t *v = NULL;
+	json_int_t i;
+	int b;
+	if (conf_text || f->type == SCHEMA_STR)
+		v = n->type == YAML_SCALAR_NODE ? json_string(scalar(n)) : NULL;
+	else if (f->type == SCHEMA_BOOL)
+		v = (b = parse_bool(n)) >= 0 ? json_boolean(b) : NULL;
+	else if (f->type == SCHEMA_INT)
+		v = parse_int(n, &i) ? json_integer(i) : NULL;
+	else if (f->type == SCHEMA_LIST)
+		v = schema_list(c, n, f, key);
+	else if (f->type == SCHEMA_OBJ)
+		v = n->type == YAML_MAPPING_NODE ? object(c, n, NULL, f->item, false, false, key)
+						 : NULL;
+	else if (f->type == SCHEMA_MAP)
+		v = schema_map(c, n, f, key);
+	else
+		v = any(c, n); /* SCHEMA_UNSUPPORTED: refused with its reason later */
+	if (!v)
+		yconv_error(c, line_of(n), key, "expected %s", f->expected);
+	return v;
 }
 
 static json_t *typed_scalar(struct yconv *c, yaml_node_t *n, enum ytype t)
@@ -213,11 +334,11 @@ static json_t *convert(struct yconv *c, yaml_node_t *n, const struct yfield *f, 
 		if (n->type == YAML_SCALAR_NODE)
 			v = json_string(scalar(n));
 		else if (n->type == YAML_MAPPING_NODE)
-			v = object(c, n, f->sub, f->lines, key);
+			v = object(c, n, f->sub, f->schema, f->conf_text, f->lines, key);
 		break;
 	case Y_OBJ:
 		if (n->type == YAML_MAPPING_NODE)
-			v = object(c, n, f->sub, f->lines, key);
+			v = object(c, n, f->sub, f->schema, f->conf_text, f->lines, key);
 		break;
 	case Y_STRMAP:
 		if (n->type == YAML_MAPPING_NODE) {
@@ -250,11 +371,13 @@ static json_t *convert(struct yconv *c, yaml_node_t *n, const struct yfield *f, 
 			yaml_node_t *x = yaml_document_get_node(&c->doc, *it);
 			char ikey[300];
 			snprintf(ikey, sizeof ikey, "%s[%d]", key, idx);
+			note_line(c, ikey, line_of(x));
 			json_t *item = NULL;
 			if (f->type == Y_STRLIST && x->type == YAML_SCALAR_NODE)
 				item = json_string(scalar(x));
 			else if (f->type == Y_OBJLIST && x->type == YAML_MAPPING_NODE)
-				item = object(c, x, f->sub, f->lines, ikey);
+				item =
+				    object(c, x, f->sub, f->schema, f->conf_text, f->lines, ikey);
 			if (!item) {
 				yconv_error(c, line_of(x), ikey, "expected %s",
 					    f->type == Y_STRLIST ? "a string" : "a mapping");
@@ -302,19 +425,29 @@ json_t *yamlconv_load(const char *file, const struct yfield *table, int *errors)
 	if (!root || root->type != YAML_MAPPING_NODE)
 		yconv_error(&c, root ? line_of(root) : 1, "(top)", "expected a mapping of keys");
 	else
-		out = object(&c, root, table, true, "");
+		out = object(&c, root, table, NULL, false, true, "");
 	yaml_document_delete(&c.doc);
 	yaml_parser_delete(&parser);
 	fclose(f);
 	*errors = c.errors;
-	if (c.errors) {
-		json_decref(out);
-		return NULL;
-	}
 	return out;
 }
 
 int yconv_line(const json_t *obj, const char *key)
 {
-	return (int)json_integer_value(json_object_get(json_object_get(obj, "//lines"), key));
+	const json_t *lines = json_object_get(obj, "//lines");
+	char path[300];
+	snprintf(path, sizeof path, "%s", key);
+	for (;;) {
+		int line = (int)json_integer_value(json_object_get(lines, path));
+		if (line)
+			return line;
+		char *cut = strrchr(path, '.');
+		char *bracket = strrchr(path, '[');
+		if (bracket && (!cut || bracket > cut))
+			cut = bracket;
+		if (!cut)
+			return 0;
+		*cut = '\0';
+	}
 }

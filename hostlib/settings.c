@@ -3,24 +3,12 @@
 #include "lib/error.h"
 
 #include <errno.h>
-#include <jansson.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 const char *const ns_names[NS_COUNT] = {"net", "uts", "ipc", "pid", "mnt", "cgroup"};
-
-void settings_defaults(struct onboot_settings *s)
-{
-	*s = (struct onboot_settings){
-	    .on_failure = ON_FAILURE_CONTINUE,
-	    .timeout_s = SETTINGS_DEFAULT_TIMEOUT,
-	    .grace_s = SETTINGS_DEFAULT_GRACE,
-	    .console = true,
-	};
-}
 
 const char *on_failure_name(enum on_failure f)
 {
@@ -37,78 +25,222 @@ const char *on_failure_name(enum on_failure f)
 	return "?";
 }
 
-static int parse_on_failure(const json_t *v, struct onboot_settings *s, char *err, size_t len)
+/* --- checking against the table ------------------------------------- */
+
+struct walk {
+	unsigned kind;
+	settings_report_fn report;
+	void *ctx;
+	int problems;
+};
+
+static void problem(struct walk *w, const char *path, enum schema_problem p,
+		    const struct schema_field *f, const char *value)
 {
-	const char *text = json_string_value(v);
-	if (!text)
-		goto bad;
-	if (strcmp(text, "continue") == 0) {
-		s->on_failure = ON_FAILURE_CONTINUE;
-	} else if (strcmp(text, "halt") == 0) {
-		s->on_failure = ON_FAILURE_HALT;
-	} else if (strcmp(text, "poweroff") == 0) {
-		s->on_failure = ON_FAILURE_POWEROFF;
-	} else if (strncmp(text, "retry:", 6) == 0) {
-		char *end;
-		errno = 0;
-		unsigned long n = strtoul(text + 6, &end, 10);
-		if (errno || end == text + 6 || *end || text[6] == '-' || n > 1000)
-			goto bad;
-		s->on_failure = ON_FAILURE_RETRY;
-		s->retries = (unsigned)n;
-	} else {
-		goto bad;
+	w->problems++;
+	w->report(w->ctx, path, p, f, value);
+}
+
+/* PATH.KEY or PATH[INDEX] into out; a path that does not fit is cut,
+ * which only shortens a message. */
+static void join_key(char *out, size_t len, const char *path, const char *key)
+{
+	snprintf(out, len, "%s%s%s", path, *path ? "." : "", key);
+}
+
+static void join_index(char *out, size_t len, const char *path, size_t index)
+{
+	snprintf(out, len, "%s[%zu]", path, index);
+}
+
+static void walk_value(struct walk *w, const json_t *v, const struct schema_field *f,
+		       const char *path);
+
+static void walk_object(struct walk *w, const json_t *obj, const struct schema_field *table,
+			const char *path)
+{
+	char sub[512];
+	const char *key;
+	json_t *v;
+	json_object_foreach((json_t *)obj, key, v)
+	{
+		join_key(sub, sizeof sub, path, key);
+		const struct schema_field *f = schema_find(table, key);
+		if (!f)
+			problem(w, sub, SCHEMA_UNKNOWN, NULL, NULL);
+		else if (!schema_in_scope(f, w->kind))
+			problem(w, sub, SCHEMA_SCOPE, f, NULL);
+		else
+			walk_value(w, v, f, sub);
 	}
-	return 0;
-bad:
-	return set_error(err, len,
-			 "on_failure must be \"continue\", \"retry:N\" (N 0-1000), \"halt\" or "
-			 "\"poweroff\"");
+	for (const struct schema_field *f = table; f->key; f++) {
+		bool present = json_object_get(obj, f->key) != NULL;
+		join_key(sub, sizeof sub, path, f->key);
+		if (f->required && !present)
+			problem(w, sub, SCHEMA_MISSING, f, NULL);
+		if (f->needs && present && !json_object_get(obj, f->needs))
+			problem(w, sub, SCHEMA_NEEDS, f, NULL);
+	}
 }
 
-static int parse_seconds(const json_t *v, const char *key, unsigned *out, char *err, size_t len)
+static void walk_list(struct walk *w, const json_t *v, const struct schema_field *f,
+		      const char *path)
 {
-	if (!json_is_integer(v) || json_integer_value(v) < 0 || json_integer_value(v) > 86400)
-		return set_error(err, len, "%s must be a whole number of seconds from 0 to 86400",
-				 key);
-	*out = (unsigned)json_integer_value(v);
-	return 0;
+	if (!schema_count_ok(f, json_array_size(v)))
+		problem(w, path, SCHEMA_VALUE, f, NULL);
+	char sub[512];
+	size_t i;
+	json_t *item;
+	json_array_foreach(v, i, item)
+	{
+		join_index(sub, sizeof sub, path, i);
+		walk_value(w, item, f->item, sub);
+	}
 }
 
-/* A path given to a hook must be absolute: hooks run on the host. */
-static const char *abs_path(const json_t *v)
+static void walk_map(struct walk *w, const json_t *v, const struct schema_field *f,
+		     const char *path)
 {
-	const char *p = json_string_value(v);
-	return p && p[0] == '/' ? p : NULL;
+	char sub[512];
+	const char *key;
+	json_t *item;
+	json_object_foreach((json_t *)v, key, item)
+	{
+		join_key(sub, sizeof sub, path, key);
+		if (!schema_map_key_ok(f, key))
+			problem(w, sub, SCHEMA_VALUE, f, key);
+		else
+			walk_value(w, item, f->item, sub);
+	}
 }
 
-static int parse_mkdirs(const json_t *v, struct runtime_hooks *h, char *err, size_t len)
+static void walk_value(struct walk *w, const json_t *v, const struct schema_field *f,
+		       const char *path)
 {
-	if (!json_is_array(v))
-		return set_error(err, len, "runtime.mkdir must be an array of absolute paths");
-	h->n_mkdirs = json_array_size(v);
-	h->mkdirs = calloc(h->n_mkdirs + 1, sizeof *h->mkdirs);
-	if (!h->mkdirs)
-		return set_error(err, len, "out of memory");
-	for (size_t i = 0; i < h->n_mkdirs; i++)
-		if (!(h->mkdirs[i] = abs_path(json_array_get(v, i))))
-			return set_error(err, len, "runtime.mkdir[%zu] must be an absolute path",
-					 i);
-	return 0;
+	char text[32];
+	switch (f->type) {
+	case SCHEMA_BOOL:
+		if (!json_is_boolean(v))
+			problem(w, path, SCHEMA_TYPE, f, NULL);
+		break;
+	case SCHEMA_INT:
+		if (!json_is_integer(v)) {
+			problem(w, path, SCHEMA_TYPE, f, NULL);
+		} else if (!schema_int_ok(f, json_integer_value(v))) {
+			snprintf(text, sizeof text, "%lld", (long long)json_integer_value(v));
+			problem(w, path, SCHEMA_VALUE, f, text);
+		}
+		break;
+	case SCHEMA_STR:
+		if (!json_is_string(v))
+			problem(w, path, SCHEMA_TYPE, f, NULL);
+		else if (!schema_str_ok(f, json_string_value(v)))
+			problem(w, path, SCHEMA_VALUE, f, json_string_value(v));
+		break;
+	case SCHEMA_LIST:
+		if (!json_is_array(v))
+			problem(w, path, SCHEMA_TYPE, f, NULL);
+		else
+			walk_list(w, v, f, path);
+		break;
+	case SCHEMA_OBJ:
+		if (!json_is_object(v))
+			problem(w, path, SCHEMA_TYPE, f, NULL);
+		else
+			walk_object(w, v, f->item, path);
+		break;
+	case SCHEMA_MAP:
+		if (!json_is_object(v))
+			problem(w, path, SCHEMA_TYPE, f, NULL);
+		else
+			walk_map(w, v, f, path);
+		break;
+	case SCHEMA_UNSUPPORTED:
+		problem(w, path, SCHEMA_REFUSED, f, NULL);
+		break;
+	}
+}
+
+int settings_check(const json_t *doc, unsigned kind, settings_report_fn report, void *ctx)
+{
+	struct walk w = {.kind = kind, .report = report, .ctx = ctx};
+	static const struct schema_field top = {
+	    .key = "", .type = SCHEMA_OBJ, .item = schema_bundle, .expected = "a JSON object"};
+	walk_value(&w, doc, &top, "");
+	return w.problems;
+}
+
+/* --- filling the struct from a checked document --------------------- */
+
+static const struct schema_field *field(const char *key)
+{
+	return schema_find(schema_bundle, key);
+}
+
+void bundle_settings_defaults(struct bundle_settings *s, unsigned kind)
+{
+	*s = (struct bundle_settings){
+	    .kind = kind,
+	    .timeout_s = (unsigned)schema_default(field("timeout"), kind),
+	    .grace_s = (unsigned)schema_default(field("grace"), kind),
+	    .console = schema_default(field("console"), kind) != 0,
+	    .on_failure = ON_FAILURE_CONTINUE,
+	    .restart = field("restart")->def,
+	    .ready = field("ready")->def,
+	    .restart_limit = (unsigned)schema_default(field("restart_limit"), kind),
+	    .restart_window_s = (unsigned)schema_default(field("restart_window"), kind),
+	    .backoff_max_s = (unsigned)schema_default(field("backoff_max"), kind),
+	};
+}
+
+static unsigned uint_of(const json_t *doc, const char *key, unsigned fallback)
+{
+	const json_t *v = json_object_get(doc, key);
+	return v ? (unsigned)json_integer_value(v) : fallback;
+}
+
+static bool bool_of(const json_t *doc, const char *key, bool fallback)
+{
+	const json_t *v = json_object_get(doc, key);
+	return v ? json_is_true(v) : fallback;
+}
+
+static const char *string_of(const json_t *doc, const char *key, const char *fallback)
+{
+	const json_t *v = json_object_get(doc, key);
+	return v ? json_string_value(v) : fallback;
+}
+
+static void fill_on_failure(const char *text, struct bundle_settings *s)
+{
+	if (strcmp(text, "halt") == 0)
+		s->on_failure = ON_FAILURE_HALT;
+	else if (strcmp(text, "poweroff") == 0)
+		s->on_failure = ON_FAILURE_POWEROFF;
+	else if (schema_retry_count(text) > 0) {
+		s->on_failure = ON_FAILURE_RETRY;
+		s->retries = (unsigned)schema_retry_count(text);
+	} else {
+		s->on_failure = ON_FAILURE_CONTINUE;
+	}
+}
+
+/* A JSON array of strings, as a NULL-terminated array pointing into it. */
+static const char **strings(const json_t *v, size_t *n)
+{
+	*n = json_array_size(v);
+	const char **out = calloc(*n + 1, sizeof *out);
+	for (size_t i = 0; out && i < *n; i++)
+		out[i] = json_string_value(json_array_get(v, i));
+	return out;
 }
 
 /* Join a JSON array of strings with commas, as mount(8) takes options. */
 static char *join_options(const json_t *v)
 {
-	size_t total = 1;
-	size_t i;
+	size_t total = 1, i;
 	json_t *item;
-	json_array_foreach(v, i, item)
-	{
-		if (!json_is_string(item))
-			return NULL;
-		total += json_string_length(item) + 1;
-	}
+	json_array_foreach(v, i, item) total += json_string_length(item) + 1;
 	char *out = calloc(1, total);
 	if (!out)
 		return NULL;
@@ -121,182 +253,165 @@ static char *join_options(const json_t *v)
 	return out;
 }
 
-static int parse_mounts(const json_t *v, struct runtime_hooks *h, char *err, size_t len)
+static int fill_mounts(const json_t *v, struct runtime_hooks *h)
 {
-	if (!json_is_array(v))
-		return set_error(err, len, "runtime.mounts must be an array of mounts");
 	h->n_mounts = json_array_size(v);
 	h->mounts = calloc(h->n_mounts + 1, sizeof *h->mounts);
 	if (!h->mounts)
-		return set_error(err, len, "out of memory");
+		return -1;
 	for (size_t i = 0; i < h->n_mounts; i++) {
 		const json_t *m = json_array_get(v, i);
 		struct hook_mount *out = &h->mounts[i];
-		out->destination = abs_path(json_object_get(m, "destination"));
-		out->type = json_string_value(json_object_get(m, "type"));
-		out->source = json_string_value(json_object_get(m, "source"));
-		if (!out->destination || !out->type)
-			return set_error(
-			    err, len,
-			    "runtime.mounts[%zu] needs \"type\" and an absolute \"destination\"",
-			    i);
-		if (!out->source)
-			out->source = out->type;
-		const json_t *opts = json_object_get(m, "options");
-		out->options = opts ? join_options(opts) : strdup("");
+		out->destination = string_of(m, "destination", NULL);
+		out->type = string_of(m, "type", NULL);
+		out->source = string_of(m, "source", out->type);
+		out->options = join_options(json_object_get(m, "options"));
 		if (!out->options)
-			return set_error(
-			    err, len, "runtime.mounts[%zu].options must be an array of strings", i);
+			return -1;
 	}
 	return 0;
 }
 
-static int parse_ifaces(const json_t *v, struct runtime_hooks *h, char *err, size_t len)
+static int fill_ifaces(const json_t *v, struct runtime_hooks *h)
 {
-	if (!json_is_array(v))
-		return set_error(err, len, "runtime.interfaces must be an array of interfaces");
 	h->n_ifaces = json_array_size(v);
 	h->ifaces = calloc(h->n_ifaces + 1, sizeof *h->ifaces);
 	if (!h->ifaces)
-		return set_error(err, len, "out of memory");
+		return -1;
 	for (size_t i = 0; i < h->n_ifaces; i++) {
 		const json_t *o = json_array_get(v, i);
-		struct hook_iface *out = &h->ifaces[i];
-		out->name = json_string_value(json_object_get(o, "name"));
-		out->add = json_string_value(json_object_get(o, "add"));
-		out->peer = json_string_value(json_object_get(o, "peer"));
-		out->create_in_root = json_is_true(json_object_get(o, "createInRoot"));
-		if (!out->name || strlen(out->name) >= 16 || !out->name[0])
-			return set_error(err, len,
-					 "runtime.interfaces[%zu].name must be 1-15 characters", i);
-		if (out->add && strcmp(out->add, "veth") != 0)
-			return set_error(
-			    err, len, "runtime.interfaces[%zu].add must be \"veth\" or absent", i);
-		if (out->add && (!out->peer || !out->peer[0] || strlen(out->peer) >= 16))
-			return set_error(err, len,
-					 "runtime.interfaces[%zu] adds a veth: give \"peer\" (1-15 "
-					 "characters)",
-					 i);
+		h->ifaces[i] = (struct hook_iface){
+		    .name = string_of(o, "name", NULL),
+		    .add = string_of(o, "add", NULL),
+		    .peer = string_of(o, "peer", NULL),
+		    .create_in_root = bool_of(o, "createInRoot", false),
+		};
 	}
 	return 0;
 }
 
-static int parse_bind_ns(const json_t *v, struct runtime_hooks *h, char *err, size_t len)
+static int fill_runtime(const json_t *v, struct runtime_hooks *h)
 {
-	if (!json_is_object(v))
-		return set_error(err, len,
-				 "runtime.bindNS must be an object such as "
-				 "{\"net\": \"/run/netns/NAME\"}");
+	if (!v)
+		return 0;
+	h->mkdirs = strings(json_object_get(v, "mkdir"), &h->n_mkdirs);
+	if (!h->mkdirs || fill_mounts(json_object_get(v, "mounts"), h) < 0 ||
+	    fill_ifaces(json_object_get(v, "interfaces"), h) < 0)
+		return -1;
 	const char *key;
-	json_t *value;
-	json_object_foreach((json_t *)v, key, value)
+	json_t *path;
+	json_object_foreach(json_object_get(v, "bindNS"), key, path)
 	{
-		int kind = -1;
 		for (int k = 0; k < NS_COUNT; k++)
 			if (strcmp(key, ns_names[k]) == 0)
-				kind = k;
-		if (kind < 0)
-			return set_error(
-			    err, len,
-			    "runtime.bindNS.%s: unknown namespace (use net, uts, ipc, pid, "
-			    "mnt or cgroup)",
-			    key);
-		if (!(h->bind_ns[kind] = abs_path(value)))
-			return set_error(err, len, "runtime.bindNS.%s must be an absolute path",
-					 key);
+				h->bind_ns[k] = json_string_value(path);
 	}
 	return 0;
 }
 
-static int parse_runtime(const json_t *v, struct runtime_hooks *h, char *err, size_t len)
+static int fill(const json_t *doc, struct bundle_settings *s)
 {
-	if (!json_is_object(v))
-		return set_error(err, len, "runtime must be an object");
-	const json_t *part;
-	if ((part = json_object_get(v, "mkdir")) && parse_mkdirs(part, h, err, len) < 0)
+	s->timeout_s = uint_of(doc, "timeout", s->timeout_s);
+	s->grace_s = uint_of(doc, "grace", s->grace_s);
+	s->console = bool_of(doc, "console", s->console);
+	s->binds_state = bool_of(doc, "binds_state", s->binds_state);
+	fill_on_failure(string_of(doc, "on_failure", "continue"), s);
+	s->restart = string_of(doc, "restart", s->restart);
+	s->ready = string_of(doc, "ready", s->ready);
+	s->optional = bool_of(doc, "optional", s->optional);
+	s->restart_limit = uint_of(doc, "restart_limit", s->restart_limit);
+	s->restart_window_s = uint_of(doc, "restart_window", s->restart_window_s);
+	s->backoff_max_s = uint_of(doc, "backoff_max", s->backoff_max_s);
+	s->depends_on = strings(json_object_get(doc, "depends_on"), &s->n_depends);
+	if (!s->depends_on)
 		return -1;
-	if ((part = json_object_get(v, "mounts")) && parse_mounts(part, h, err, len) < 0)
-		return -1;
-	if ((part = json_object_get(v, "interfaces")) && parse_ifaces(part, h, err, len) < 0)
-		return -1;
-	if ((part = json_object_get(v, "bindNS")) && parse_bind_ns(part, h, err, len) < 0)
-		return -1;
-	return 0;
+	return fill_runtime(json_object_get(doc, "runtime"), &s->runtime);
 }
 
-static int parse_document(json_t *doc, struct onboot_settings *s, char *err, size_t len)
+/* --- parsing ---------------------------------------------------------- */
+
+struct first_problem {
+	char *err;
+	size_t len;
+	int seen;
+};
+
+static void keep_first(void *ctx, const char *path, enum schema_problem p,
+		       const struct schema_field *f, const char *value)
 {
-	if (!json_is_object(doc))
-		return set_error(err, len, "stele.json must hold a JSON object");
-	const json_t *v;
-	if ((v = json_object_get(doc, "on_failure")) && parse_on_failure(v, s, err, len) < 0)
-		return -1;
-	if ((v = json_object_get(doc, "timeout")) &&
-	    parse_seconds(v, "timeout", &s->timeout_s, err, len) < 0)
-		return -1;
-	if ((v = json_object_get(doc, "grace")) &&
-	    parse_seconds(v, "grace", &s->grace_s, err, len) < 0)
-		return -1;
-	if ((v = json_object_get(doc, "console"))) {
-		if (!json_is_boolean(v))
-			return set_error(err, len, "console must be true or false");
-		s->console = json_is_true(v);
-	}
-	if ((v = json_object_get(doc, "runtime")) && parse_runtime(v, &s->runtime, err, len) < 0)
-		return -1;
-	return 0;
+	struct first_problem *fp = ctx;
+	if (fp->seen++)
+		return;
+	char text[512];
+	schema_problem(p, f, value, text, sizeof text);
+	if (p == SCHEMA_UNKNOWN)
+		snprintf(text + strlen(text), sizeof text - strlen(text),
+			 "; see docs/design.md for the stele.json schema");
+	if (!*path)
+		set_error(fp->err, fp->len, "stele.json must hold a JSON object");
+	else
+		set_error(fp->err, fp->len, "\"%s\": %s", path, text);
 }
 
-static int adopt(json_t *doc, struct onboot_settings *s, char *err, size_t len)
+static int adopt(json_t *doc, unsigned kind, struct bundle_settings *s, char *err, size_t len)
 {
-	settings_defaults(s);
+	bundle_settings_defaults(s, kind);
 	s->doc = doc;
-	if (parse_document(doc, s, err, len) < 0) {
-		settings_free(s);
+	struct first_problem fp = {.err = err, .len = len};
+	if (settings_check(doc, kind, keep_first, &fp) > 0) {
+		bundle_settings_free(s);
 		return -1;
+	}
+	if (fill(doc, s) < 0) {
+		bundle_settings_free(s);
+		return set_error(err, len, "out of memory");
 	}
 	return 0;
 }
 
-int settings_parse(const char *text, struct onboot_settings *s, char *err, size_t errlen)
+int bundle_settings_parse(const char *text, size_t len, unsigned kind, struct bundle_settings *s,
+			  char *err, size_t errlen)
 {
 	json_error_t jerr;
-	json_t *doc = json_loads(text, JSON_REJECT_DUPLICATES, &jerr);
+	json_t *doc = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (!doc) {
-		settings_defaults(s);
-		return set_error(err, errlen, "invalid JSON at line %d: %s", jerr.line, jerr.text);
+		bundle_settings_defaults(s, kind);
+		return set_error(err, errlen, "line %d: %s: fix the JSON", jerr.line, jerr.text);
 	}
-	return adopt(doc, s, err, errlen);
+	return adopt(doc, kind, s, err, errlen);
 }
 
-int settings_load(const char *path, struct onboot_settings *s, char *err, size_t errlen)
+int bundle_settings_load(const char *path, unsigned kind, struct bundle_settings *s, char *err,
+			 size_t errlen)
 {
-	settings_defaults(s);
+	bundle_settings_defaults(s, kind);
 	if (access(path, F_OK) < 0) {
 		if (errno == ENOENT)
 			return 0;
-		return set_error(err, errlen, "%s: %s", path, strerror(errno));
+		return set_error(err, errlen, "%s: %s: make it readable or remove it", path,
+				 strerror(errno));
 	}
 	json_error_t jerr;
 	json_t *doc = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
 	if (!doc)
-		return set_error(err, errlen, "%s: invalid JSON at line %d: %s", path, jerr.line,
+		return set_error(err, errlen, "%s: line %d: %s: fix the JSON", path, jerr.line,
 				 jerr.text);
-	if (adopt(doc, s, err, errlen) < 0) {
-		char reason[256];
+	if (adopt(doc, kind, s, err, errlen) < 0) {
+		char reason[512];
 		snprintf(reason, sizeof reason, "%s", err);
 		return set_error(err, errlen, "%s: %s", path, reason);
 	}
 	return 0;
 }
 
-void settings_free(struct onboot_settings *s)
+void bundle_settings_free(struct bundle_settings *s)
 {
 	for (size_t i = 0; s->runtime.mounts && i < s->runtime.n_mounts; i++)
 		free(s->runtime.mounts[i].options);
 	free(s->runtime.mounts);
 	free(s->runtime.mkdirs);
 	free(s->runtime.ifaces);
+	free(s->depends_on);
 	json_decref(s->doc);
-	settings_defaults(s);
+	bundle_settings_defaults(s, s->kind);
 }

@@ -1,22 +1,29 @@
-/* settings: the per-container settings an onboot bundle carries in
- * stele.json beside config.json (schema in docs/design.md).
+/* settings: a bundle's stele.json, the settings beside its config.json
+ * (keys, bounds and defaults: schema/schema.h's schema_bundle; reference:
+ * docs/design.md). The one parser for onboot and onshutdown containers
+ * (stele-onboot), services (the supervisor) and the builder's check of
+ * what it writes.
  *
- * Contract: settings_defaults() gives the values used when stele.json is
- * absent or silent: on_failure continue, timeout 60 s, grace 10 s, console
- * on, no runtime hooks. settings_parse() and settings_load() start from the
- * defaults and return 0, or -1 with one line in err naming the bad key and
- * the fix. Keys meant for services (restart, depends_on, ...) are ignored.
- * Strings point into the parsed document: valid until settings_free(). */
-#ifndef STELE_ONBOOT_SETTINGS_H
-#define STELE_ONBOOT_SETTINGS_H
+ * Contract: settings_check() walks a parsed document against the table
+ * for one kind of container (SCHEMA_ONBOOT or SCHEMA_SERVICE), reports
+ * every problem (an unknown key, a key for the other kind, a wrong type,
+ * a value out of bounds, a missing key an object needs) through report,
+ * and returns how many there were. bundle_settings_parse() and
+ * bundle_settings_load() check, then fill the struct over the table's
+ * defaults for that kind, and return 0, or -1 with the first problem in
+ * err as one line: `"KEY": what is expected` (behind the file's path for
+ * _load). A missing file is not an error: the defaults apply. Strings
+ * point into the parsed document: valid until bundle_settings_free(). */
+#ifndef STELE_HOSTLIB_SETTINGS_H
+#define STELE_HOSTLIB_SETTINGS_H
 
+#include "schema/schema.h"
+
+#include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
 
 enum on_failure { ON_FAILURE_CONTINUE, ON_FAILURE_RETRY, ON_FAILURE_HALT, ON_FAILURE_POWEROFF };
-
-#define SETTINGS_DEFAULT_TIMEOUT 60
-#define SETTINGS_DEFAULT_GRACE	 10
 
 /* Namespaces bindNS may pin, in the order of /proc/PID/ns/ names. */
 enum ns_kind { NS_NET, NS_UTS, NS_IPC, NS_PID, NS_MNT, NS_CGROUP, NS_COUNT };
@@ -46,21 +53,38 @@ struct runtime_hooks {
 	const char *bind_ns[NS_COUNT]; /* NULL: not bound */
 };
 
-struct onboot_settings {
-	enum on_failure on_failure;
-	unsigned retries;   /* extra runs allowed by retry:N */
-	unsigned timeout_s; /* 0: none */
+struct bundle_settings {
+	unsigned kind; /* SCHEMA_ONBOOT or SCHEMA_SERVICE */
+	/* every container */
+	unsigned timeout_s; /* onboot: the run; services: READY=1 */
 	unsigned grace_s;   /* between SIGTERM and SIGKILL */
-	bool console;
+	bool console;	    /* output mirrored to the console as "NAME: line" */
+	bool binds_state;
 	struct runtime_hooks runtime;
+	/* onboot and onshutdown containers */
+	enum on_failure on_failure;
+	unsigned retries; /* extra runs allowed by retry:N */
+	/* services */
+	const char *restart; /* one of the table's values */
+	const char *ready;
+	bool optional;
+	unsigned restart_limit, restart_window_s, backoff_max_s;
+	const char **depends_on;
+	size_t n_depends;
 	void *doc; /* the parsed JSON document the strings live in */
 };
 
-void settings_defaults(struct onboot_settings *s);
-int settings_parse(const char *text, struct onboot_settings *s, char *err, size_t errlen);
-/* A missing file is not an error: the defaults apply. */
-int settings_load(const char *path, struct onboot_settings *s, char *err, size_t errlen);
-void settings_free(struct onboot_settings *s);
+typedef void (*settings_report_fn)(void *ctx, const char *path, enum schema_problem p,
+				   const struct schema_field *f, const char *value);
+
+int settings_check(const json_t *doc, unsigned kind, settings_report_fn report, void *ctx);
+
+void bundle_settings_defaults(struct bundle_settings *s, unsigned kind);
+int bundle_settings_parse(const char *text, size_t len, unsigned kind, struct bundle_settings *s,
+			  char *err, size_t errlen);
+int bundle_settings_load(const char *path, unsigned kind, struct bundle_settings *s, char *err,
+			 size_t errlen);
+void bundle_settings_free(struct bundle_settings *s);
 
 const char *on_failure_name(enum on_failure f);
 

@@ -6,7 +6,7 @@ ONBOOT_OBJS := $(ONBOOT_SRCS:%.c=$(OBJ)/%.o)
 
 all: $(BIN)/stele-onboot
 
-$(BIN)/stele-onboot: $(ONBOOT_OBJS) $(LIBHOST) $(LIBSTELE)
+$(BIN)/stele-onboot: $(ONBOOT_OBJS) $(LIBHOST) $(LIBSCHEMA) $(LIBSTELE)
 	$(call static_link, $(HOSTLIB_LIBS))
 
 TEST_LIBS_test_onboot_bundle := -ljansson

@@ -1,6 +1,7 @@
 #include "onboot/bundle.h"
 
 #include "lib/error.h"
+#include "schema/schema.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -18,12 +19,8 @@ int bundle_name(const char *entry, char *name, size_t len)
 		p++;
 	if (p != entry && *p == '-')
 		p++;
-	if (!*p || p[0] == '.' || strlen(p) >= len)
+	if (!schema_name_valid(p) || strlen(p) >= len)
 		return -1;
-	for (const char *c = p; *c; c++)
-		if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
-		      (*c >= '0' && *c <= '9') || *c == '_' || *c == '.' || *c == '-'))
-			return -1;
 	snprintf(name, len, "%s", p);
 	return 0;
 }
@@ -157,8 +154,8 @@ int bundle_check(const struct bundle *b, char *err, size_t len)
 	if (!b->name[0])
 		return set_error(
 		    err, len,
-		    "%s: bad bundle name: use NNN-NAME with NAME made of letters, digits, "
-		    "'_', '.' and '-'",
+		    "%s: bad bundle name: use NNN-NAME with NAME 1 to 63 letters, digits, "
+		    "'_', '.' and '-', not starting with '.'",
 		    b->dir);
 	char config[PATH_MAX + 16];
 	snprintf(config, sizeof config, "%s/config.json", b->dir);

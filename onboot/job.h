@@ -11,10 +11,10 @@
 #ifndef STELE_ONBOOT_JOB_H
 #define STELE_ONBOOT_JOB_H
 
-#include "onboot/bundle.h"
-#include "onboot/output.h"
-#include "onboot/runner.h"
 #include "hostlib/settings.h"
+#include "lib/output.h"
+#include "onboot/bundle.h"
+#include "onboot/runner.h"
 
 #include <limits.h>
 #include <stdbool.h>
@@ -22,7 +22,7 @@
 struct job {
 	const struct runner_config *cfg;
 	const struct bundle *bundle;
-	struct onboot_settings settings;
+	struct bundle_settings settings;
 	struct output out;
 	int log_fd;
 	char log_path[PATH_MAX];

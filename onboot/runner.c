@@ -1,16 +1,16 @@
 #include "onboot/runner.h"
 
-#include "onboot/attempt_create.h"
-#include "onboot/attempt_run.h"
 #include "hostlib/bind_sources.h"
-#include "onboot/bundle.h"
 #include "hostlib/hooks.h"
-#include "onboot/job.h"
-#include "lib/log.h"
-#include "onboot/output.h"
 #include "hostlib/settings.h"
+#include "lib/log.h"
+#include "lib/output.h"
 #include "lib/spawn.h"
 #include "lib/timeline.h"
+#include "onboot/attempt_create.h"
+#include "onboot/attempt_run.h"
+#include "onboot/bundle.h"
+#include "onboot/job.h"
 #include "onboot/watch.h"
 
 #include <errno.h>
@@ -196,7 +196,7 @@ static enum runner_verdict run_bundle(const struct runner_config *cfg, const str
 	}
 	struct job j = {.cfg = cfg, .bundle = b, .sigfd = sigfd};
 	snprintf(path, sizeof path, "%s/stele.json", b->dir);
-	if (settings_load(path, &j.settings, err, sizeof err) < 0) {
+	if (bundle_settings_load(path, SCHEMA_ONBOOT, &j.settings, err, sizeof err) < 0) {
 		log_err("%s: skipped: %s", label, err);
 		t->skipped++;
 		return VERDICT_CONTINUE;
@@ -207,7 +207,7 @@ static enum runner_verdict run_bundle(const struct runner_config *cfg, const str
 	enum runner_verdict v = run_attempts(&j, t);
 	if (j.log_fd >= 0)
 		close(j.log_fd);
-	settings_free(&j.settings);
+	bundle_settings_free(&j.settings);
 	return v;
 }
 

@@ -6,7 +6,7 @@ STATE_LIBS := $(UL_LIBS)
 
 STATE_RUN := $(BUILD)/tests/state-run
 all: $(STATE_RUN)
-$(STATE_RUN): $(OBJ)/tests/state/state_run.o $(STATE_OBJS) $(LIBSTELE)
+$(STATE_RUN): $(OBJ)/tests/state/state_run.o $(STATE_OBJS) $(LIBSCHEMA) $(LIBSTELE)
 	@mkdir -p $(dir $@)
 	$(CC) -o $@ $^ $(STATE_LIBS)
 

@@ -1,9 +1,11 @@
 /* state_config: the state volume's settings, from init.conf keys.
  *
- * Contract: state_config_defaults() fills the documented defaults
- * (docs/design.md, init.conf table). state_config_set() applies one
- * `key=value`; on bad input it keeps the previous (default) value and
- * writes a one-line error naming the key and the fix into err, returning
+ * Contract: the keys, their bounds and defaults are schema/schema.h's
+ * schema_state table (its conf_key column), the one the builder checks
+ * the YAML's state: mapping with. state_config_defaults() fills the
+ * table's defaults. state_config_set() applies one `key=value`; on bad
+ * input it keeps the previous (default) value and writes a one-line error
+ * naming the key, what is expected and the value used into err, returning
  * -1. Unknown keys return 1 (not ours), so a caller can feed it any key.
  * Nothing here touches the system. */
 #ifndef STELE_STATE_CONFIG_H
@@ -31,9 +33,6 @@ struct state_config {
 	enum state_fsck_fail fsck_fail;
 	char status_path[256];
 };
-
-/* Every key state_config_set() understands, NULL-terminated. */
-extern const char *const state_config_keys[];
 
 void state_config_defaults(struct state_config *cfg);
 

@@ -8,7 +8,7 @@ SUPERVISOR_OBJS := $(SUPERVISOR_SRCS:%.c=$(OBJ)/%.o)
 $(SUPERVISOR_OBJS): CFLAGS += $(CTRD_CFLAGS)
 $(SUPERVISOR_OBJS): | $(CTRD_GEN_STAMP)
 
-$(BIN)/stele-supervisor: $(SUPERVISOR_OBJS) $(LIBHOST) $(CTRD_LIB) $(LIBSTELE)
+$(BIN)/stele-supervisor: $(SUPERVISOR_OBJS) $(LIBHOST) $(LIBSCHEMA) $(CTRD_LIB) $(LIBSTELE)
 	$(call static_link, $(CTRD_LIBS) $(HOSTLIB_LIBS))
 
 all: $(BIN)/stele-supervisor

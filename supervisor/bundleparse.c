@@ -2,6 +2,7 @@
 #include "lib/fdio.h"
 
 #include "containerd/ctrd.h"
+#include "schema/schema.h"
 #include "supervisor/spec.h"
 
 #include <errno.h>
@@ -18,15 +19,15 @@
 #include <unistd.h>
 
 #define MAX_SPEC (8 * 1024 * 1024)
-#define MAX_DEPS 64
-#define MAX_NAME 64
+#define MAX_DEPS SCHEMA_DEPENDS_MAX
+#define MAX_NAME SCHEMA_NAME_MAX
 
 /* One record on the pipe: this header, then err_len bytes of message,
  * n_depends times (uint32 length, name bytes), then spec_len bytes. */
 struct wire {
 	uint32_t ok, err_len;
 	uint32_t restart_mode, min_ms, max_ms, limit, window_ms;
-	uint32_t ready, timeout_s, grace_s, optional, binds_state, binds_dir;
+	uint32_t ready, timeout_s, grace_s, optional, binds_state, binds_dir, console;
 	uint32_t n_depends, spec_len;
 };
 
@@ -75,6 +76,7 @@ static int parse_one(int fd, const struct bundle_request *r, const char *ns,
 	w.grace_s = (uint32_t)c.grace_s;
 	w.optional = c.optional;
 	w.binds_state = c.binds_state;
+	w.console = c.console;
 	w.n_depends = w.ok ? (uint32_t)c.n_depends : 0;
 	w.spec_len = spec ? (uint32_t)strlen(spec) : 0;
 	int rc = send_record(fd, &w, err, &c, spec);
@@ -131,15 +133,6 @@ static int read_exact(int fd, void *buf, size_t len, int64_t deadline)
 	return 0;
 }
 
-static bool name_ok(const char *s)
-{
-	for (; *s; s++)
-		if (!(('a' <= *s && *s <= 'z') || ('A' <= *s && *s <= 'Z') ||
-		      ('0' <= *s && *s <= '9') || *s == '-' || *s == '_' || *s == '.'))
-			return false;
-	return true;
-}
-
 /* Every value is checked again: the child's output is as untrusted as its
  * input. Returns 0, -1 on I/O (errno), -2 on a record out of bounds. */
 static int receive(int fd, struct parsed_bundle *b, int64_t deadline)
@@ -150,8 +143,8 @@ static int receive(int fd, struct parsed_bundle *b, int64_t deadline)
 	if (w.err_len >= BUNDLE_ERR_LEN || w.n_depends > MAX_DEPS || w.spec_len > MAX_SPEC ||
 	    w.restart_mode > RESTART_NEVER || w.ready > READY_NOTIFY || w.limit < 1 ||
 	    w.limit > RESTART_MAX_LIMIT || (w.ok && w.spec_len == 0) || w.min_ms < 1 ||
-	    w.max_ms > 86400000 || w.window_ms > 86400000 || w.timeout_s > 86400 ||
-	    w.grace_s > 86400)
+	    w.max_ms > SCHEMA_SECONDS_MAX * 1000u || w.window_ms > SCHEMA_SECONDS_MAX * 1000u ||
+	    w.timeout_s > SCHEMA_SECONDS_MAX || w.grace_s > SCHEMA_SECONDS_MAX)
 		return -2;
 	if (read_exact(fd, b->err, w.err_len, deadline) < 0)
 		return -1;
@@ -167,6 +160,7 @@ static int receive(int fd, struct parsed_bundle *b, int64_t deadline)
 	b->conf.grace_s = (int)w.grace_s;
 	b->conf.optional = w.optional;
 	b->conf.binds_state = w.binds_state;
+	b->conf.console = w.console;
 	b->binds_state_dir = w.binds_dir;
 	b->conf.depends_on = calloc(w.n_depends + 1, sizeof *b->conf.depends_on);
 	if (!b->conf.depends_on)
@@ -183,7 +177,7 @@ static int receive(int fd, struct parsed_bundle *b, int64_t deadline)
 		b->conf.depends_on[b->conf.n_depends++] = name;
 		if (read_exact(fd, name, len, deadline) < 0)
 			return -1;
-		if (!name_ok(name))
+		if (!schema_name_valid(name))
 			return -2;
 	}
 	b->spec = malloc((size_t)w.spec_len + 1);

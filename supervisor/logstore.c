@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -41,8 +42,21 @@ int logstore_init(struct logstore *l, const char *name, const char *dir, off_t m
 	return 0;
 }
 
+int logstore_mirror(struct logstore *l, void (*sink)(const char *line))
+{
+	if (!l->mirror && !(l->mirror = malloc(sizeof *l->mirror)))
+		return -1;
+	output_init(l->mirror, -1, -1, l->name);
+	l->mirror->sink = sink;
+	return 0;
+}
+
 void logstore_free(struct logstore *l)
 {
+	if (l->mirror)
+		output_flush(l->mirror);
+	free(l->mirror);
+	l->mirror = NULL;
 	if (l->file_fd >= 0)
 		close(l->file_fd);
 	l->file_fd = -1;
@@ -94,6 +108,8 @@ void logstore_write(struct logstore *l, const char *data, size_t len)
 	write_file(l, data, len);
 	if (l->tee_fd >= 0 && write(l->tee_fd, data, len) < 0)
 		log_debug("log %s: tee: %s", l->name, strerror(errno));
+	if (l->mirror)
+		output_feed(l->mirror, data, len);
 }
 
 static int drain(struct logstore *l, int fd)

@@ -7,10 +7,13 @@
  * A file that cannot be opened is reported once and the ring keeps working:
  * logging never stops a service. A tee fd gets a best-effort copy. A
  * reader that follows the log (stelectl logs -f) sets on_append, which
- * logstore_drain() calls once it stored anything. */
+ * logstore_drain() calls once it stored anything. A
+ * mirror (logstore_mirror) gets whole lines "NAME: line" (a service with
+ * console: true). */
 #ifndef STELE_LOGSTORE_H
 #define STELE_LOGSTORE_H
 
+#include "lib/output.h"
 #include "supervisor/ring.h"
 
 #include <stdbool.h>
@@ -24,7 +27,8 @@ struct logstore {
 	char path[512]; /* "" when there is no file */
 	struct ring ring;
 	int file_fd;
-	int tee_fd; /* -1, or an fd that gets a copy (the console) */
+	int tee_fd;	       /* -1, or an fd that gets a copy (the console) */
+	struct output *mirror; /* NULL, or whole lines to a sink */
 	off_t size, max_size;
 	bool file_error_reported;
 	void (*on_append)(void *arg, struct logstore *l);
@@ -34,6 +38,9 @@ struct logstore {
 /* dir NULL: ring only. Returns 0, or -1 with errno (ENOMEM). */
 int logstore_init(struct logstore *l, const char *name, const char *dir, off_t max_size);
 void logstore_free(struct logstore *l);
+/* From now on, each whole line also goes to sink as "NAME: line".
+ * Returns 0, or -1 with errno (ENOMEM). */
+int logstore_mirror(struct logstore *l, void (*sink)(const char *line));
 void logstore_write(struct logstore *l, const char *data, size_t len);
 /* Read fd (non-blocking) until it would block, storing everything. Returns
  * 0, or -1 when the fd reached end of file or failed (errno set, 0 at EOF). */

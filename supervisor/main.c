@@ -175,7 +175,8 @@ static void usage(FILE *out)
 	    "  --onboot PATH           the onboot runner (/sbin/stele-onboot)\n"
 	    "  --no-onboot             run neither onboot nor onshutdown\n"
 	    "  --config-dir DIR        userdata output: services/{enabled,disabled} (/run/config)\n"
-	    "  --shutdown-timeout S    bound of the whole shutdown (60)\n"
+	    "  --shutdown-timeout S    bound of the whole shutdown\n"
+	    "                          ($STELE_SHUTDOWN_TIMEOUT - 1, else 60)\n"
 	    "  --debug                 verbose log\n",
 	    out);
 }
@@ -190,6 +191,19 @@ static int seconds_arg(const char *arg, const char *opt, int *out)
 	}
 	*out = (int)v;
 	return 0;
+}
+
+/* Under stele's init, STELE_SHUTDOWN_TIMEOUT is init.conf's
+ * shutdown_timeout: PID 1 kills what is left after that many seconds, so
+ * the supervisor ends its own shutdown a second before. */
+static int shutdown_timeout_default(void)
+{
+	const char *env = getenv("STELE_SHUTDOWN_TIMEOUT");
+	char *end;
+	long s = env ? strtol(env, &end, 10) : -1;
+	if (!env || !*env || *end || s < 0 || s > 86400)
+		return 60;
+	return s > 1 ? (int)s - 1 : 1;
 }
 
 static int parse_options(int argc, char **argv, struct sv_options *o)
@@ -223,7 +237,7 @@ static int parse_options(int argc, char **argv, struct sv_options *o)
 				 .config_dir = "/run/config",
 				 .ns = CTRD_NAMESPACE,
 				 .containerd_timeout_s = 30,
-				 .shutdown_timeout_s = 60,
+				 .shutdown_timeout_s = shutdown_timeout_default(),
 				 .log_max_size = LOGSTORE_MAX_FILE};
 	int c;
 	char *end;

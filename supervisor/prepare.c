@@ -38,11 +38,11 @@ static int prepare(const char *dir, const char *spec, const char *root, char *er
 		return -1;
 	char path[PATH_MAX + 16];
 	snprintf(path, sizeof path, "%s/stele.json", dir);
-	struct onboot_settings s;
-	if (settings_load(path, &s, err, len) < 0)
+	struct bundle_settings s;
+	if (bundle_settings_load(path, SCHEMA_SERVICE, &s, err, len) < 0)
 		return -1;
 	int rc = hooks_before_create(&s.runtime, err, len);
-	settings_free(&s);
+	bundle_settings_free(&s);
 	return rc;
 }
 

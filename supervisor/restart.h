@@ -13,11 +13,13 @@
 #ifndef STELE_RESTART_H
 #define STELE_RESTART_H
 
+#include "schema/schema.h"
+
 #include <stdbool.h>
 
 enum restart_mode { RESTART_ALWAYS, RESTART_ON_FAILURE, RESTART_NEVER };
 
-#define RESTART_MAX_LIMIT 64
+#define RESTART_MAX_LIMIT SCHEMA_RESTART_LIMIT_MAX
 
 struct restart_policy {
 	enum restart_mode mode;

@@ -101,6 +101,9 @@ static void setup_runtime(struct service *s)
 		mark_bad(s, "no memory for its log ring");
 		return;
 	}
+	if (s->conf.console && logstore_mirror(&s->log, console_line) < 0)
+		log_warn("%s: console: true: %s; its output stays in its log", s->name,
+			 strerror(errno));
 	if (timer_init(&s->timer, supervise_timer, s) < 0 || open_fifo(s) < 0) {
 		char why[300];
 		snprintf(why, sizeof why, "its output FIFO %.200s: %s", s->fifo, strerror(errno));

@@ -1,15 +1,16 @@
 /* svcconf: a service's settings, from the stele.json beside its config.json
- * (schema in docs/design.md).
+ * (schema/schema.h's table; reference in docs/design.md).
  *
- * Contract: svcconf_load() starts from the defaults (restart always, ready
- * when running, timeout 60 s, grace 10 s, backoff 1 s doubling up to 60 s,
- * failed after 5 failures within 60 s); a missing stele.json is not an
- * error. It returns 0, or -1 with one line in err naming the file, the key
- * and the fix. Keys that only concern onboot containers (on_failure,
- * console) are accepted and ignored; runtime may hold mkdir and mounts
- * (checked here, done by prepare.h), not interfaces or bindNS (onboot
- * only); unknown keys are errors, so a typo does not silently change
- * nothing. */
+ * Contract: svcconf_load() starts from the table's defaults for services
+ * (restart always, ready when running, timeout 60 s, grace 10 s, console
+ * off, backoff 1 s doubling up to 60 s, failed after 5 failures within
+ * 60 s); a missing stele.json is not an error. It parses with
+ * hostlib/settings.h, the parser stele-onboot and the builder use, so a
+ * key for onboot containers only (on_failure, runtime.interfaces,
+ * runtime.bindNS) and an unknown key are errors, as the builder says at
+ * build time. It returns 0, or -1 with one line in err naming the file,
+ * the key and what is expected. runtime.mkdir and runtime.mounts are done
+ * by prepare.h. */
 #ifndef STELE_SVCCONF_H
 #define STELE_SVCCONF_H
 
@@ -27,12 +28,13 @@ struct svcconf {
 	int grace_s;   /* SIGTERM to SIGKILL at stop */
 	bool optional; /* failing does not count against boot complete */
 	bool binds_state;
+	bool console;	   /* output mirrored to the console as "NAME: line" */
 	char **depends_on; /* owned, n_depends entries */
 	size_t n_depends;
 };
 
-/* A service name (its bundle directory, and what depends_on names): 1-63 of
- * [A-Za-z0-9._-], not starting with a dot. */
+/* A service name (its bundle directory, and what depends_on names):
+ * schema_name_valid(). */
 bool service_name_valid(const char *name);
 
 void svcconf_defaults(struct svcconf *c);

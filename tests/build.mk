@@ -20,8 +20,22 @@ $(BUILD)/tests/unit/%: tests/unit/%.c $$(call unit_sources,tests/unit/%.c) $(LIB
 
 TEST_LIBS ?=
 
+# The schema property test's drivers (tests/schema/): the generator walks
+# schema/'s tables; schema-boot links the boot-time parsers of init,
+# stele-onboot and the supervisor.
+SCHEMA_CASES := $(BUILD)/tests/schema-cases
+SCHEMA_BOOT := $(BUILD)/tests/schema-boot
+$(SCHEMA_CASES): $(OBJ)/tests/schema/cases.o $(LIBSCHEMA)
+	$(CC) -o $@ $^ -ljansson
+$(SCHEMA_BOOT): $(OBJ)/tests/schema/boot_parse.o $(OBJ)/boot/settings.o $(OBJ)/boot/readfile.o \
+		$(OBJ)/state/config.o $(OBJ)/onboot/bundle.o $(OBJ)/supervisor/svcconf.o \
+		$(OBJ)/supervisor/bundleparse.o $(OBJ)/supervisor/restart.o \
+		$(OBJ)/supervisor/spec.o $(OBJ)/containerd/spec.o $(OBJ)/pid1/testfault.o \
+		$(LIBHOST) $(LIBSCHEMA) $(LIBSTELE)
+	$(CC) -o $@ $^ -ljansson
+
 # Everything the tests need: binaries, unit tests, the guest kernel.
-test-build: all $(UNIT_BINS) kernel
+test-build: all $(UNIT_BINS) $(SCHEMA_CASES) $(SCHEMA_BOOT) kernel
 test: deps
 	$(MAKE) test-build
 	tests/run $(T)

@@ -26,7 +26,7 @@ _vm_cmd() {
 	local log=$1 initrd=$2 cmdline=$3; shift 3
 	VM_CMD=(qemu-system-x86_64 $VM_ACCEL -m "$VM_MEM" -smp 2 -nodefaults -no-reboot
 		-display none -serial "file:$log" -kernel "$VM_KERNEL" -initrd "$initrd"
-		-append "console=ttyS0 panic=-1 $cmdline" -nic none "$@")
+		-append "console=ttyS0 panic=-1 no_timer_check $cmdline" -nic none "$@")
 }
 
 vm_boot() {

@@ -1,4 +1,6 @@
-// sources: builder/schema.c builder/yamlconv.c
+// clang-format off
+// sources: builder/schema.c builder/yamlconv.c hostlib/settings.c lib/error.c schema/check.c schema/fields.c
+// clang-format on
 /* schema: YAML to checked JSON; every mistake is reported, a good file
  * loads with its types. */
 #include <setjmp.h>
@@ -13,6 +15,7 @@
 #include <unistd.h>
 
 #include "builder/schema.h"
+#include "builder/yamlconv.h"
 
 static char path[64];
 
@@ -46,6 +49,30 @@ static void test_good_file_types(void **state)
 	schema_free(&cfg);
 }
 
+/* stele's keys: typed as stele.json holds them; nested paths keep lines;
+ * state: values stay text, as init.conf will. */
+static void test_stele_keys(void **state)
+{
+	struct config cfg;
+	assert_int_equal(load("services:\n  - name: a\n    image: dir:/x\n"
+			      "    restart_limit: 3\n    console: yes\n    depends_on: [b]\n"
+			      "    runtime:\n      mounts:\n        - type: tmpfs\n"
+			      "          destination: /m\n"
+			      "  - name: b\n    image: dir:/x\n"
+			      "state:\n  required: yes\n  wait: 5\n",
+			      &cfg),
+			 0);
+	json_t *a = json_array_get(json_object_get(cfg.root, "services"), 0);
+	assert_int_equal(json_integer_value(json_object_get(a, "restart_limit")), 3);
+	assert_true(json_is_true(json_object_get(a, "console")));
+	assert_int_equal(yconv_line(a, "runtime.mounts[0].destination"), 10);
+	assert_int_equal(yconv_line(a, "runtime.mounts[0].nosuch"), 9); /* its parent's */
+	json_t *st = json_object_get(cfg.root, "state");
+	assert_string_equal(json_string_value(json_object_get(st, "required")), "yes");
+	assert_string_equal(json_string_value(json_object_get(st, "wait")), "5");
+	schema_free(&cfg);
+}
+
 static void test_mistakes_fail(void **state)
 {
 	struct config cfg;
@@ -61,6 +88,13 @@ static void test_mistakes_fail(void **state)
 	    "services: {}\n",
 	    "- just\n- a list\n",
 	    "state:\n  fs: zfs\n",
+	    "state:\n  wait: 3601\n",
+	    "services:\n  - name: a\n    image: x\n    timeout: 0\n",
+	    "services:\n  - name: a\n    image: x\n    on_failure: halt\n",
+	    "onboot:\n  - name: a\n    image: x\n    restart: always\n",
+	    "onboot:\n  - name: a\n    image: x\n    runtime:\n      mkdir: [rel]\n",
+	    "services:\n  - name: a\n    image: x\n    runtime: {interfaces: []}\n",
+	    "services:\n  - name: a\n    image: x\n    binds_state: true\n",
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
 		if (load(bad[i], &cfg) == 0)
@@ -72,6 +106,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_good_file_types),
+	    cmocka_unit_test(test_stele_keys),
 	    cmocka_unit_test(test_mistakes_fail),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,4 +1,4 @@
-// sources: builder/spec.c builder/seccomp.c
+// sources: builder/spec.c builder/seccomp.c schema/check.c schema/fields.c
 /* spec: the hardened defaults and the merge rules of config.json. */
 #include <setjmp.h>
 #include <stdarg.h>

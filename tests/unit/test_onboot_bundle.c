@@ -1,4 +1,4 @@
-// sources: onboot/bundle.c lib/error.c
+// sources: onboot/bundle.c lib/error.c schema/check.c schema/fields.c
 /* bundle: names come from NNN-NAME, bundles are listed in lexical order,
  * and bundle_check refuses what runc should never see. */
 #include <setjmp.h>

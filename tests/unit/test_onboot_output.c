@@ -1,4 +1,4 @@
-// sources: lib/fdio.c onboot/output.c
+// sources: lib/fdio.c lib/output.c
 /* output: the log gets every byte; the console gets whole lines with the
  * container's name in front, long lines cut, the last line completed. */
 #include <setjmp.h>
@@ -7,7 +7,7 @@
 
 #include <cmocka.h>
 
-#include "onboot/output.h"
+#include "lib/output.h"
 
 #include <fcntl.h>
 #include <string.h>

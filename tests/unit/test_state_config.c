@@ -1,4 +1,4 @@
-// sources: state/config.c
+// sources: state/config.c schema/check.c schema/fields.c
 /* state_config: documented defaults, every key, and bad values that keep
  * the default and explain themselves in one line. */
 #include <setjmp.h>
@@ -100,6 +100,24 @@ static void bad_values_keep_the_default_and_say_why(void **state)
 	}
 }
 
+/* The filesystems the builder accepts for state.fs (schema_state). */
+static void every_filesystem_the_builder_takes(void **state)
+{
+	const char *fs[] = {"ext4", "ext3", "ext2"};
+	for (size_t i = 0; i < sizeof fs / sizeof *fs; i++) {
+		struct state_config cfg;
+		char err[300] = "";
+		state_config_defaults(&cfg);
+		assert_int_equal(state_config_set(&cfg, "state_fs", fs[i], err, sizeof err), 0);
+		assert_string_equal(cfg.fs, fs[i]);
+	}
+	struct state_config cfg;
+	char err[300] = "";
+	state_config_defaults(&cfg);
+	assert_int_equal(state_config_set(&cfg, "state_fs", "xfs", err, sizeof err), -1);
+	assert_string_equal(err, "state_fs=xfs: expected ext4, ext3 or ext2; using ext4");
+}
+
 static void other_keys_are_not_ours(void **state)
 {
 	struct state_config cfg;
@@ -116,6 +134,7 @@ int main(void)
 	    cmocka_unit_test(every_key_is_applied),
 	    cmocka_unit_test(specs_of_every_form_are_accepted),
 	    cmocka_unit_test(bad_values_keep_the_default_and_say_why),
+	    cmocka_unit_test(every_filesystem_the_builder_takes),
 	    cmocka_unit_test(other_keys_are_not_ours),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

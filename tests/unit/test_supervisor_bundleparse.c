@@ -1,5 +1,5 @@
 // clang-format off
-// sources: lib/fdio.c supervisor/bundleparse.c supervisor/svcconf.c supervisor/restart.c supervisor/spec.c containerd/spec.c
+// sources: lib/fdio.c supervisor/bundleparse.c supervisor/svcconf.c supervisor/restart.c supervisor/spec.c containerd/spec.c hostlib/settings.c lib/error.c schema/check.c schema/fields.c
 // clang-format on
 /* bundleparse: bundles are parsed in a child and come back whole: settings,
  * dependencies and the adjusted spec for good bundles, one line for bad
@@ -43,7 +43,7 @@ static void good_and_bad_bundles(void **state)
 			   "\"source\":\"/var/lib/x\"}]}";
 	put("good", "config.json", spec);
 	put("good", "stele.json",
-	    "{\"ready\":\"notify\",\"depends_on\":[\"a\",\"b\"],\"grace\":3}");
+	    "{\"ready\":\"notify\",\"depends_on\":[\"a\",\"b\"],\"grace\":3,\"console\":true}");
 	put("badconf", "config.json", spec);
 	put("badconf", "stele.json", "{\"grace\":\"x\"}");
 	put("badspec", "config.json", "{\"process\":{},\"root\":{\"path\":\"rootfs\"}}");
@@ -64,11 +64,13 @@ static void good_and_bad_bundles(void **state)
 	assert_int_equal(out[0].conf.n_depends, 2);
 	assert_string_equal(out[0].conf.depends_on[1], "b");
 	assert_true(out[0].binds_state_dir);
+	assert_true(out[0].conf.console); /* carried across the pipe */
+	assert_false(out[1].conf.console);
 	assert_int_equal(strlen(out[0].spec), out[0].spec_len);
 	assert_non_null(strstr(out[0].spec, SPEC_NOTIFY_SOCKET));
 	assert_non_null(strstr(out[0].spec, root)); /* root.path made absolute */
 	assert_false(out[1].ok);
-	assert_non_null(strstr(out[1].err, "\"grace\" must be"));
+	assert_non_null(strstr(out[1].err, "\"grace\": expected whole seconds"));
 	assert_null(out[1].spec);
 	assert_false(out[2].ok);
 	assert_non_null(strstr(out[2].err, "badspec/config.json: no process.args"));

@@ -1,4 +1,4 @@
-// sources: supervisor/ring.c supervisor/logstore.c lib/log.c
+// sources: supervisor/ring.c supervisor/logstore.c lib/log.c lib/output.c lib/fdio.c
 /* ring and logstore: the newest bytes survive, followers resume by offset,
  * last-N-lines is exact, and a log file rotates within its bound. */
 #include <setjmp.h>
@@ -106,6 +106,33 @@ static void log_file_rotates_within_its_bound(void **state)
 	rmdir(dir);
 }
 
+static char mirrored[4][64];
+static int n_mirrored;
+
+static void collect(const char *line)
+{
+	if (n_mirrored < 4)
+		snprintf(mirrored[n_mirrored++], sizeof mirrored[0], "%s", line);
+}
+
+/* console: true: whole lines, prefixed with the name, whatever the chunks. */
+static void mirror_gets_whole_prefixed_lines(void **state)
+{
+	struct logstore l;
+	assert_int_equal(logstore_init(&l, "web", NULL, 0), 0);
+	logstore_write(&l, "quiet before\n", strlen("quiet before\n"));
+	assert_int_equal(n_mirrored, 0);
+	assert_int_equal(logstore_mirror(&l, collect), 0);
+	logstore_write(&l, "hel", 3);
+	logstore_write(&l, "lo\nsecond\nthi", strlen("lo\nsecond\nthi"));
+	assert_int_equal(n_mirrored, 2);
+	assert_string_equal(mirrored[0], "web: hello");
+	assert_string_equal(mirrored[1], "web: second");
+	logstore_free(&l); /* the unfinished line is not lost */
+	assert_int_equal(n_mirrored, 3);
+	assert_string_equal(mirrored[2], "web: thi");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -113,6 +140,7 @@ int main(void)
 	    cmocka_unit_test(a_follower_resumes_at_its_offset),
 	    cmocka_unit_test(last_lines),
 	    cmocka_unit_test(log_file_rotates_within_its_bound),
+	    cmocka_unit_test(mirror_gets_whole_prefixed_lines),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,4 +1,6 @@
-// sources: supervisor/svcconf.c supervisor/restart.c supervisor/spec.c
+// clang-format off
+// sources: supervisor/svcconf.c supervisor/restart.c supervisor/spec.c hostlib/settings.c lib/error.c schema/check.c schema/fields.c
+// clang-format on
 /* stele.json parsing (defaults, every key, one-line errors) and the spec
  * adjustments made before a container is created. */
 #include <setjmp.h>
@@ -33,6 +35,10 @@ static void defaults(void **state)
 	assert_int_equal(c.restart.min_ms, 1000);
 	assert_int_equal(c.restart.max_ms, 60000);
 	assert_int_equal(c.n_depends, 0);
+	assert_int_equal(c.timeout_s, 60);
+	assert_int_equal(c.restart.limit, 5);
+	assert_int_equal(c.restart.window_ms, 60000);
+	assert_false(c.console);
 	svcconf_free(&c);
 }
 
@@ -44,7 +50,7 @@ static void every_key(void **state)
 			       "\"ready\":\"notify\",\"timeout\":5,\"grace\":0,"
 			       "\"optional\":true,\"binds_state\":true,\"restart_limit\":3,"
 			       "\"restart_window\":30,\"backoff_max\":8,"
-			       "\"on_failure\":\"halt\",\"console\":false,"
+			       "\"console\":true,"
 			       "\"runtime\":{\"mkdir\":[\"/var/lib/a\"],\"mounts\":[]}}",
 			       &c, err),
 			 0);
@@ -58,6 +64,7 @@ static void every_key(void **state)
 	assert_int_equal(c.restart.limit, 3);
 	assert_int_equal(c.restart.window_ms, 30000);
 	assert_int_equal(c.restart.max_ms, 8000);
+	assert_true(c.console);
 	svcconf_free(&c);
 }
 
@@ -66,19 +73,22 @@ static void errors_name_the_key_and_fix(void **state)
 	struct svcconf c;
 	char err[256];
 	const char *bad[][2] = {
-	    {"{\"restart\":\"sometimes\"}", "\"restart\" must be"},
-	    {"{\"depends_on\":\"a\"}", "\"depends_on\" must be a list"},
-	    {"{\"depends_on\":[\"../x\"]}", "\"depends_on\" must hold service names"},
-	    {"{\"grace\":-1}", "\"grace\" must be whole seconds"},
-	    {"{\"timeout\":0}", "\"timeout\" must be whole seconds"},
-	    {"{\"restart_limit\":100}", "\"restart_limit\" must be a count"},
-	    {"{\"optional\":1}", "\"optional\" must be true or false"},
-	    {"{\"restrat\":\"always\"}", "\"restrat\" is not a stele.json key"},
-	    {"{\"runtime\":{\"interfaces\":[]}}", "\"runtime.interfaces\" is for onboot"},
-	    {"{\"runtime\":{\"bindNS\":{}}}", "\"runtime.bindNS\" is for onboot"},
-	    {"{\"runtime\":{\"mkdirs\":[]}}", "\"runtime.mkdirs\" is not a runtime hook"},
-	    {"{\"runtime\":[]}", "\"runtime\" must be an object"},
-	    {"[1]", "must be a JSON object"},
+	    {"{\"restart\":\"sometimes\"}",
+	     "\"restart\": \"sometimes\" is not valid; expected always, on-failure or never"},
+	    {"{\"depends_on\":\"a\"}", "\"depends_on\": expected a list of at most 64 service"},
+	    {"{\"depends_on\":[\"../x\"]}", "\"depends_on[0]\": \"../x\" is not valid"},
+	    {"{\"grace\":-1}", "\"grace\": \"-1\" is not valid; expected whole seconds"},
+	    {"{\"timeout\":0}", "\"timeout\": \"0\" is not valid; expected whole seconds"},
+	    {"{\"restart_limit\":100}",
+	     "\"restart_limit\": \"100\" is not valid; expected a count"},
+	    {"{\"optional\":1}", "\"optional\": expected true or false"},
+	    {"{\"restrat\":\"always\"}", "\"restrat\": unknown key; see docs/design.md"},
+	    {"{\"on_failure\":\"halt\"}", "\"on_failure\": for onboot and onshutdown containers"},
+	    {"{\"runtime\":{\"interfaces\":[]}}", "\"runtime.interfaces\": for onboot containers"},
+	    {"{\"runtime\":{\"bindNS\":{}}}", "\"runtime.bindNS\": for onboot containers"},
+	    {"{\"runtime\":{\"mkdirs\":[]}}", "\"runtime.mkdirs\": unknown key"},
+	    {"{\"runtime\":[]}", "\"runtime\": expected a mapping"},
+	    {"[1]", "must hold a JSON object"},
 	    {"{\"a\":1,\"a\":2}", "fix the JSON"},
 	    {"{", "fix the JSON"},
 	};

@@ -1,4 +1,4 @@
-#include "onboot/output.h"
+#include "lib/output.h"
 #include "lib/fdio.h"
 
 #include <errno.h>
@@ -11,6 +11,7 @@ void output_init(struct output *o, int log_fd, int console_fd, const char *name)
 {
 	o->log_fd = log_fd;
 	o->console_fd = console_fd;
+	o->sink = NULL;
 	snprintf(o->prefix, sizeof o->prefix, "%s: ", name);
 	o->used = 0;
 	o->log_bytes = 0;
@@ -33,6 +34,12 @@ static void log_write(struct output *o, const char *data, size_t len)
 /* One writev, so that the prefix and its line reach the console together. */
 static void console_line(struct output *o)
 {
+	if (o->sink) {
+		char line[sizeof o->prefix + OUTPUT_LINE_MAX + 1];
+		snprintf(line, sizeof line, "%s%.*s", o->prefix, (int)o->used, o->line);
+		o->sink(line);
+		return;
+	}
 	if (o->console_fd < 0)
 		return;
 	struct iovec iov[] = {
