@@ -4,20 +4,21 @@
  * as `init --shutdown KIND` by stele-pid1, it does the filesystem part of
  * the shutdown (shutdown_fs.h). */
 #include "boot/console.h"
-#include "pid1/crash.h"
-#include "pid1/eventloop.h"
 #include "boot/handoff.h"
 #include "boot/hostname.h"
 #include "boot/loopback.h"
 #include "boot/modules.h"
 #include "boot/mounts.h"
 #include "boot/phase.h"
+#include "boot/resolver.h"
 #include "boot/rlimits.h"
 #include "boot/rootfs.h"
 #include "boot/settings.h"
 #include "boot/shutdown_fs.h"
-#include "pid1/signals.h"
 #include "boot/sysctl.h"
+#include "pid1/crash.h"
+#include "pid1/eventloop.h"
+#include "pid1/signals.h"
 
 #include "boot/userdata.h"
 #include "state/state.h"
@@ -48,6 +49,7 @@ static const struct phase phases[] = {
     {"userdata", userdata_local},  /* /run/config: cmdline, fw_cfg, cidata */
     {"sysctl", sysctl_phase},	   /* /etc/sysctl.d, /run/config/sysctl.conf */
     {"hostname", hostname_phase},  /* /run/config, /etc/hostname, MAC */
+    {"resolver", resolver_phase},  /* /run/resolvconf/resolv.conf, userdata DNS */
     {"loopback", loopback_phase},  /* lo up, 127.0.0.1/8, ::1 */
     {"state", state_volume_setup}, /* probe, mkfs only if blank, fsck, mount */
     {"limits", rlimits_phase},	   /* NOFILE, oom_score_adj */
