@@ -10,6 +10,7 @@
 #include "boot/modules.h"
 #include "boot/mounts.h"
 #include "boot/phase.h"
+#include "boot/resolver.h"
 #include "boot/rlimits.h"
 #include "boot/rootfs.h"
 #include "boot/settings.h"
@@ -49,6 +50,7 @@ static const struct phase phases[] = {
     {"userdata", userdata_local},  /* /run/config: cmdline, fw_cfg, cidata */
     {"sysctl", sysctl_phase},	   /* /etc/sysctl.d, /run/config/sysctl.conf */
     {"hostname", hostname_phase},  /* /run/config, /etc/hostname, MAC */
+    {"resolver", resolver_phase},  /* /run/resolvconf/resolv.conf, userdata DNS */
     {"loopback", loopback_phase},  /* lo up, 127.0.0.1/8, ::1 */
     {"state", state_volume_setup}, /* probe, mkfs only if blank, fsck, mount */
     {"limits", rlimits_phase},	   /* NOFILE, oom_score_adj */

@@ -6,12 +6,17 @@
 #include "hostlib/settings.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
+#include <linux/openat2.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 static int write_json(const char *path, const json_t *j)
 {
@@ -64,6 +69,38 @@ static int make_mount_point(const char *rootfs, const char *dest, bool file)
 	return 0;
 }
 
+/* PATH looked up in the image tree as the running host will: every
+ * symlink resolved inside the tree, never on the build host. */
+static int open_in_tree(int treefd, const char *path, int flags)
+{
+	struct open_how how = {.flags = (uint64_t)(flags | O_PATH | O_CLOEXEC),
+			       .resolve = RESOLVE_IN_ROOT};
+	return (int)syscall(SYS_openat2, treefd, path, &how, sizeof how);
+}
+
+/* Whether a bind's host source is a file on the running host. A symlink
+ * to what the tree lacks points at something made at boot, under /run:
+ * /etc/resolv.conf, whose target init creates (lib/resolver.h), is the
+ * case that matters, and it is a file. */
+static bool bind_source_is_file(const char *tree, const char *src)
+{
+	int treefd = open(tree, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (treefd < 0)
+		return false;
+	struct stat sst;
+	bool file = false;
+	int fd = open_in_tree(treefd, src, 0);
+	if (fd >= 0) {
+		file = fstat(fd, &sst) == 0 && !S_ISDIR(sst.st_mode);
+		close(fd);
+	} else if (errno == ENOENT && (fd = open_in_tree(treefd, src, O_NOFOLLOW)) >= 0) {
+		file = fstat(fd, &sst) == 0 && S_ISLNK(sst.st_mode);
+		close(fd);
+	}
+	close(treefd);
+	return file;
+}
+
 static int make_mount_points(const struct stage *st, const json_t *config, const char *rootfs)
 {
 	size_t i;
@@ -73,13 +110,8 @@ static int make_mount_points(const struct stage *st, const json_t *config, const
 		const char *dest = json_string_value(json_object_get(m, "destination"));
 		const char *type = json_string_value(json_object_get(m, "type"));
 		const char *src = json_string_value(json_object_get(m, "source"));
-		bool file = false;
-		if (type && strcmp(type, "bind") == 0 && src) {
-			char host[PATH_MAX * 2];
-			struct stat sst;
-			snprintf(host, sizeof host, "%s/%s", st->tree, src);
-			file = stat(host, &sst) == 0 && !S_ISDIR(sst.st_mode);
-		}
+		bool file =
+		    type && strcmp(type, "bind") == 0 && src && bind_source_is_file(st->tree, src);
 		if (dest && make_mount_point(rootfs, dest, file) < 0)
 			return -1;
 	}

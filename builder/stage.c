@@ -1,6 +1,7 @@
 #include "builder/stage.h"
 
 #include "builder/fsutil.h"
+#include "lib/resolver.h"
 #include "lib/spawn.h"
 #include "schema/schema.h"
 
@@ -334,6 +335,20 @@ static void init_conf(const struct config *cfg, FILE *f)
 	conf_section(watchdog, schema_watchdog, f);
 }
 
+/* The root is read-only at run time: the resolver lives in /run, where
+ * init creates it and dhcpcd writes it (lib/resolver.h). */
+static int stage_resolv_conf(struct stage *st)
+{
+	char path[PATH_MAX];
+	if (tree_path(st, "etc/resolv.conf", path, sizeof path) < 0 || mkdir_parents(path) < 0)
+		return -1;
+	if (symlink(RESOLVER_FILE, path) < 0) {
+		fprintf(stderr, "stele: /etc/resolv.conf: %s\n", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 int stage_etc(struct stage *st)
 {
 	char *buf = NULL;
@@ -368,7 +383,7 @@ int stage_etc(struct stage *st)
 		if (write_tree_file(st, "etc/hostname", line, 0644) < 0)
 			return -1;
 	}
-	return 0;
+	return stage_resolv_conf(st);
 }
 
 static int stage_file(struct stage *st, json_t *file)

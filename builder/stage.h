@@ -1,7 +1,8 @@
 /* stage: the parts of the image tree that are not containers: the base
  * directories and device nodes, stele's components (the YAML's `init`),
  * host binaries with their shared libraries, /etc/stele/init.conf,
- * sysctls, the hostname and the YAML's `files`.
+ * sysctls, the hostname, /etc/resolv.conf (a symlink to the resolver
+ * init makes in /run: lib/resolver.h) and the YAML's `files`.
  *
  * Contract: each function returns 0, or -1 after one line naming the
  * YAML key or file at fault. Owners and device nodes go to st->meta. */

@@ -12,7 +12,7 @@ PKGS="build-essential pkg-config file cpio xz-utils zstd lz4 gzip
  libcmocka-dev musl-tools qemu-system-x86 qemu-utils busybox-static dhcpcd5
  clang libclang-rt-14-dev clang-format python3 genisoimage mtools
  cloud-image-utils expect dosfstools xfsprogs cryptsetup-bin mdadm gdisk fdisk lvm2
- iproute2 redis-tools dpkg-dev umoci jq openssh-client
+ iproute2 redis-tools dpkg-dev umoci jq openssh-client dnsmasq-base
  xorriso isolinux syslinux-common libssl-dev"
 missing=""
 for p in $PKGS; do

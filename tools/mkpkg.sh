@@ -19,11 +19,16 @@
 #                     Debian packages do not provide
 #   INCLUDE="../x"    more trees (relative to PKGDIR) copied before files/,
 #                     for what several packages share
-#   DIRS="/d /e"      empty directories to create (mode 0755)
+#   DIRS="/d /e:0750" empty directories to create (mode 0755, or :MODE;
+#                     runc gives a tmpfs mounted there the directory's mode)
 #   PRUNE="usr/x"     paths to delete after extraction (docs, man, locales
 #                     always go)
 #   ENTRYPOINT, CMD   JSON arrays; ENV="K=V ..." (no spaces inside values);
 #   WORKDIR, USER     image config fields (see tools/mkoci.sh)
+#   CONFIG='{...}'    the container settings the package needs, as a JSON
+#                     object of YAML keys (binds, capabilities, tmpfs...):
+#                     LinuxKit's org.mobyproject.config label, which the
+#                     builder takes unless a YAML entry gives the same key
 #
 # Exit: 0 written, 1 a failure (one line on stderr naming it), 2 bad usage.
 set -eu
@@ -38,9 +43,14 @@ name=$(basename "$out")
 [ -f "$pkgdir/pkg.conf" ] || die "$pkgdir/pkg.conf is missing: a package needs one (see tools/mkpkg.sh)"
 
 DEBS="" SKIP="" BUSYBOX=0 INCLUDE="" DIRS="" PRUNE="" ENV=""
-ENTRYPOINT="" CMD="" WORKDIR=/ USER=0:0
+ENTRYPOINT="" CMD="" WORKDIR=/ USER=0:0 CONFIG=""
 . "$pkgdir/pkg.conf"
 [ -n "$DEBS$BUSYBOX" ] || die "$pkgdir/pkg.conf names no DEBS and no BUSYBOX: nothing to package"
+config=""
+if [ -n "$CONFIG" ]; then
+	config=$(printf '%s' "$CONFIG" | jq -ce 'if type == "object" then . else error("not an object") end' 2>/dev/null) ||
+		die "CONFIG in $pkgdir/pkg.conf is not a JSON object: fix its syntax (jq . shows where)"
+fi
 
 debs=$cache/debs
 stage=$cache/stage/$name
@@ -120,7 +130,10 @@ for d in usr/share/doc usr/share/man usr/share/info usr/share/locale \
 	rm -rf "${rootfs:?}/$d"
 done
 for d in $DIRS; do
-	mkdir -p "$rootfs/$d"
+	mode=0755
+	case $d in *:*) mode=${d##*:} d=${d%:*} ;; esac
+	mkdir -p "$rootfs/$d" && chmod "$mode" "$rootfs/$d" ||
+		die "DIRS in $pkgdir/pkg.conf: cannot make $d with mode $mode: give PATH or PATH:OCTAL-MODE"
 done
 copy_tree() {
 	[ -d "$1" ] || die "$1 (INCLUDE in $pkgdir/pkg.conf) is not a directory: fix the path"
@@ -133,6 +146,7 @@ set --
 for kv in $ENV; do set -- "$@" -e "$kv"; done
 [ -z "$ENTRYPOINT" ] || set -- "$@" -E "$ENTRYPOINT"
 [ -z "$CMD" ] || set -- "$@" -c "$CMD"
+[ -z "$config" ] || set -- "$@" -l "org.mobyproject.config=$config"
 "$tools/mkoci.sh" "$@" -w "$WORKDIR" -u "$USER" \
 	-l "org.opencontainers.image.title=$name" \
 	-l "stele.debs=$(tr '\n' ' ' <"$stage/packages" | sed 's/ $//')" \

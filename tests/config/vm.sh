@@ -8,10 +8,13 @@ free_port() {
 
 # run_start LOG TIMEOUT IMAGE [stele run options]: boot in the background
 # with a qemu monitor at $T/monitor; the exit status lands in LOG.exit.
+# With RUN_NETNS set, qemu runs in that network namespace (tap devices).
 run_start() {
 	local log=$1 secs=$2 image=$3; shift 3
+	local netns=()
+	[ -z "${RUN_NETNS:-}" ] || netns=(ip netns exec "$RUN_NETNS")
 	rm -f "$T/monitor" "$log.exit"
-	( "$BIN/stele" run -l "$log" -t "$secs" --qemu -monitor \
+	( "${netns[@]}" "$BIN/stele" run -l "$log" -t "$secs" --qemu -monitor \
 		--qemu "unix:$T/monitor,server,nowait" "$@" "$image" </dev/null >"$log.out" 2>&1
 	  echo $? >"$log.exit" ) &
 	RUN_PID=$!
