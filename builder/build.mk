@@ -1,7 +1,7 @@
 # builder/: the host-side image builder (`stele`), the YAML schema, and
 # `stele-run`. These link dynamically: they run on the build host, not in
 # images.
-CONFIG_LIBS := -larchive -lyaml -ljansson -lcap -lseccomp -lcrypto
+CONFIG_LIBS := -larchive -lyaml -ljansson -lcap -lseccomp -lcrypto -lz
 
 CONFIG_SRCS := $(filter-out builder/mkinitramfs.c,$(wildcard builder/*.c))
 CONFIG_OBJS := $(CONFIG_SRCS:%.c=$(OBJ)/%.o)
