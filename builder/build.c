@@ -214,8 +214,14 @@ int build_image(const struct build_opts *o)
 	if (bundles_check_images(&cfg, o->pkg_dir) > 0 || find_kernel(o, &cfg, yml_dir, &out) < 0 ||
 	    check_formats(o, &cfg, &out) < 0 || mkdir_p(o->out_dir, 0755) < 0)
 		goto out;
-	snprintf(out.work, sizeof out.work, "%s/.%s.XXXXXX", o->out_dir, cfg.name);
-	if (!mkdtemp(out.work)) {
+	/* Absolute: the tools that write the formats run in "/". */
+	char out_dir[PATH_MAX];
+	if (!realpath(o->out_dir, out_dir)) {
+		fprintf(stderr, "stele: %s: %s\n", o->out_dir, strerror(errno));
+		goto out;
+	}
+	int n = snprintf(out.work, sizeof out.work, "%s/.%s.XXXXXX", out_dir, cfg.name);
+	if (n < 0 || (size_t)n >= sizeof out.work || !mkdtemp(out.work)) {
 		fprintf(stderr, "stele: %s: %s\n", out.work, strerror(errno));
 		out.work[0] = '\0';
 		goto out;

@@ -33,3 +33,4 @@ run: image
 TEST_LIBS_test_config_spec := -ljansson -lcap -lseccomp
 TEST_LIBS_test_config_schema := -ljansson -lyaml -lcap -lseccomp
 TEST_LIBS_test_config_meta :=
+TEST_LIBS_test_builder_gpt := -lcrypto -lz

@@ -54,7 +54,8 @@ static int make_fs(const struct vfat *v, const char *log)
 	}
 	/* mkfs.vfat would pick the cluster size from the whole image file,
 	 * too large for a small partition in a large disk: FAT32 needs
-	 * 65525 clusters at least. */
+	 * 65525 clusters at least. The geometry is fixed too: mkfs.vfat cuts
+	 * the size to whole tracks of the one it guesses from the file. */
 	const char *cluster = v->size < 260 * MIB ? "1" : "8";
 	char offset[32], hidden[32], id[16], blocks[32];
 	snprintf(offset, sizeof offset, "--offset=%llu", (unsigned long long)(v->offset / 512));
@@ -68,6 +69,8 @@ static int make_fs(const struct vfat *v, const char *log)
 			"512",
 			"-s",
 			(char *)cluster,
+			"-g",
+			"64/32",
 			"--invariant",
 			"-i",
 			id,
