@@ -26,9 +26,12 @@ IMAGE_FORMAT ?= kernel+initrd
 image: all kernel
 	$(BIN)/stele build -o $(BUILD)/image --format $(IMAGE_FORMAT) $(IMAGE_YML)
 
+# `make run` boots the first of IMAGE_FORMAT's formats (IMAGE_FORMAT=raw-efi,qcow2).
+comma := ,
+RUN_FORMAT ?= $(firstword $(subst $(comma), ,$(IMAGE_FORMAT)))
 RUN_ARGS ?= --publish 6379:6379 --disk $(BUILD)/image/state.img:1G
 run: image
-	$(BIN)/stele run $(RUN_ARGS) $(BUILD)/image/$(basename $(notdir $(IMAGE_YML)))
+	$(BIN)/stele run --format $(RUN_FORMAT) $(RUN_ARGS) $(BUILD)/image/$(basename $(notdir $(IMAGE_YML)))
 
 TEST_LIBS_test_config_spec := -ljansson -lcap -lseccomp
 TEST_LIBS_test_config_schema := -ljansson -lyaml -lcap -lseccomp

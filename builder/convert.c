@@ -14,9 +14,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define VHD_FOOTER	  512
-#define VHD_EPOCH	  946684800LL /* its dates count from 2000-01-01 */
-#define VMDK_HEADER_BYTES 4096
+#define VHD_FOOTER	    512
+#define VHD_EPOCH	    946684800LL /* its dates count from 2000-01-01 */
+#define VMDK_DESCRIPTOR_MAX 65536
 
 static void put_be32(uint8_t *p, uint32_t v)
 {
@@ -43,20 +43,37 @@ static int stamp_vhd(int fd, off_t size, int64_t epoch, const uint8_t id[16])
 	return pwrite(fd, f, sizeof f, size - VHD_FOOTER) == VHD_FOOTER ? 0 : -1;
 }
 
-/* A VMDK's embedded descriptor holds a random content ID, "CID=%08x". */
+static uint64_t le64(const uint8_t *p)
+{
+	uint64_t v = 0;
+	for (int i = 7; i >= 0; i--)
+		v = v << 8 | p[i];
+	return v;
+}
+
+/* A VMDK's embedded descriptor holds a random content ID, "CID=%x", as
+ * few digits as it takes: the descriptor is rewritten with the derived
+ * one, in the NUL-padded area the sparse header gives it. */
 static int stamp_vmdk(int fd, const uint8_t id[16])
 {
-	char head[VMDK_HEADER_BYTES + 1];
-	ssize_t n = pread(fd, head, VMDK_HEADER_BYTES, 0);
-	if (n <= 0)
+	uint8_t head[512];
+	if (pread(fd, head, sizeof head, 0) != (ssize_t)sizeof head || memcmp(head, "KDMV", 4) != 0)
 		return -1;
-	head[n] = '\0';
-	char *cid = memmem(head, (size_t)n, "\nCID=", 5);
-	if (!cid || cid + 14 > head + n)
+	uint64_t offset = le64(head + 28) * 512, size = le64(head + 36) * 512;
+	char old[VMDK_DESCRIPTOR_MAX + 1], new[VMDK_DESCRIPTOR_MAX + 1];
+	if (size == 0 || size > VMDK_DESCRIPTOR_MAX ||
+	    pread(fd, old, size, (off_t)offset) != (ssize_t)size)
 		return -1;
-	char hex[9];
-	snprintf(hex, sizeof hex, "%02x%02x%02x%02x", id[0], id[1], id[2], id[3]);
-	return pwrite(fd, hex, 8, cid + 5 - head) == 8 ? 0 : -1;
+	old[size] = '\0';
+	char *cid = strstr(old, "\nCID="), *end = cid ? strchr(cid + 1, '\n') : NULL;
+	if (!end)
+		return -1;
+	int n = snprintf(new, sizeof new, "%.*s\nCID=%02x%02x%02x%02x%s", (int)(cid - old), old,
+			 id[0], id[1], id[2], id[3], end);
+	if (n < 0 || (uint64_t)n > size)
+		return -1;
+	memset(new + n, 0, size - (uint64_t)n);
+	return pwrite(fd, new, size, (off_t)offset) == (ssize_t)size ? 0 : -1;
 }
 
 static int stamp(const char *raw, const char *format, const char *out, int64_t epoch)

@@ -19,30 +19,9 @@
 
 #define GIB (1024ull * MIB)
 
-#define OBJCOPY                                                                                    \
-	{                                                                                          \
-		"/usr/bin/objcopy", "binutils"                                                     \
-	}
-#define STUB                                                                                       \
-	{                                                                                          \
-		UKI_STUB, "systemd-boot-efi"                                                       \
-	}
-#define SDBOOT                                                                                     \
-	{                                                                                          \
-		SYSTEMD_BOOT_EFI, "systemd-boot-efi"                                               \
-	}
-#define MKFS                                                                                       \
-	{                                                                                          \
-		"/sbin/mkfs.vfat", "dosfstools"                                                    \
-	}
-#define MTOOLS                                                                                     \
-	{                                                                                          \
-		"/usr/bin/mcopy", "mtools"                                                         \
-	}
-#define QEMU_IMG                                                                                   \
-	{                                                                                          \
-		"/usr/bin/qemu-img", "qemu-utils"                                                  \
-	}
+#define MKFS_VFAT "/sbin/mkfs.vfat"
+#define MCOPY	  "/usr/bin/mcopy"
+#define QEMU_IMG  "/usr/bin/qemu-img"
 
 struct format_info {
 	const char *name;
@@ -63,11 +42,20 @@ static const struct format_info formats[FORMAT_COUNT] = {
 		     {ISOLINUX_BIN, "isolinux"},
 		     {ISOHDPFX_BIN, "isolinux"},
 		     {SYSLINUX_LDLINUX, "syslinux-common"},
-		     MKFS,
-		     MTOOLS}},
-    [FORMAT_UKI] = {"uki", {".efi"}, 0, false, {OBJCOPY, STUB}},
-    [FORMAT_RAW_EFI] =
-	{"raw-efi", {"-efi.img"}, FORMAT_BIT(FORMAT_UKI), true, {SDBOOT, MKFS, MTOOLS}},
+		     {MKFS_VFAT, "dosfstools"},
+		     {MCOPY, "mtools"}}},
+    [FORMAT_UKI] = {"uki",
+		    {".efi"},
+		    0,
+		    false,
+		    {{"/usr/bin/objcopy", "binutils"}, {UKI_STUB, "systemd-boot-efi"}}},
+    [FORMAT_RAW_EFI] = {"raw-efi",
+			{"-efi.img"},
+			FORMAT_BIT(FORMAT_UKI),
+			true,
+			{{SYSTEMD_BOOT_EFI, "systemd-boot-efi"},
+			 {MKFS_VFAT, "dosfstools"},
+			 {MCOPY, "mtools"}}},
     [FORMAT_RAW_BIOS] = {"raw-bios",
 			 {"-bios.img"},
 			 0,
@@ -75,16 +63,22 @@ static const struct format_info formats[FORMAT_COUNT] = {
 			 {{"/usr/bin/syslinux", "syslinux"},
 			  {SYSLINUX_GPTMBR, "syslinux-common"},
 			  {SYSLINUX_LDLINUX, "syslinux-common"},
-			  MKFS,
-			  MTOOLS}},
-    [FORMAT_QCOW2] = {"qcow2", {".qcow2"}, FORMAT_BIT(FORMAT_RAW_EFI), true, {QEMU_IMG}},
-    [FORMAT_VHD] = {"vhd", {".vhd"}, FORMAT_BIT(FORMAT_RAW_EFI), true, {QEMU_IMG}},
-    [FORMAT_VMDK] = {"vmdk", {".vmdk"}, FORMAT_BIT(FORMAT_RAW_EFI), true, {QEMU_IMG}},
+			  {MKFS_VFAT, "dosfstools"},
+			  {MCOPY, "mtools"}}},
+    [FORMAT_QCOW2] =
+	{"qcow2", {".qcow2"}, FORMAT_BIT(FORMAT_RAW_EFI), true, {{QEMU_IMG, "qemu-utils"}}},
+    [FORMAT_VHD] = {"vhd", {".vhd"}, FORMAT_BIT(FORMAT_RAW_EFI), true, {{QEMU_IMG, "qemu-utils"}}},
+    [FORMAT_VMDK] =
+	{"vmdk", {".vmdk"}, FORMAT_BIT(FORMAT_RAW_EFI), true, {{QEMU_IMG, "qemu-utils"}}},
     [FORMAT_GCP] = {"gcp",
 		    {".img.tar.gz"},
 		    FORMAT_BIT(FORMAT_UKI),
 		    true,
-		    {SDBOOT, MKFS, MTOOLS, {"/usr/bin/tar", "tar"}, {"/usr/bin/gzip", "gzip"}}},
+		    {{SYSTEMD_BOOT_EFI, "systemd-boot-efi"},
+		     {MKFS_VFAT, "dosfstools"},
+		     {MCOPY, "mtools"},
+		     {"/usr/bin/tar", "tar"},
+		     {"/usr/bin/gzip", "gzip"}}},
 };
 
 static const struct tool signing_tools[] = {
@@ -131,34 +125,28 @@ int formats_parse(const char *list, unsigned *set)
 
 int size_parse(const char *text, uint64_t *bytes)
 {
-	char *end;
+	static const char units[] = "KMGT";
+	char *end = NULL;
 	errno = 0;
 	unsigned long long v = isdigit((unsigned char)text[0]) ? strtoull(text, &end, 10) : 0;
-	const char *units = "KMGT";
-	const char *unit = (!errno && text[0] && isdigit((unsigned char)text[0]) && *end)
-			       ? strchr(units, toupper((unsigned char)*end))
-			       : NULL;
-	bool ok = isdigit((unsigned char)text[0]) && !errno && v > 0 &&
-		  (*end == '\0' ||
-		   (unit && *unit &&
-		    (end[1] == '\0' || (toupper((unsigned char)end[1]) == 'B' && end[2] == '\0') ||
-		     (end[1] == 'i' && end[2] == 'B' && end[3] == '\0'))));
-	if (ok && unit)
-		for (const char *u = units; u <= unit; u++) {
-			if (v > ULLONG_MAX / 1024) {
-				ok = false;
-				break;
-			}
-			v *= 1024;
-		}
-	if (!ok) {
-		fprintf(
-		    stderr,
-		    "stele build: --size %s: expected a size like 512M, 2G or a number of bytes\n",
-		    text);
+	int shift = 0;
+	if (end && *end) {
+		/* A unit, then nothing, "B" or "iB": 512M, 512MB, 512MiB. */
+		const char *u = strchr(units, toupper((unsigned char)*end));
+		const char *rest = u && *u ? end + 1 : end;
+		if (u && *u && (!*rest || !strcmp(rest, "B") || !strcmp(rest, "iB")))
+			shift = 10 * (int)(u - units + 1);
+		else
+			v = 0;
+	}
+	if (errno || v == 0 || (shift && v > ULLONG_MAX >> shift)) {
+		fprintf(stderr,
+			"stele build: --size %s: expected a size like 512M, 2G or a number of "
+			"bytes\n",
+			text);
 		return -1;
 	}
-	*bytes = v;
+	*bytes = (uint64_t)v << shift;
 	return 0;
 }
 
@@ -206,9 +194,10 @@ int formats_check(const struct format_job *job, const char *kernel)
 {
 	unsigned requested = job->formats;
 	const char *uki_user = first_needing(requested, FORMAT_BIT(FORMAT_UKI));
-	if (job->size &&
-	    !first_needing(requested, FORMAT_BIT(FORMAT_RAW_EFI) | FORMAT_BIT(FORMAT_RAW_BIOS) |
-					  FORMAT_BIT(FORMAT_GCP))) {
+	bool disk = false;
+	for (int f = 0; f < FORMAT_COUNT; f++)
+		disk |= (requested & FORMAT_BIT(f)) && formats[f].disk;
+	if (job->size && !disk) {
 		fprintf(stderr,
 			"stele build: --size applies to the disk formats raw-efi, raw-bios, qcow2, "
 			"vhd, vmdk and gcp; add one to --format or drop --size\n");
@@ -246,7 +235,6 @@ static int write_uki(const struct format_job *job, const char *kernel, const cha
 	struct uki_parts parts = {
 	    .name = job->name, .kernel = kernel, .initrd = initrd, .cmdline = job->cmdline};
 	fprintf(stderr, "stele: writing the UKI%s\n", job->signer ? " (signed)" : "");
-	snprintf(sdboot, len, "%s", SYSTEMD_BOOT_EFI);
 	if (!job->signer)
 		return uki_write(job->work, &parts, job->epoch, uki);
 	/* With the root in the initramfs, this one signature covers the whole host. */
@@ -298,7 +286,8 @@ static int write_conversions(const struct format_job *job, const char *raw)
 int formats_write(const struct format_job *job)
 {
 	unsigned all = closure(job->formats);
-	char kernel[PATH_MAX], initrd[PATH_MAX], uki[PATH_MAX], sdboot[PATH_MAX], raw[PATH_MAX];
+	char kernel[PATH_MAX], initrd[PATH_MAX], uki[PATH_MAX], raw[PATH_MAX];
+	char sdboot[PATH_MAX] = SYSTEMD_BOOT_EFI; /* a signed copy when signing */
 	out_path(job, "-kernel", kernel, sizeof kernel);
 	out_path(job, "-initrd.img", initrd, sizeof initrd);
 	out_path(job, ".efi", uki, sizeof uki);
