@@ -22,7 +22,7 @@ struct layout {
 	const char *part_name;
 	uint64_t attributes;
 	const uint8_t *boot_code;
-	char seed[256]; /* "stele/NAME/FORMAT/CONTENT-SHA256/" */
+	char seed[512]; /* "stele/NAME/FORMAT/" and 16 hex digits of each file's SHA-256 */
 };
 
 void syslinux_config(const char *cmdline, char *out, size_t len)
@@ -36,21 +36,22 @@ void syslinux_config(const char *cmdline, char *out, size_t len)
 /* Seed the GUIDs with the name and a digest of what boots. */
 static int seed_with(struct layout *l, const struct disk_input *in, const char *const *files)
 {
-	int n = snprintf(l->seed, sizeof l->seed, "stele/%s/%s/", in->name, l->format);
-	for (const char *const *f = files; *f; f++) {
+	size_t n =
+	    (size_t)snprintf(l->seed, sizeof l->seed, "stele/%.200s/%s/", in->name, l->format);
+	for (const char *const *f = files; *f && n + 18 < sizeof l->seed; f++) {
 		char hex[DIGEST_HEX_LEN];
 		if (file_sha256(*f, hex) < 0) {
 			fprintf(stderr, "stele: %s: %s\n", *f, strerror(errno));
 			return -1;
 		}
-		n += snprintf(l->seed + n, sizeof l->seed - (size_t)n, "%.16s/", hex);
+		n += (size_t)snprintf(l->seed + n, sizeof l->seed - n, "%.16s/", hex);
 	}
 	return 0;
 }
 
 static void derive(const struct layout *l, const char *what, uint8_t out[16])
 {
-	char seed[320];
+	char seed[sizeof l->seed + 16];
 	snprintf(seed, sizeof seed, "%s%s", l->seed, what);
 	guid_derive(seed, out);
 }

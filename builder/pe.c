@@ -52,7 +52,7 @@ static int read_headers(int fd, struct pe_headers *h)
 	if (h->buf[0] != 'M' || h->buf[1] != 'Z')
 		return -1;
 	h->pe = le32(h->buf + 0x3c);
-	if (h->pe > h->len - OPT - 112 || memcmp(h->buf + h->pe, "PE\0\0", 4) != 0)
+	if ((uint64_t)h->pe + OPT + 112 > h->len || memcmp(h->buf + h->pe, "PE\0\0", 4) != 0)
 		return -1;
 	if (le16(h->buf + h->pe + 4) != PE_MACHINE_X86_64 ||
 	    le16(h->buf + h->pe + OPT) != PE_OPT_MAGIC_PE32P)

@@ -123,8 +123,11 @@ else
 		[ -f "$file" ] && { format=$f; break; }
 	done
 fi
-if [ -z "$format" ] || [ ! -f "$file" ]; then
-	echo "stele run: no ${format:-image} at $image (${file:-NAME-kernel, NAME.iso, ...}); run stele build first" >&2
+if [ -z "$format" ]; then
+	echo "stele run: no image at $image (NAME-kernel, NAME.iso, NAME.efi, NAME-efi.img, ...); run stele build first" >&2
+	exit 2
+elif [ ! -f "$file" ]; then
+	echo "stele run: no $format at $image ($file); run stele build first" >&2
 	exit 2
 fi
 if [ -n "$append" ] && [ "$format" != kernel+initrd ]; then
