@@ -1,8 +1,8 @@
 #include "builder/build.h"
 
 #include "builder/bundle.h"
+#include "builder/formats.h"
 #include "builder/fsutil.h"
-#include "builder/iso.h"
 #include "builder/modules.h"
 #include "builder/schema.h"
 #include "builder/stage.h"
@@ -148,6 +148,20 @@ static int publish(const struct build_opts *o, const struct config *cfg, const s
 	return 0;
 }
 
+static struct format_job job_of(const struct build_opts *o, const struct config *cfg,
+				const struct outputs *out, struct signer *signer)
+{
+	*signer = (struct signer){.key = o->sign_key, .cert = o->sign_cert};
+	return (struct format_job){.formats = o->formats,
+				   .name = cfg->name,
+				   .work = out->work,
+				   .cmdline = cmdline_of(cfg),
+				   .epoch = o->epoch,
+				   .size = o->size,
+				   .size_text = o->size_text,
+				   .signer = o->sign_key ? signer : NULL};
+}
+
 static int write_outputs(const struct build_opts *o, const struct config *cfg, struct outputs *out,
 			 struct meta *meta)
 {
@@ -168,17 +182,33 @@ static int write_outputs(const struct build_opts *o, const struct config *cfg, s
 	snprintf(line, sizeof line, "%s\n", cmdline_of(cfg));
 	if (write_file(cmdline, line, strlen(line), 0644) < 0)
 		return -1;
-	if (o->format == FORMAT_ISO) {
-		char iso[PATH_MAX * 2];
-		snprintf(iso, sizeof iso, "%s/%s.iso", out->work, cfg->name);
-		fprintf(stderr, "stele: writing %s.iso\n", cfg->name);
-		if (iso_write(out->work, kernel, initrd, cmdline_of(cfg), iso, o->epoch) < 0)
+	struct signer signer;
+	struct format_job job = job_of(o, cfg, out, &signer);
+	if (formats_write(&job) < 0)
+		return -1;
+	for (int f = 0; f < FORMAT_COUNT; f++)
+		if ((o->formats & FORMAT_BIT(f)) && publish(o, cfg, out, format_outputs(f)) < 0)
 			return -1;
-		static const char *const iso_out[] = {".iso", NULL};
-		return publish(o, cfg, out, iso_out);
-	}
-	static const char *const files[] = {"-kernel", "-initrd.img", "-cmdline", NULL};
-	return publish(o, cfg, out, files);
+	return 0;
+}
+
+/* Before any work: the formats' tools, the signing key, the kernel. */
+static int check_formats(const struct build_opts *o, const struct config *cfg,
+			 const struct outputs *out)
+{
+	struct signer signer;
+	struct format_job job = job_of(o, cfg, out, &signer);
+	return formats_check(&job, out->kernel_src);
+}
+
+static void say_built(const struct build_opts *o, const struct config *cfg)
+{
+	fprintf(stderr, "stele: built");
+	for (int f = 0; f < FORMAT_COUNT; f++)
+		for (const char *const *s = format_outputs(f); (o->formats & FORMAT_BIT(f)) && *s;
+		     s++)
+			fprintf(stderr, " %s/%s%s", o->out_dir, cfg->name, *s);
+	fputc('\n', stderr);
 }
 
 int build_image(const struct build_opts *o)
@@ -199,10 +229,16 @@ int build_image(const struct build_opts *o)
 	struct meta meta = {0};
 	int rc = 1;
 	if (bundles_check_images(&cfg, o->pkg_dir) > 0 || find_kernel(o, &cfg, yml_dir, &out) < 0 ||
-	    mkdir_p(o->out_dir, 0755) < 0)
+	    check_formats(o, &cfg, &out) < 0 || mkdir_p(o->out_dir, 0755) < 0)
 		goto out;
-	snprintf(out.work, sizeof out.work, "%s/.%s.XXXXXX", o->out_dir, cfg.name);
-	if (!mkdtemp(out.work)) {
+	/* Absolute: the tools that write the formats run in "/". */
+	char out_dir[PATH_MAX];
+	if (!realpath(o->out_dir, out_dir)) {
+		fprintf(stderr, "stele: %s: %s\n", o->out_dir, strerror(errno));
+		goto out;
+	}
+	int n = snprintf(out.work, sizeof out.work, "%s/.%s.XXXXXX", out_dir, cfg.name);
+	if (n < 0 || (size_t)n >= sizeof out.work || !mkdtemp(out.work)) {
 		fprintf(stderr, "stele: %s: %s\n", out.work, strerror(errno));
 		out.work[0] = '\0';
 		goto out;
@@ -222,8 +258,7 @@ int build_image(const struct build_opts *o)
 			fprintf(stderr, "stele: warning: cannot keep the tree at %s: %s\n", keep,
 				strerror(errno));
 	}
-	fprintf(stderr, "stele: built %s/%s%s\n", o->out_dir, cfg.name,
-		o->format == FORMAT_ISO ? ".iso" : "-{kernel,initrd.img,cmdline}");
+	say_built(o, &cfg);
 	rc = 0;
 out:
 	if (out.work[0])

@@ -1,5 +1,6 @@
 #include "builder/image.h"
 
+#include "builder/digest.h"
 #include "builder/fsutil.h"
 
 #include <archive.h>
@@ -8,7 +9,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <openssl/evp.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -110,27 +110,12 @@ static int verify_blob(const char *path, const char *digest, const char *ref)
 			digest);
 		return -1;
 	}
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
+	char hex[DIGEST_HEX_LEN];
+	if (file_sha256(path, hex) < 0) {
 		fprintf(stderr, "stele: image %s: blob %s: %s\n", ref, path, strerror(errno));
 		return -1;
 	}
-	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-	unsigned char buf[1 << 16], md[EVP_MAX_MD_SIZE];
-	unsigned int mdlen = 0;
-	ssize_t n = -1;
-	if (ctx && EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) == 1) {
-		while ((n = read(fd, buf, sizeof buf)) > 0)
-			EVP_DigestUpdate(ctx, buf, (size_t)n);
-		if (n == 0)
-			EVP_DigestFinal_ex(ctx, md, &mdlen);
-	}
-	EVP_MD_CTX_free(ctx);
-	close(fd);
-	char hex[2 * EVP_MAX_MD_SIZE + 1] = "";
-	for (unsigned int i = 0; i < mdlen; i++)
-		snprintf(hex + 2 * i, 3, "%02x", md[i]);
-	if (n != 0 || strcmp(hex, digest + 7) != 0) {
+	if (strcmp(hex, digest + 7) != 0) {
 		fprintf(stderr,
 			"stele: image %s: blob %s does not match its digest; rebuild or re-copy "
 			"the image\n",

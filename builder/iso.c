@@ -1,21 +1,19 @@
 #include "builder/iso.h"
 
+#include "builder/disk.h"
 #include "builder/fsutil.h"
-#include "lib/spawn.h"
+#include "builder/tool.h"
+#include "builder/vfat.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
 #include <limits.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
-
-static const char *const isolinux_bin = "/usr/lib/ISOLINUX/isolinux.bin";
-static const char *const ldlinux = "/usr/lib/syslinux/modules/bios/ldlinux.c32";
-static const char *const isohdpfx = "/usr/lib/ISOLINUX/isohdpfx.bin";
+#include <unistd.h>
 
 static struct timespec fixed_time[2];
 
@@ -36,44 +34,57 @@ static int fix_dates(const char *root, int64_t epoch)
 	return nftw(root, set_date, 16, FTW_PHYS) == 0 ? 0 : -1;
 }
 
-int iso_write(const char *work, const char *kernel, const char *initrd, const char *cmdline,
-	      const char *out, int64_t epoch)
+static int copy_into(const char *root, const char *name, const char *src)
 {
-	if (!path_exists("/usr/bin/xorriso") || !path_exists(isolinux_bin) ||
-	    !path_exists(ldlinux)) {
-		fprintf(stderr, "stele: --format iso needs xorriso and isolinux (apt-get install "
-				"xorriso isolinux syslinux-common)\n");
+	char path[PATH_MAX];
+	if (path_join(path, sizeof path, root, name) < 0)
 		return -1;
-	}
-	char root[PATH_MAX], path[PATH_MAX * 2], cfg[4096];
-	snprintf(root, sizeof root, "%s/iso", work);
-	snprintf(path, sizeof path, "%s/isolinux", root);
-	if (mkdir_p(path, 0755) < 0)
+	return copy_file(src, path, 0644);
+}
+
+/* The BIOS side: isolinux with its configuration, the kernel, the initrd. */
+static int bios_files(const char *root, const struct iso_parts *p)
+{
+	char path[PATH_MAX], cfg[4096];
+	if (path_join(path, sizeof path, root, "isolinux") < 0 || mkdir_p(path, 0755) < 0)
 		return -1;
-	snprintf(cfg, sizeof cfg,
-		 "DEFAULT stele\nPROMPT 0\nLABEL stele\n  KERNEL /kernel\n  INITRD /initrd.img\n  "
-		 "APPEND %s\n",
-		 cmdline);
-	snprintf(path, sizeof path, "%s/isolinux/isolinux.cfg", root);
-	if (write_file(path, cfg, strlen(cfg), 0644) < 0)
+	syslinux_config(p->cmdline, cfg, sizeof cfg);
+	if (path_join(path, sizeof path, root, "isolinux/isolinux.cfg") < 0 ||
+	    write_file(path, cfg, strlen(cfg), 0644) < 0)
 		return -1;
-	snprintf(path, sizeof path, "%s/kernel", root);
-	if (copy_file(kernel, path, 0644) < 0)
+	if (copy_into(root, "kernel", p->kernel) < 0 ||
+	    copy_into(root, "initrd.img", p->initrd) < 0 ||
+	    copy_into(root, "isolinux/isolinux.bin", ISOLINUX_BIN) < 0 ||
+	    copy_into(root, "isolinux/ldlinux.c32", SYSLINUX_LDLINUX) < 0)
 		return -1;
-	snprintf(path, sizeof path, "%s/initrd.img", root);
-	if (copy_file(initrd, path, 0644) < 0)
+	return 0;
+}
+
+/* The EFI side: a FAT image with the UKI as the removable-media loader. */
+static int efi_image(const char *work, const char *root, const struct iso_parts *p, int64_t epoch)
+{
+	struct vfat_file files[] = {{p->uki, "EFI/BOOT/BOOTX64.EFI"}};
+	struct vfat v = {.label = "STELE-EFI", .work = work, .epoch = epoch, .volume_id = 0x51e1e};
+	char image[PATH_MAX];
+	if (path_join(image, sizeof image, root, "efiboot.img") < 0 ||
+	    vfat_size(files, 1, &v.size) < 0)
 		return -1;
-	snprintf(path, sizeof path, "%s/isolinux/isolinux.bin", root);
-	if (copy_file(isolinux_bin, path, 0644) < 0)
+	v.image = image;
+	return vfat_write(&v, files, 1);
+}
+
+int iso_write(const char *work, const struct iso_parts *p, const char *out, int64_t epoch)
+{
+	char root[PATH_MAX], tmp[PATH_MAX + 8], log[PATH_MAX];
+	if (path_join(root, sizeof root, work, "iso") < 0 || mkdir_p(root, 0755) < 0 ||
+	    path_join(log, sizeof log, work, "xorriso.log") < 0)
 		return -1;
-	snprintf(path, sizeof path, "%s/isolinux/ldlinux.c32", root);
-	if (copy_file(ldlinux, path, 0644) < 0)
+	if (bios_files(root, p) < 0 || efi_image(work, root, p, epoch) < 0)
 		return -1;
-	char date[32], tmp[PATH_MAX * 2];
-	snprintf(date, sizeof date, "%lld", (long long)epoch);
 	snprintf(tmp, sizeof tmp, "%s.tmp", out);
-	/* xorriso honours SOURCE_DATE_EPOCH for volume dates; file dates are
-	 * set with -alter_date_r. */
+	/* The EFI image stays inside the ISO file system: OVMF's El Torito
+	 * reader bounds a boot image by the volume, so one appended after it
+	 * is not found from a CD. */
 	char *argv[] = {"/usr/bin/xorriso",
 			"-as",
 			"mkisofs",
@@ -91,17 +102,26 @@ int iso_write(const char *work, const char *kernel, const char *initrd, const ch
 			"4",
 			"-boot-info-table",
 			"-isohybrid-mbr",
-			(char *)isohdpfx,
+			ISOHDPFX_BIN,
+			"-eltorito-alt-boot",
+			"-e",
+			"efiboot.img",
+			"-no-emul-boot",
+			"-isohybrid-gpt-basdat",
 			"-R",
 			root,
 			NULL};
-	setenv("SOURCE_DATE_EPOCH", date, 1);
-	if (fix_dates(root, epoch) < 0)
-		return -1;
-	int status = run_bounded(argv, -1, 300000, 2000);
-	if (status != 0) {
-		fprintf(stderr, "stele: xorriso failed writing %s\n", out);
+	/* xorriso honours SOURCE_DATE_EPOCH for volume dates; file dates are
+	 * the files' own. */
+	tool_environment(epoch);
+	if (fix_dates(root, epoch) < 0 || tool_run("writing the ISO", argv, log, 300) < 0) {
+		unlink(tmp);
 		return -1;
 	}
-	return rename(tmp, out) < 0 ? -1 : 0;
+	if (rename(tmp, out) < 0) {
+		fprintf(stderr, "stele: %s: %s\n", out, strerror(errno));
+		unlink(tmp);
+		return -1;
+	}
+	return 0;
 }

@@ -1,6 +1,7 @@
 /* stele: the host CLI. `stele build` turns a YAML file into an image;
  * `stele run` boots one in qemu (it execs stele-run, beside this binary). */
 #include "builder/build.h"
+#include "builder/formats.h"
 #include "builder/fsutil.h"
 
 #include <errno.h>
@@ -14,10 +15,13 @@
 
 static void usage(FILE *f)
 {
-	fputs("usage: stele build [-o DIR] [--format kernel+initrd|iso] [--compression "
-	      "none|gzip|zstd|lz4]\n"
-	      "                   [--pkg-dir DIR] [--bin-dir DIR] [--kernel-dir DIR] [--keep-tree] "
-	      "FILE.yml\n"
+	fputs("usage: stele build [-o DIR] [--format FORMAT[,FORMAT...]] [--size SIZE]\n"
+	      "                   [--sign-key KEY.pem --sign-cert CERT.pem]\n"
+	      "                   [--compression none|gzip|zstd|lz4] [--pkg-dir DIR] [--bin-dir "
+	      "DIR]\n"
+	      "                   [--kernel-dir DIR] [--keep-tree] FILE.yml\n"
+	      "  formats: kernel+initrd (default), iso, uki, raw-efi, raw-bios, qcow2, vhd, vmdk, "
+	      "gcp\n"
 	      "       stele run [options] DIR/NAME      (stele run --help)\n",
 	      f);
 }
@@ -68,7 +72,7 @@ static int cmd_build(int argc, char **argv)
 	default_dir(bin, "pkg", "/usr/share/stele/pkg", pkg, sizeof pkg);
 	default_dir(bin, "kernel", "/usr/share/stele/kernel", kernel, sizeof kernel);
 	struct build_opts o = {.out_dir = ".",
-			       .format = FORMAT_KERNEL_INITRD,
+			       .formats = FORMAT_BIT(FORMAT_KERNEL_INITRD),
 			       .compression = COMPRESS_LZ4,
 			       .pkg_dir = pkg,
 			       .bin_dir = bin,
@@ -83,6 +87,9 @@ static int cmd_build(int argc, char **argv)
 	    {"bin-dir", required_argument, NULL, 'b'},
 	    {"kernel-dir", required_argument, NULL, 'k'},
 	    {"keep-tree", no_argument, NULL, 't'},
+	    {"size", required_argument, NULL, 's'},
+	    {"sign-key", required_argument, NULL, 'K'},
+	    {"sign-cert", required_argument, NULL, 'C'},
 	    {"help", no_argument, NULL, 'h'},
 	    {0},
 	};
@@ -93,16 +100,19 @@ static int cmd_build(int argc, char **argv)
 			o.out_dir = optarg;
 			break;
 		case 'f':
-			if (strcmp(optarg, "kernel+initrd") == 0)
-				o.format = FORMAT_KERNEL_INITRD;
-			else if (strcmp(optarg, "iso") == 0)
-				o.format = FORMAT_ISO;
-			else {
-				fprintf(stderr,
-					"stele build: --format %s: expected kernel+initrd or iso\n",
-					optarg);
+			if (formats_parse(optarg, &o.formats) < 0)
 				return 2;
-			}
+			break;
+		case 's':
+			if (size_parse(optarg, &o.size) < 0)
+				return 2;
+			o.size_text = optarg;
+			break;
+		case 'K':
+			o.sign_key = optarg;
+			break;
+		case 'C':
+			o.sign_cert = optarg;
 			break;
 		case 'c':
 			if ((c = initramfs_compression_parse(optarg)) < 0) {
@@ -139,6 +149,10 @@ static int cmd_build(int argc, char **argv)
 	}
 	if (argc - optind != 1) {
 		usage(stderr);
+		return 2;
+	}
+	if (!o.sign_key != !o.sign_cert) {
+		fprintf(stderr, "stele build: --sign-key and --sign-cert go together; give both\n");
 		return 2;
 	}
 	o.yml = argv[optind];

@@ -29,6 +29,7 @@ LIBRARIES = {
     "libseccomp": ("seccomp.h",),
     "libcap": ("sys/capability.h",),
     "openssl": ("openssl/",),
+    "zlib": ("zlib.h",),
 }
 INCLUDE = re.compile(r'^\s*#\s*include\s+([<"])([^>"]+)[>"]', re.M)
 DECL = re.compile(r"^May depend on:(.*?)(?:\n\s*\n|\Z)", re.M | re.S)
