@@ -2,10 +2,10 @@
  *
  * A bundle that cannot be used is kept in the list as failed, with the
  * reason, so `stelectl status` shows it; the others still start. */
-#include "supervisor/bundleparse.h"
-#include "supervisor/deps.h"
 #include "lib/log.h"
 #include "lib/state_status.h"
+#include "supervisor/bundleparse.h"
+#include "supervisor/deps.h"
 #include "supervisor/supervisor.h"
 #include "supervisor/svcconf.h"
 
@@ -73,15 +73,26 @@ static void take_parsed(struct service *s, struct parsed_bundle *b)
 	b->spec = NULL;
 }
 
-static void drain_fifo(struct watch *w, uint32_t events)
+static void read_output(struct service *s)
 {
-	(void)events;
-	struct service *s = w->data;
 	uint64_t before = s->log.ring.end;
-	if (logstore_drain(&s->log, w->fd) < 0 && errno)
+	if (logstore_drain(&s->log, s->fifo_fd) < 0 && errno)
 		log_warn("%s: reading its output: %s", s->name, strerror(errno));
 	if (s->log.ring.end != before)
 		control_log_appended(&s->log);
+}
+
+static void drain_fifo(struct watch *w, uint32_t events)
+{
+	(void)events;
+	read_output(w->data);
+}
+
+size_t service_last_words(struct service *s, char *out, size_t len)
+{
+	if (s->fifo_fd >= 0)
+		read_output(s);
+	return ring_last_line(&s->log.ring, s->run_log_from, out, len);
 }
 
 /* The FIFO survives a supervisor restart, so a shim still writing to it

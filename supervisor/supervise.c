@@ -8,10 +8,10 @@
  * A start is a chain of calls: [task delete] -> container create -> task
  * create -> task start, each queued from the previous one's callback. */
 #include "lib/log.h"
+#include "lib/timeline.h"
 #include "supervisor/prepare.h"
 #include "supervisor/spec.h"
 #include "supervisor/supervisor.h"
-#include "lib/timeline.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -73,14 +73,27 @@ static void after_failure(struct service *s, const char *how)
 		log_err("%s: arming its restart timer: %m", s->name);
 }
 
+/* How the run ended; a non-zero exit also says the last thing the service
+ * printed, which is usually why (a service that checks its settings names
+ * the one to fix). A signal's victim had no say, so it gets none. */
+static void describe_run_end(struct service *s, uint32_t status, char *how, size_t len)
+{
+	describe_exit(status, how, len);
+	char last[200];
+	if (status == 0 || status > 128 || !service_last_words(s, last, sizeof last))
+		return;
+	size_t n = strlen(how);
+	snprintf(how + n, len - n, ": %s", last);
+}
+
 static void after_exit(struct service *s, uint32_t status)
 {
-	char how[96];
-	describe_exit(status, how, sizeof how);
+	char how[320];
 	timer_disarm(&s->timer);
 	s->pid = 0;
 	s->cleaning = false;
 	if (s->exit_while_stopping || sv.shutdown != SD_NONE || s->admin_down) {
+		describe_exit(status, how, sizeof how);
 		mark(s, "stopped");
 		console_ok("Stopped %s (%s)", s->name, how);
 		service_become(s, SVC_STOPPED, "stopped (%s)", how);
@@ -93,6 +106,7 @@ static void after_exit(struct service *s, uint32_t status)
 		supervise_kick();
 		return;
 	}
+	describe_run_end(s, status, how, sizeof how);
 	if (!restart_wanted(&s->conf.restart, status != 0)) {
 		service_become(s, SVC_EXITED, "%s (restart: %s)", how,
 			       restart_mode_name(s->conf.restart.mode));
@@ -351,6 +365,7 @@ static void begin_start(struct service *s)
 	s->stop_after_start = false;
 	s->pid = 0;
 	s->start_ms = now_ms();
+	s->run_log_from = s->log.ring.end;
 	restart_record_start(&s->history, s->start_ms);
 	service_become(s, SVC_STARTING, "creating its task");
 	mark(s, "start");

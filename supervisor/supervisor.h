@@ -66,7 +66,7 @@ struct service {
 	bool prepared; /* bind sources and runtime hooks done: once, as onboot */
 
 	enum svc_state state;
-	char detail[256]; /* the why of the state, for status */
+	char detail[512]; /* the why of the state, for status */
 	double state_since_ms;
 	double start_ms;
 	uint32_t pid;
@@ -87,6 +87,7 @@ struct service {
 	struct timer timer; /* backoff, readiness deadline, grace */
 
 	struct logstore log;
+	uint64_t run_log_from; /* ring offset where this run's output starts */
 	char fifo[PATH_MAX];
 	int fifo_fd;
 	struct watch fifo_watch;
@@ -150,6 +151,10 @@ struct service *service_find(const char *name);
 
 /* service.c */
 int services_load(void);
+/* The last line the service printed in its latest run, or "" (its FIFO is
+ * read first: an exit can be reported before its output is read). Returns
+ * the line's length. */
+size_t service_last_words(struct service *s, char *out, size_t len);
 
 /* supervise.c */
 void supervise_kick(void); /* start what may start; check boot complete */
