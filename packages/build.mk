@@ -6,7 +6,8 @@
 
 PKG_OUT   := $(BUILD)/pkg
 PKG_CACHE := $(BUILD)/pkg-cache
-PKG_DIRS  := packages/busybox packages/redis packages/getty packages/sshd packages/dhcpcd
+PKG_DIRS  := packages/busybox packages/redis packages/getty packages/sshd packages/dhcpcd \
+             packages/etcd
 PKG_TOOLS := tools/mkpkg.sh tools/mkoci.sh
 # Trees a package INCLUDEs from elsewhere (see its pkg.conf).
 PKG_EXTRA_getty := $(shell find packages/common -type f -o -type d)

@@ -24,6 +24,10 @@
 #                     always go)
 #   ENTRYPOINT, CMD   JSON arrays; ENV="K=V ..." (no spaces inside values);
 #   WORKDIR, USER     image config fields (see tools/mkoci.sh)
+#   CONFIG='{...}'    the LinuxKit label org.mobyproject.config: a JSON
+#                     object of YAML container keys (binds, capabilities,
+#                     net, runtime, ready, ...) that stele build uses as
+#                     the defaults of every container of this image
 #
 # Exit: 0 written, 1 a failure (one line on stderr naming it), 2 bad usage.
 set -eu
@@ -38,9 +42,13 @@ name=$(basename "$out")
 [ -f "$pkgdir/pkg.conf" ] || die "$pkgdir/pkg.conf is missing: a package needs one (see tools/mkpkg.sh)"
 
 DEBS="" SKIP="" BUSYBOX=0 INCLUDE="" DIRS="" PRUNE="" ENV=""
-ENTRYPOINT="" CMD="" WORKDIR=/ USER=0:0
+ENTRYPOINT="" CMD="" WORKDIR=/ USER=0:0 CONFIG=""
 . "$pkgdir/pkg.conf"
 [ -n "$DEBS$BUSYBOX" ] || die "$pkgdir/pkg.conf names no DEBS and no BUSYBOX: nothing to package"
+if [ -n "$CONFIG" ]; then
+	CONFIG=$(printf '%s' "$CONFIG" | jq -ce 'if type == "object" then . else error end' 2>/dev/null) ||
+		die "CONFIG in $pkgdir/pkg.conf is not a JSON object: write it like '{\"net\":\"host\"}'"
+fi
 
 debs=$cache/debs
 stage=$cache/stage/$name
@@ -133,6 +141,7 @@ set --
 for kv in $ENV; do set -- "$@" -e "$kv"; done
 [ -z "$ENTRYPOINT" ] || set -- "$@" -E "$ENTRYPOINT"
 [ -z "$CMD" ] || set -- "$@" -c "$CMD"
+[ -z "$CONFIG" ] || set -- "$@" -l "org.mobyproject.config=$CONFIG"
 "$tools/mkoci.sh" "$@" -w "$WORKDIR" -u "$USER" \
 	-l "org.opencontainers.image.title=$name" \
 	-l "stele.debs=$(tr '\n' ' ' <"$stage/packages" | sed 's/ $//')" \
