@@ -1,5 +1,5 @@
 # tests/fleet/: `make fleet`, the fleet scenarios of examples/etcd-cluster.yml
-# (tests/fleet/README.md). Not part of `make test`, which runs only the
+# (tests/README.md). Not part of `make test`, which runs only the
 # smoke test (10-smoke): the scenarios boot a dozen TCG guests, up to four
 # at once, and take about half an hour on 2 cores. Root, like `make test`.
 fleet: deps

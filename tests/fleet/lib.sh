@@ -8,8 +8,9 @@
 # own NoCloud userdata (a cidata ISO that `stele run -u` makes); the
 # harness is 10.77.0.1.
 #
+#   fleet_begin NAME              name the test (logs, figures file); first
 #   fleet_net_up                  the namespace and its bridge
-#   fleet_build NAME [YML]        stele build into $T/img; FLEET_IMG[NAME] is the image
+#   fleet_build NAME [YML]        stele build into $T/img-NAME; FLEET_IMG[NAME] is the image
 #   fleet_userdata SLOT NAME CLUSTER [STATE [ADDRESS-SLOT]]
 #                                 print a node's userdata (JSON): host name, static
 #                                 address, the test's ssh key, the etcd settings
@@ -22,10 +23,14 @@
 #   fleet_quit SLOT               hard stop (monitor `quit`), like pulling the plug
 #   fleet_powerdown SLOT          ACPI power button (monitor `system_powerdown`)
 #   fleet_poweroff SLOT           `stelectl poweroff` over ssh
-#   fleet_ssh SLOT CMD...         ssh root@node
+#   fleet_ssh SLOT CMD...         ssh root@node (fleet_ssh6: by its IPv6 link-local address)
+#   fleet_cpu SLOT                CPU seconds its qemu has used
 #   fleet_ctl [etcdctl args]      etcdctl against $FLEET_EPS (every node up)
 #   fleet_wait_healthy SLOT SECS  until the member answers `endpoint health`
 #   fleet_leader                  the slot of the current leader
+#   fleet_wait_leader SECS        until the members behind $FLEET_EPS have one
+#   fleet_members, fleet_started  `member list` as "ID STATE NAME" lines; started ones
+#   fleet_disk_log SLOT NAME      a service's log, from a node's state disk
 #   fleet_writer_start PREFIX SECS COUNT / fleet_writer_stop   a client
 #                                 writing PREFIX/0000001, ... in a loop
 . "$TOP/tests/lib/vm.sh"
@@ -38,10 +43,16 @@ FLEET_MEM=${FLEET_MEM:-512}
 FLEET_HEARTBEAT=${FLEET_HEARTBEAT:-500}
 FLEET_ELECTION=${FLEET_ELECTION:-5000}
 FLEET_EPS=
-declare -A FLEET_IMG FLEET_PID FLEET_CON FLEET_T0
+declare -A FLEET_IMG FLEET_PID FLEET_CON FLEET_T0 FLEET_DISK
 _fleet_boots=0
 
 fleet_ip() { echo "10.77.0.1$1"; }
+
+fleet_begin() {
+	FLEET_TEST=$1
+	mkdir -p "$BUILD/tests"
+	: >"$BUILD/tests/fleet-figures-$FLEET_TEST.txt"
+}
 
 fleet_net_up() {
 	netns_new "$FLEET_NS" || return 1
@@ -53,12 +64,12 @@ fleet_net_up() {
 
 fleet_build() {
 	local name=$1 yml=${2:-$TOP/examples/etcd-cluster.yml}
-	"$BIN/stele" build -o "$T/img" --pkg-dir "$BUILD/pkg" --bin-dir "$BIN" "$yml" \
+	"$BIN/stele" build -o "$T/img-$name" --pkg-dir "$BUILD/pkg" --bin-dir "$BIN" "$yml" \
 		>"$T/build-$name.log" 2>&1 || {
 		tail -n 3 "$T/build-$name.log" | sed 's/^/# /'
 		return 1
 	}
-	FLEET_IMG[$name]=$T/img/$(basename "$yml" .yml)
+	FLEET_IMG[$name]=$T/img-$name/$(basename "$yml" .yml)
 }
 
 fleet_cluster() {
@@ -94,6 +105,7 @@ fleet_boot() {
 	rm -f "$T/mon$slot"
 	: >"$con"
 	FLEET_CON[$slot]=$con
+	FLEET_DISK[$slot]=$disk
 	FLEET_T0[$slot]=$(date +%s%3N)
 	ip netns exec "$FLEET_NS" "$BIN/stele" run -m "$FLEET_MEM" -c 1 -n -t 3600 -l "$con" \
 		-d "$disk:256M" -u "$userdata" \
@@ -182,6 +194,16 @@ fleet_wait_healthy() {
 	return 1
 }
 
+# CPU seconds the node's qemu has used so far (all its threads).
+fleet_cpu() {
+	local pid=${FLEET_PID[$1]} c
+	while [ -n "$pid" ] && [ "$(ps -o comm= -p "$pid")" != qemu-system-x86 ]; do
+		c=$(ps -o pid= --ppid "$pid" | head -n 1)
+		pid=${c// /}
+	done
+	[ -n "$pid" ] && awk -v hz="$(getconf CLK_TCK)" '{ printf "%.0f\n", ($14 + $15) / hz }' "/proc/$pid/stat"
+}
+
 # Seconds from a node's qemu start until now.
 fleet_since_boot() { echo $((($(date +%s%3N) - FLEET_T0[$1]) / 1000)); }
 
@@ -193,7 +215,31 @@ fleet_leader() {
 	fleet_status_json | jq -r '.[] | select(.Status.header.member_id == .Status.leader) | .Endpoint' |
 		sed -n 's|^http://10\.77\.0\.1\([0-9]\):2379$|\1|p' | head -n 1
 }
-fleet_term() { fleet_status_json | jq '[.[].Status.raft_term] | max'; }
+# fleet_wait_leader SECS: until the members behind $FLEET_EPS agree on a
+# leader among them (after a member is pulled, the rest need an election).
+fleet_wait_leader() {
+	local i
+	for ((i = 0; i < $1; i += 2)); do
+		[ -n "$(fleet_leader)" ] && fleet_ctl endpoint health >/dev/null 2>&1 && return 0
+		sleep 2
+	done
+	return 1
+}
+fleet_term() { fleet_status_json | jq '[.[].Status.raftTerm] | max'; }
+
+# Members as "ID STATE NAME" lines (STATE started or unstarted).
+fleet_members() { fleet_ctl member list | awk -F', ' '{ print $1, $2, $3 }'; }
+fleet_started() { fleet_members | grep -c ' started '; }
+
+# fleet_disk_log SLOT NAME: a service's log from the node's state disk
+# (the supervisor keeps it in STATE/log), read with debugfs once the node
+# is off.
+fleet_disk_log() {
+	local f
+	for f in "/log/$2.log.1" "/log/$2.log"; do
+		debugfs -R "cat $f" "${FLEET_DISK[$1]}" 2>/dev/null
+	done
+}
 
 # fleet_keys PREFIX [SLOT]: the keys under PREFIX/, one a line; with SLOT,
 # that member's own copy (serializable: no quorum round).
@@ -212,6 +258,7 @@ fleet_writer_start() {
 	local prefix=$1 secs=$2 count=$3
 	rm -f "$T/writer.stop"
 	: >"$T/writer.log"
+	: >"$T/writer.err"
 	(
 		end=$((SECONDS + secs)) i=0
 		while [ $i -lt "$count" ] && [ $SECONDS -lt $end ] && [ ! -e "$T/writer.stop" ]; do
@@ -220,11 +267,14 @@ fleet_writer_start() {
 			ip netns exec "$FLEET_NS" etcdctl --endpoints="$FLEET_EPS" --dial-timeout=2s \
 				--command-timeout=5s put "$(printf '%s/%07d' "$prefix" $i)" "$i" \
 				>/dev/null 2>>"$T/writer.err"
-			echo "$i $t0 $(date +%s%3N) $?" >>"$T/writer.log"
+			rc=$?
+			echo "$i $t0 $(date +%s%3N) $rc" >>"$T/writer.log"
 		done
 	) &
 	FLEET_WRITER=$!
 	at_exit "kill $FLEET_WRITER 2>/dev/null"
+	at_exit "cp '$T/writer.log' '$BUILD/tests/logs/fleet-$FLEET_TEST-writer-${prefix//\//-}.log' 2>/dev/null"
+	at_exit "cp '$T/writer.err' '$BUILD/tests/logs/fleet-$FLEET_TEST-writer-${prefix//\//-}.err' 2>/dev/null"
 }
 
 # Stop the client; sets WRITES (attempts), ACKED, ERRORS and GAP_MS, the
@@ -252,10 +302,10 @@ fleet_acked_keys() {
 }
 
 # fleet_figure TEXT: a measured figure, in the TAP output and in
-# build/tests/fleet-figures.txt (docs/fleet.md works from them).
+# build/tests/fleet-figures-NAME.txt (docs/fleet.md works from them).
 fleet_figure() {
 	echo "# figure: $*"
-	echo "$FLEET_TEST: $*" >>"$BUILD/tests/fleet-figures.txt"
+	echo "$*" >>"$BUILD/tests/fleet-figures-$FLEET_TEST.txt"
 }
 
 # A node's boot, from its timeline: kernel to init, the userdata phase, the
