@@ -11,7 +11,7 @@
 #   fleet_begin NAME              name the test (logs, figures file); first
 #   fleet_net_up                  the namespace and its bridge
 #   fleet_build NAME [YML]        stele build into $T/img-NAME; FLEET_IMG[NAME] is the image
-#   fleet_userdata SLOT NAME CLUSTER [STATE [ADDRESS-SLOT]]
+#   fleet_userdata SLOT NAME CLUSTER [STATE]
 #                                 print a node's userdata (JSON): host name, static
 #                                 address, the test's ssh key, the etcd settings
 #   fleet_cluster SLOT...         NAME=PEER-URL,... of nodes nSLOT
@@ -81,8 +81,8 @@ fleet_cluster() {
 # The etcd keys go in as a LinuxKit file tree; an empty CLUSTER leaves the
 # key out (a node whose userdata lacks its peer list).
 fleet_userdata() {
-	local slot=$1 name=$2 cluster=$3 state=${4:-new} at=${5:-$1}
-	jq -n --arg host "$name" --arg addr "$(fleet_ip "$at")/24" --arg key "$(cat "$T/key.pub")" \
+	local slot=$1 name=$2 cluster=$3 state=${4:-new}
+	jq -n --arg host "$name" --arg addr "$(fleet_ip "$slot")/24" --arg key "$(cat "$T/key.pub")" \
 		--arg name "$name" --arg cluster "$cluster" --arg state "$state" \
 		--arg hb "$FLEET_HEARTBEAT" --arg el "$FLEET_ELECTION" '
 		def file(v): {content: (v + "\n")};
