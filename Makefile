@@ -17,7 +17,7 @@ CFLAGS  += -std=c17 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wformat=2 \
 STATIC  := -static -Wl,--gc-sections
 STRIP   ?= strip
 
-.PHONY: all deps test run image bench fuzz clean distclean format
+.PHONY: all deps test run image bench fuzz fleet clean distclean format
 all:
 
 # Folders in boot order, each after the ones it links (a rule's
@@ -37,6 +37,7 @@ include ctl/build.mk
 include packages/build.mk
 include builder/build.mk
 include tests/build.mk
+include tests/fleet/build.mk
 include bench/build.mk
 
 # Build a static binary from objects: link, strip, and say how big it is,

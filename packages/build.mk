@@ -7,7 +7,7 @@
 PKG_OUT   := $(BUILD)/pkg
 PKG_CACHE := $(BUILD)/pkg-cache
 PKG_DIRS  := packages/busybox packages/redis packages/getty packages/sshd packages/dhcpcd \
-             packages/chrony
+             packages/chrony packages/etcd
 PKG_TOOLS := tools/mkpkg.sh tools/mkoci.sh
 # Trees a package INCLUDEs from elsewhere (see its pkg.conf).
 PKG_EXTRA_getty := $(shell find packages/common -type f -o -type d)

@@ -1,6 +1,7 @@
 #include "supervisor/ring.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -83,4 +84,33 @@ uint64_t ring_last_lines(const struct ring *r, size_t n)
 		off--;
 	}
 	return begin;
+}
+
+static bool blank(char c)
+{
+	return c == '\n' || c == '\r' || c == ' ' || c == '\t';
+}
+
+size_t ring_last_line(const struct ring *r, uint64_t from, char *out, size_t len)
+{
+	if (len == 0)
+		return 0;
+	out[0] = '\0';
+	uint64_t begin = from > ring_begin(r) ? from : ring_begin(r), end = r->end;
+	while (end > begin && blank(ring_byte(r, end - 1)))
+		end--;
+	if (end <= begin)
+		return 0;
+	uint64_t start = end;
+	while (start > begin && ring_byte(r, start - 1) != '\n')
+		start--;
+	size_t n = 0;
+	for (uint64_t at = start; at < end && n < len - 1; at++) {
+		char c = ring_byte(r, at);
+		out[n++] = (unsigned char)c < 0x20 || c == 0x7f ? '?' : c;
+	}
+	if (end - start > len - 1 && len > 4)
+		memcpy(out + len - 4, "...", 3);
+	out[n] = '\0';
+	return n;
 }

@@ -34,4 +34,11 @@ size_t ring_read(const struct ring *r, uint64_t *from, char *out, size_t len);
  * counts as a line. */
 uint64_t ring_last_lines(const struct ring *r, size_t n);
 
+/* The last line with something in it among the bytes from offset `from`
+ * (clamped into the window) to the end, without its line end, in out
+ * (NUL-terminated, at most len - 1 bytes: a longer line is cut and ends in
+ * "..."); control characters become '?'. Returns its length, 0 when there
+ * is none. */
+size_t ring_last_line(const struct ring *r, uint64_t from, char *out, size_t len);
+
 #endif

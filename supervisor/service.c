@@ -72,12 +72,23 @@ static void take_parsed(struct service *s, struct parsed_bundle *b)
 	b->spec = NULL;
 }
 
+static void read_output(struct service *s)
+{
+	if (logstore_drain(&s->log, s->fifo_fd) < 0 && errno)
+		log_warn("%s: reading its output: %s", s->name, strerror(errno));
+}
+
 static void drain_fifo(struct watch *w, uint32_t events)
 {
 	(void)events;
-	struct service *s = w->data;
-	if (logstore_drain(&s->log, w->fd) < 0 && errno)
-		log_warn("%s: reading its output: %s", s->name, strerror(errno));
+	read_output(w->data);
+}
+
+size_t service_last_words(struct service *s, char *out, size_t len)
+{
+	if (s->fifo_fd >= 0)
+		read_output(s);
+	return ring_last_line(&s->log.ring, s->run_log_from, out, len);
 }
 
 /* The FIFO survives a supervisor restart, so a shim still writing to it

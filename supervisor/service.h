@@ -56,6 +56,7 @@ struct service {
 	char detail[256]; /* the why of the state, for status */
 	double state_since_ms;
 	double start_ms;
+	uint64_t run_log_from; /* ring offset where this run's output starts */
 	uint32_t pid;
 	uint32_t exit_status; /* of the exit being held or cleaned up */
 	char how[300];	      /* how it ended: "exited 1", "could not ..." */
@@ -96,6 +97,10 @@ struct services {
 };
 
 /* Returns 0, or -1 when even the runtime directories cannot be made. */
+/* The last line the service printed since its current run began (its
+ * FIFO read first), in out; 0 when it printed nothing. */
+size_t service_last_words(struct service *s, char *out, size_t len);
+
 int services_load(struct services *t, const struct sv_options *opt, const struct sv_events *ev);
 
 void services_onboot_done(struct services *t, bool earlier);

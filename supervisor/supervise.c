@@ -93,6 +93,19 @@ static void describe_exit(uint32_t status, char *buf, size_t len)
 		snprintf(buf, len, "exited %u", status);
 }
 
+/* How the run ended; a non-zero exit also says the last thing the service
+ * printed, which is usually why (a service that checks its settings names
+ * the one to fix). A signal's victim had no say, so it gets none. */
+static void describe_run_end(struct service *s, uint32_t status)
+{
+	describe_exit(status, s->how, sizeof s->how);
+	char last[200];
+	if (status == 0 || status > 128 || !service_last_words(s, last, sizeof last))
+		return;
+	size_t n = strlen(s->how);
+	snprintf(s->how + n, sizeof s->how - n, ": %s", last);
+}
+
 /* --- the start chain --- */
 
 static void start_failed(struct service *s, const char *what, const char *why)
@@ -168,6 +181,7 @@ static void begin_start(struct service *s)
 {
 	s->pid = 0;
 	s->start_ms = now_ms();
+	s->run_log_from = s->log.ring.end;
 	restart_record_start(&s->history, s->start_ms);
 	set_detail(s, "creating its task");
 	mark(s, "start");
@@ -242,7 +256,7 @@ static void clean_exit(struct service *s, uint32_t status)
 {
 	s->pid = 0;
 	s->exit_status = status;
-	describe_exit(status, s->how, sizeof s->how);
+	describe_run_end(s, status);
 	set_detail(s, "%s; cleaning up", s->how);
 	struct ctrd *conn = s->table->conn;
 	if (conn && ctrd_task_delete(conn, s->name, cleaned, s) == 0)

@@ -1,5 +1,6 @@
 # Boot helpers for the config VM tests: images built by `stele build` and
 # booted by `stele run` in the background. Source after common.sh.
+. "$TOP/tests/lib/vm.sh"
 
 # A free TCP port on 127.0.0.1.
 free_port() {
@@ -22,17 +23,7 @@ run_start() {
 }
 
 # monitor CMD: one command to the qemu monitor.
-monitor() {
-	python3 - "$T/monitor" "$1" <<'PY'
-import socket, sys, time
-s = socket.socket(socket.AF_UNIX)
-s.connect(sys.argv[1])
-time.sleep(0.3)
-s.sendall((sys.argv[2] + "\n").encode())
-time.sleep(0.5)
-s.close()
-PY
-}
+monitor() { qemu_monitor "$T/monitor" "$1" >/dev/null; }
 
 # run_wait_exit LOG SECS: wait for `stele run` to end; prints its status.
 run_wait_exit() {

@@ -7,6 +7,9 @@
 # works, TCG otherwise.
 #   vm_start LOG INITRD "CMDLINE" [qemu args...]; vm_wait_for LOG REGEX SECS
 # start qemu in the background (pid in $VM_PID) and wait for console text.
+#   qemu_monitor SOCKET CMD
+# one command to a qemu monitor listening on a unix socket
+# (-monitor unix:SOCKET,server,nowait); its answer on stdout.
 
 VM_KERNEL=${VM_KERNEL:-$TOP/build/kernel/vmlinuz}
 VM_MEM=${VM_MEM:-1024}
@@ -52,4 +55,21 @@ vm_wait_for() {
 		sleep 0.25
 	done
 	return 1
+}
+
+qemu_monitor() {
+	python3 - "$1" "$2" <<'PY'
+import socket, sys, time
+s = socket.socket(socket.AF_UNIX)
+s.settimeout(5)
+s.connect(sys.argv[1])
+time.sleep(0.3)
+s.sendall((sys.argv[2] + "\n").encode())
+time.sleep(0.5)
+try:
+    sys.stdout.write(s.recv(65536).decode(errors="replace"))
+except OSError:
+    pass
+s.close()
+PY
 }

@@ -75,29 +75,3 @@ wait_gone() {
 	done
 	return 1
 }
-
-# netns_new NAME: a network namespace with lo up, removed at exit. Its path
-# is /run/netns/NAME.
-netns_new() {
-	ip netns add "$1" && at_exit "ip netns del $1"
-	ip -n "$1" link set lo up
-}
-
-# retry SECS CMD...: run CMD every 0.25 s until it succeeds or SECS pass.
-retry() {
-	local secs=$1 i; shift
-	for ((i = 0; i < secs * 4; i++)); do
-		"$@" >/dev/null 2>&1 && return 0
-		sleep 0.25
-	done
-	return 1
-}
-
-# kill_tree PID: SIGKILL a process and its descendants, each by its pid
-# (a VM started in the background: stele run -> timeout -> qemu).
-kill_tree() {
-	[[ $1 =~ ^[0-9]+$ ]] && [ "$1" -gt 1 ] || return 0
-	local c
-	for c in $(ps -o pid= --ppid "$1"); do kill_tree "$c"; done
-	kill -9 "$1" 2>/dev/null
-}

@@ -1,6 +1,6 @@
 // sources: supervisor/ring.c supervisor/logstore.c lib/log.c lib/output.c lib/fdio.c
 /* ring and logstore: the newest bytes survive, followers resume by offset,
- * last-N-lines is exact, and a log file rotates within its bound. */
+ * last-N-lines and the last line of a run are exact, and a log file rotates within its bound. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -73,6 +73,37 @@ static void last_lines(void **state)
 	ring_free(&r);
 }
 
+static void add(struct ring *r, const char *s)
+{
+	ring_append(r, s, strlen(s));
+}
+
+static void the_last_line_of_a_run(void **state)
+{
+	struct ring r;
+	char out[16];
+	assert_int_equal(ring_init(&r, 64), 0);
+	assert_int_equal(ring_last_line(&r, 0, out, sizeof out), 0);
+	assert_string_equal(out, "");
+	add(&r, "old run\n");
+	uint64_t run = r.end;
+	assert_int_equal(ring_last_line(&r, run, out, sizeof out), 0); /* nothing since */
+	add(&r, "first\nbad key\r\n\n  \n");
+	assert_int_equal(ring_last_line(&r, run, out, sizeof out), 7);
+	assert_string_equal(out, "bad key");
+	add(&r, "no newline\x1b");
+	ring_last_line(&r, run, out, sizeof out);
+	assert_string_equal(out, "no newline?");
+	add(&r, "\na line far too long\n");
+	assert_int_equal(ring_last_line(&r, run, out, sizeof out), 15);
+	assert_string_equal(out, "a line far t...");
+	/* An offset that fell out of the window starts at the oldest byte. */
+	add(&r, "0123456789012345678901234567890123456789012345678901234567890\nz");
+	ring_last_line(&r, 0, out, sizeof out);
+	assert_string_equal(out, "z");
+	ring_free(&r);
+}
+
 static off_t size_of(const char *path)
 {
 	struct stat st;
@@ -139,6 +170,7 @@ int main(void)
 	    cmocka_unit_test(keeps_the_newest_bytes),
 	    cmocka_unit_test(a_follower_resumes_at_its_offset),
 	    cmocka_unit_test(last_lines),
+	    cmocka_unit_test(the_last_line_of_a_run),
 	    cmocka_unit_test(log_file_rotates_within_its_bound),
 	    cmocka_unit_test(mirror_gets_whole_prefixed_lines),
 	};
