@@ -26,6 +26,7 @@ struct build_opts {
 	const char *kernel_dir; /* default kernel: KERNEL_DIR/vmlinuz + root/lib/modules */
 	int64_t epoch;
 	bool keep_tree; /* leave the staged tree in DIR/NAME-tree for inspection */
+	bool no_dedup;	/* identical files stay separate copies in the initramfs */
 };
 
 int build_image(const struct build_opts *o);

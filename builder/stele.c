@@ -17,7 +17,8 @@ static void usage(FILE *f)
 	fputs("usage: stele build [-o DIR] [--format kernel+initrd|iso] [--compression "
 	      "none|gzip|zstd|lz4]\n"
 	      "                   [--pkg-dir DIR] [--bin-dir DIR] [--kernel-dir DIR] [--keep-tree] "
-	      "FILE.yml\n"
+	      "[--no-dedup]\n"
+	      "                   FILE.yml\n"
 	      "       stele run [options] DIR/NAME      (stele run --help)\n",
 	      f);
 }
@@ -83,6 +84,7 @@ static int cmd_build(int argc, char **argv)
 	    {"bin-dir", required_argument, NULL, 'b'},
 	    {"kernel-dir", required_argument, NULL, 'k'},
 	    {"keep-tree", no_argument, NULL, 't'},
+	    {"no-dedup", no_argument, NULL, 'n'},
 	    {"help", no_argument, NULL, 'h'},
 	    {0},
 	};
@@ -128,6 +130,9 @@ static int cmd_build(int argc, char **argv)
 			break;
 		case 't':
 			o.keep_tree = true;
+			break;
+		case 'n':
+			o.no_dedup = true;
 			break;
 		case 'h':
 			usage(stdout);
