@@ -13,7 +13,7 @@ PKGS="build-essential pkg-config file cpio xz-utils zstd lz4 gzip
  clang libclang-rt-14-dev clang-format python3 genisoimage mtools
  cloud-image-utils expect dosfstools xfsprogs cryptsetup-bin mdadm gdisk fdisk
  iproute2 redis-tools dpkg-dev umoci jq openssh-client
- xorriso isolinux syslinux-common libssl-dev"
+ xorriso isolinux syslinux-common libssl-dev erofs-utils"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f '${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed' ||
