@@ -440,10 +440,10 @@ static int plan_links(const struct override *ov, size_t nov)
 	if (walk_merged(&v, ov, nov) < 0 ||
 	    dedup_find(walk_tree, plan.files, walk_entries.len, plan.leader, plan.members) < 0)
 		return -1;
+	/* A linked file's data is written once, for progress too. */
 	for (size_t t = 0; t < walk_entries.len; t++)
 		if (plan.leader[t] != t)
-			bytes.total -=
-			    plan.files[t].size; /* written once, with its leader's name */
+			bytes.total -= plan.files[t].size;
 	return 0;
 }
 
