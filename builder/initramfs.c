@@ -63,7 +63,10 @@ static size_t walk_prefix;
 static const char *walk_tree;
 
 /* With dedup: per tree entry, the entry whose inode it shares and how many
- * share it (dedup.h), and the archive inode given to each leader. */
+ * share it (dedup.h), and the archive inode given to each leader. Regular
+ * files then never go through the link resolver: the leader, first in path
+ * order, carries the data, which the kernel's unpacker (and cpio, and
+ * libarchive) accept as well as the data on the last name. */
 static struct {
 	bool on;
 	struct dedup_file *files;
@@ -294,6 +297,13 @@ static int add_tree_entry(struct archive *a, struct archive_entry_linkresolver *
 		}
 		target[n] = '\0';
 		archive_entry_set_symlink(e, target);
+	}
+	if (plan.on && S_ISREG(st.st_mode)) {
+		/* Linked by content: the data goes with the first name, the
+		 * others are headers, so the archive stays in path order. */
+		if (plan.leader[t] != t)
+			archive_entry_set_size(e, 0);
+		return emit(a, tree, e);
 	}
 	struct archive_entry *deferred = NULL;
 	archive_entry_linkify(links, &e, &deferred);

@@ -4,8 +4,9 @@
  * mtime is `epoch`; owners are 0:0 unless an override says otherwise, so no
  * root is needed to build. With `dedup`, regular files with the same bytes,
  * mode and owner become hard links of one inode (dedup.h): the archive
- * carries their data once and the kernel unpacks it once. Without it, hard
- * links in the tree stay hard links and nothing else is linked.
+ * carries their data once, with the first name, and the kernel unpacks it
+ * once; entries stay in path order. Without it, hard links in the tree stay
+ * hard links (the data with the last name) and nothing else is linked.
  *
  * Extra entries (device nodes, owners, modes) come from overrides, the way
  * gen_init_cpio takes them, one a line:
