@@ -19,7 +19,8 @@ STARTS=${BENCH_STARTS:-$(pick 50 10)}
 ORPHANS=${BENCH_ORPHANS:-$(pick "10000 100000" "1000 10000")}
 RESTARTS=${BENCH_RESTARTS:-$(pick 1000 20)}
 COMPRESSIONS=${BENCH_COMPRESSIONS:-"none gzip zstd lz4"}
-SECTIONS=${BENCH_SECTIONS:-"boot latency scale footprint reap shutdown image"}
+SECTIONS=${BENCH_SECTIONS:-"boot latency scale footprint reap shutdown image initramfs containers"}
+VARIANTS=${BENCH_VARIANTS:-"full pruned dedup erofs"}
 BOOT_SECS=${BENCH_BOOT_SECS:-400}
 BENCH_KERNEL=$TOP/build/kernel/vmlinuz
 W=$OUT/work RAW=$OUT/raw
@@ -28,7 +29,7 @@ REPORT=$OUT/report.md
 say() { echo "bench: $*" >&2; }
 die() { say "$*"; exit 1; }
 [ "$(id -u)" = 0 ] || die "needs root (qemu, containerd, PID namespaces)"
-for b in stele stele-mkinitramfs stelectl stele-ctrd init stele-reapbench; do
+for b in stele stele-mkinitramfs stelectl stele-ctrd init stele-reapbench stele-execlog stele-premount; do
 	[ -x "$BENCH_BIN/$b" ] || die "build/bin/$b is missing: run make"
 done
 [ -e "$BENCH_KERNEL" ] || die "no guest kernel: run make kernel"
@@ -467,6 +468,13 @@ section_reap() {
 	} >"$W/reap.md"
 }
 
+# The kernel's own unpack time of the initramfs (printk), ms.
+unpack_ms() { # LOG
+	console "$1" | sed -n 's/^\[ *\([0-9.]*\)\] \(Trying to unpack rootfs\|Freeing initrd memory\).*/\1/p' |
+		awk 'NR == 1 { a = $1 } NR == 2 { b = $1 }
+		     END { if (b != "") printf "%.0f", (b - a) * 1000; else print "-" }'
+}
+
 # --- 7. image -------------------------------------------------------------------
 section_image() {
 	images "$SERVICES"
@@ -490,9 +498,7 @@ section_image() {
 		say "image: $c ($size bytes)"
 		bench_boot "$log" "$img" 'Run /init as init process' 120 >/dev/null
 		local unpack host
-		unpack=$(console "$log" | sed -n 's/^\[ *\([0-9.]*\)\] \(Trying to unpack rootfs\|Freeing initrd memory\).*/\1/p' |
-			awk 'NR == 1 { a = $1 } NR == 2 { b = $1 }
-			     END { if (b != "") printf "%.0f", (b - a) * 1000; else print "-" }')
+		unpack=$(unpack_ms "$log")
 		rm -rf "$W/unpack" && mkdir -p "$W/unpack"
 		t0=$EPOCHREALTIME
 		case $c in
@@ -509,12 +515,224 @@ section_image() {
 	echo >>"$W/image.md"
 }
 
+# --- 8. initramfs: what goes into it, and whether it is unpacked -----------
+# examples/default.yml with the probe, four ways (bench/README.md):
+#   full    its packages as Debian ships them (MKPKG_PRUNE=0), --no-dedup
+#   pruned  the shipped packages (mkpkg's DEFAULT_PRUNE), --no-dedup
+#   dedup   the shipped packages, identical files linked: stele's default
+#   erofs   dedup's host part; /containers on an erofs disk (prototype)
+variant_label() {
+	case $1 in
+	full) echo "packages as Debian ships them, no dedup" ;;
+	pruned) echo "pruned packages, no dedup" ;;
+	dedup) echo "pruned packages + dedup (the default)" ;;
+	erofs) echo "pruned + dedup, /containers on an erofs disk (prototype)" ;;
+	esac
+}
+
+# The YAML's shipped packages (bare image names) built with MKPKG_PRUNE=0
+# into DIR, from the .debs make pkgs cached.
+full_packages() { # YML DIR
+	local cache=$W/pkg-cache p
+	mkdir -p "$cache" "$2"
+	[ -e "$cache/debs" ] || ln -s "$TOP/build/pkg-cache/debs" "$cache/debs"
+	for p in $(sed -n 's/^ *image: *\([a-z0-9_.-]*\) *$/\1/p' "$1" | sort -u); do
+		[ -e "$2/$p/index.json" ] && continue
+		MKPKG_PRUNE=0 sh "$TOP/tools/mkpkg.sh" "$TOP/packages/$p" "$2/$p" "$cache" \
+			>"$W/pkg-full-$p.log" 2>&1 || return 1
+	done
+}
+
+# W/variant-V-initrd.img (and W/variant-erofs.erofs), once.
+variant_image() { # V
+	local v=$1 yml=$W/variant.yml dir=$W/v-$1 name=variant
+	[ -e "$W/variant-$v-initrd.img" ] && return 0
+	[ -e "$yml" ] || bench_default_yaml "$yml" || return 1
+	local args=(-o "$dir" --bin-dir "$BENCH_BIN")
+	case $v in
+	full) full_packages "$yml" "$W/pkg-full" && args+=(--pkg-dir "$W/pkg-full" --no-dedup) || return 1 ;;
+	pruned) args+=(--no-dedup) ;;
+	erofs)
+		command -v mkfs.erofs >/dev/null || { say "initramfs: no mkfs.erofs (erofs-utils, tools/deps.sh)"; return 1; }
+		name=variant-erofs
+		sed 's/^\(  modules: \[\)/\1erofs, /' "$yml" >"$W/$name.yml" && grep -q 'modules: \[erofs, ' "$W/$name.yml" ||
+			{ say "initramfs: $yml has no kernel modules list to add erofs to"; return 1; }
+		yml=$W/$name.yml args+=(--keep-tree)
+		;;
+	esac
+	"$BENCH_BIN/stele" build "${args[@]}" "$yml" >"$W/variant-$v.build.log" 2>&1 || return 1
+	if [ "$v" = erofs ]; then
+		bench_erofs_split "$dir/$name-tree" "$W/variant-erofs" >>"$W/variant-$v.build.log" 2>&1 || return 1
+	else
+		mv "$dir/$name-initrd.img" "$W/variant-$v-initrd.img" || return 1
+	fi
+	rm -rf "$dir"
+}
+
+# The guest's memory in use (MemTotal - MemAvailable) at boot complete, MiB.
+used_mib() { console "$1" | sed -n 's/^bench: memory boot .* used_kb=\([0-9]*\).*/\1/p' | head -n 1 | awk '{ printf "%.0f", $1 / 1024 }'; }
+
+# One boot of variant V; "init state onboot containerd services used unpack"
+# appended to RAW/initramfs-V.txt. dhcpcd gets a lease from qemu's user
+# network (restricted: nothing outside is reached).
+boot_variant() { # V RUN
+	local v=$1 log=$RAW/initramfs-$1-$2.log append= m
+	BENCH_QEMU_NIC=user,model=virtio-net-pci,restrict=on
+	BENCH_QEMU_EXTRA=()
+	if [ "$v" = erofs ]; then
+		BENCH_QEMU_EXTRA=(-drive "file=$W/variant-erofs.erofs,if=virtio,format=raw,readonly=on")
+		append=stele.supervisor=/sbin/stele-premount
+	fi
+	if bench_boot "$log" "$W/variant-$v-initrd.img" '^bench: report-end' "$BOOT_SECS" "$append"; then
+		m=$(bench_milestones "$log")
+		echo "$m $(used_mib "$log") $(unpack_ms "$log")" >>"$RAW/initramfs-$v.txt"
+	else
+		say "initramfs: $v boot $2 did not finish in $BOOT_SECS s (log: $log)"
+		echo "- - - - - - -" >>"$RAW/initramfs-$v.txt"
+	fi
+	BENCH_QEMU_NIC=none
+	BENCH_QEMU_EXTRA=()
+}
+
+section_initramfs() {
+	local v r built=
+	for v in $VARIANTS; do
+		say "initramfs: building examples/default.yml, $v"
+		if variant_image "$v"; then built="$built $v"; else say "initramfs: the $v image failed (log: $W/variant-$v.build.log)"; fi
+	done
+	for ((r = 1; r <= BOOTS; r++)); do
+		for v in $built; do
+			say "initramfs: boot $r/$BOOTS, $v"
+			boot_variant "$v" "$r"
+		done
+	done
+	{
+		echo "## 8. Initramfs: what goes into it, and whether it is unpacked"
+		echo
+		echo "\`examples/default.yml\` (dhcpcd at boot, getty, redis) with the bench probe, built four"
+		echo "ways: its packages as Debian ships them (\`MKPKG_PRUNE=0\`) and as \`make pkgs\` ships"
+		echo "them (tools/mkpkg.sh's DEFAULT_PRUNE: docs, man pages, locales, debug symbols, gconv"
+		echo "modules), without and with dedup (identical files as one inode, builder/dedup.h); and a"
+		echo "prototype with \`/containers\` in an erofs image (lz4hc) on a second, read-only virtio"
+		echo "disk, mounted before the supervisor starts (\`stele-premount\`), so only the host part is"
+		echo "unpacked. lz4 initrds; $BOOTS boots each, alternating, with qemu's user network for"
+		echo "dhcpcd; median (min-max). Memory: MemTotal - MemAvailable at boot complete (an unpacked"
+		echo "initramfs is never available; erofs pages are page cache)."
+		echo
+		echo "| image | initrd bytes | cpio bytes unpacked | kernel unpack ms | kernel start to init ms | init to all running ms | guest used MiB |"
+		echo "| --- | --- | --- | --- | --- | --- | --- |"
+		for v in $VARIANTS; do
+			local img=$W/variant-$v-initrd.img size=- cpio=-
+			if [ -e "$img" ]; then
+				size=$(stat -c %s "$img")
+				cpio=$(lz4 -dc "$img" 2>/dev/null | wc -c)
+				[ "$v" = erofs ] && size="$size + $(stat -c %s "$W/variant-erofs.erofs") (erofs)"
+			fi
+			printf '| %s | %s | %s | %s | %s | %s | %s |\n' "$(variant_label "$v")" "$size" "$cpio" \
+				"$(col 7 "$RAW/initramfs-$v.txt" | cell)" "$(col 1 "$RAW/initramfs-$v.txt" | cell)" \
+				"$(diffcol 1 5 "$RAW/initramfs-$v.txt" | cell)" "$(col 6 "$RAW/initramfs-$v.txt" | cell)"
+		done
+		echo
+	} >"$W/initramfs.md"
+}
+
+# --- 9. per container: the supervisor's request to the task running ----------
+# Per service of one instrumented boot, in ms:
+#   NAME total shim create start rest pre shim_to_create create_to_start after
+# from the supervisor's timeline (service start, running) and stele-execlog's
+# lines (the shim's `start`, `runc create`, `runc start` for that
+# container). rest = total - shim - create - start: containerd, the shim's
+# RPCs and the supervisor's client; the last four split it by where it
+# falls: before the shim starts, between the shim and runc create, between
+# create and start, after runc start.
+container_times() { # LOG
+	local tl ex
+	tl=$(bench_timeline_json "$1")
+	ex=$(console "$1" | sed -n 's/^bench: exec //p' | jq -s . 2>/dev/null)
+	[ -n "$tl" ] && [ -n "$ex" ] || return 0
+	jq -nr --argjson tl "$tl" --argjson ex "$ex" '
+		def runc_cmd: [.args[] | select(IN("create", "start", "run", "delete", "kill", "state"))][0];
+		def shim_id: .args as $a | [range(0; $a | length) | select($a[.] == "-id")][0] as $i |
+			if $i == null then null else $a[$i + 1] end;
+		def ms(c): if c == null then null else c.end_ms - c.start_ms end;
+		def out(v): if v == null then "-" else (v | round | tostring) end;
+		$tl | map(select(.kind == "service")) | group_by(.name)[] |
+		.[0].name as $s |
+		(map(select(.event == "start")) | map(.t_ms) | min) as $req |
+		(map(select(.event == "running" and .t_ms >= $req)) | map(.t_ms) | min) as $run |
+		select($req != null and $run != null) |
+		([$ex[] | select(.prog == "containerd-shim-runc-v2" and shim_id == $s and .args[-1] == "start" and .start_ms >= $req)][0]) as $shim |
+		([$ex[] | select(.prog == "runc" and runc_cmd == "create" and .args[-1] == $s and .start_ms >= $req)][0]) as $create |
+		([$ex[] | select(.prog == "runc" and runc_cmd == "start" and .args[-1] == $s and .start_ms >= $req)][0]) as $start |
+		($run - $req) as $total |
+		if $shim and $create and $start then
+			[$s, out($total), out(ms($shim)), out(ms($create)), out(ms($start)),
+			 out($total - ms($shim) - ms($create) - ms($start)), out($shim.start_ms - $req),
+			 out($create.start_ms - $shim.end_ms), out($start.start_ms - $create.end_ms),
+			 out($run - $start.end_ms)]
+		else [$s, out($total), "-", "-", "-", "-", "-", "-", "-", "-"] end | join(" ")'
+}
+
+section_containers() {
+	local n=$SERVICES r log
+	images "$n"
+	if [ ! -e "$W/exec-$n-initrd.img" ]; then
+		bench_exec_image "$W" "$n" || { say "containers: the instrumented image failed"; return 0; }
+	fi
+	for ((r = 1; r <= BOOTS; r++)); do
+		say "containers: instrumented boot $r/$BOOTS, $n services"
+		log=$RAW/containers-$n-$r.log
+		if bench_boot "$log" "$W/exec-$n-initrd.img" '^bench: report-end' "$BOOT_SECS"; then
+			container_times "$log" >>"$RAW/containers-$n.txt"
+		else
+			say "containers: boot $r did not finish in $BOOT_SECS s (log: $log)"
+		fi
+	done
+	local t=$RAW/containers-$n.txt s c
+	{
+		echo "## 9. Per container: from the supervisor's request to the task running"
+		echo
+		echo "The $n-service boot image with \`runc\` and \`containerd-shim-runc-v2\` behind"
+		echo "\`stele-execlog\`, a wrapper that runs the real program and logs its start and end"
+		echo "(CLOCK_BOOTTIME, the timeline's clock); only this image has it, and it adds a fork"
+		echo "and exec per call. Per service: from the supervisor's request (timeline \`start\`:"
+		echo "container create, task create, task start, chained) to its task running (timeline"
+		echo "\`running\`: task start answered). *shim start* is the \`containerd-shim-runc-v2 ... start\`"
+		echo "process containerd runs for every task (it finds or starts the shim daemon); *runc"
+		echo "create* and *runc start* are the runc processes the shim daemon runs; *containerd and"
+		echo "RPCs* is the rest: containerd, the shim daemon's ttrpc handling (a shim daemon serves"
+		echo "the tasks of its group, one per CPU: its tasks' creates can wait for each other) and"
+		echo "the supervisor's client, split by where it falls: before the shim's \`start\`, from it to"
+		echo "\`runc create\`, from create to \`runc start\` (the answer back to the supervisor and its"
+		echo "task start), and after \`runc start\` until the supervisor has the answer. $BOOTS boot(s);"
+		echo "ms, median over the boots."
+		echo
+		echo "| service | request to running | shim start | runc create | runc start | containerd and RPCs | of which: to shim start | shim to runc create | create to start | start to running |"
+		echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"
+		for s in $([ -r "$t" ] && awk '{ print $1 }' "$t" | sort -u); do
+			printf '| %s |' "$s"
+			for c in 2 3 4 5 6 7 8 9 10; do printf ' %s |' "$(awk -v s="$s" -v c="$c" '$1 == s { print $c }' "$t" | median_of)"; done
+			echo
+		done
+		if [ -r "$t" ]; then
+			printf '| **median of all** |'
+			for c in 2 3 4 5 6 7 8 9 10; do printf ' %s |' "$(col "$c" "$t" | median_of)"; done
+			echo
+		fi
+		echo
+		[ -r "$t" ] && awk '$3 ~ /^[0-9]/ && $4 ~ /^[0-9]/ && $5 ~ /^[0-9]/ {
+				tot += $2; shim += $3; cr += $4; st += $5; rest += $6 }
+			END { if (tot > 0) printf "Of all services'"'"' request-to-running time: shim start %.0f%%, runc create %.0f%%, runc start %.0f%%, containerd and RPCs %.0f%%.\n\n",
+			      100 * shim / tot, 100 * cr / tot, 100 * st / tot, 100 * rest / tot }' "$t"
+	} >"$W/containers.md"
+}
+
 # --- the report -------------------------------------------------------------
 : >"$W/goals.md"
 for s in $SECTIONS; do
 	case $s in
-	boot | latency | scale | footprint | reap | shutdown | image) ;;
-	*) die "BENCH_SECTIONS: unknown section $s (boot latency scale footprint reap shutdown image)" ;;
+	boot | latency | scale | footprint | reap | shutdown | image | initramfs | containers) ;;
+	*) die "BENCH_SECTIONS: unknown section $s (boot latency scale footprint reap shutdown image initramfs containers)" ;;
 	esac
 done
 has boot && section_boot
@@ -524,6 +742,8 @@ has shutdown && section_shutdown
 has footprint && section_footprint
 has reap && section_reap
 has image && section_image
+has initramfs && section_initramfs
+has containers && section_containers
 
 if [ -s "$W/boot-timeline.json" ]; then
 	mkdir -p "$W/run" && cp "$W/boot-timeline.json" "$W/run/boot-timeline.json"
@@ -540,7 +760,7 @@ fi
 	echo "  $(free -m | awk '/^Mem:/ { print $2 }') MiB, $(uname -sr), qemu $(qemu-system-x86_64 --version | head -n 1 | awk '{ print $4 }') with \`$VM_ACCEL\`"
 	echo "- guest: kernel $(cat "$TOP/build/kernel/version"), 2 vCPUs, $BENCH_MEM MiB"
 	echo "- settings: BENCH_QUICK=$quick boots=$BOOTS services=$SERVICES scale=\"$SCALE\" starts=$STARTS"
-	echo "  orphans=\"$ORPHANS\" restarts=$RESTARTS sections=\"$SECTIONS\""
+	echo "  orphans=\"$ORPHANS\" restarts=$RESTARTS sections=\"$SECTIONS\" variants=\"$VARIANTS\""
 	echo
 	echo "Timings are noisy on a shared 2-core machine under TCG (10-20x slower than KVM): read"
 	echo "medians and ratios from the same run, not absolute numbers. Raw logs: \`raw/\`."
@@ -553,7 +773,7 @@ fi
 		cat "$W/goals.md"
 		echo
 	fi
-	for s in boot cpu latency scale footprint reap shutdown image; do
+	for s in boot cpu latency scale footprint reap shutdown image initramfs containers; do
 		[ -s "$W/$s.md" ] && cat "$W/$s.md"
 	done
 	if [ -s "$W/analyze.txt" ]; then

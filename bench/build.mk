@@ -7,7 +7,16 @@
 $(BIN)/stele-reapbench: $(OBJ)/bench/reap.o $(LIBSTELE)
 	$(call static_link,)
 
-all: $(BIN)/stele-reapbench
+# The instrumented images' helpers (README.md): the runc/shim timing
+# wrapper and the read-only image prototype's mount. Static: they run in
+# images whatever libraries those carry.
+$(BIN)/stele-execlog: $(OBJ)/bench/execlog.o $(LIBSTELE)
+	$(call static_link,)
+
+$(BIN)/stele-premount: $(OBJ)/bench/premount.o $(LIBSTELE)
+	$(call static_link,)
+
+all: $(BIN)/stele-reapbench $(BIN)/stele-execlog $(BIN)/stele-premount
 
 LKSERVICE := $(BUILD)/bench/lkservice
 $(LKSERVICE): bench/peer/lkservice/main.go

@@ -4,12 +4,20 @@
 # (tests/lib/vm.sh) with a fresh state disk each.
 #
 #   bench_yaml N OUT [RUNTIME]       the bench YAML: N trivial services
+#   bench_default_yaml OUT [YML]     examples/default.yml (or YML) with the probe
 #   bench_build N DIR [COMP] [RUNTIME]  stele image DIR/bench-N-{kernel,initrd.img,...}
 #                                    (crun-N-... with RUNTIME crun)
 #   bench_peer DIR N KIND            DIR/peer-KIND-N-initrd.img (KIND: shell, lkservice)
+#   bench_exec_image DIR N           DIR/exec-N-initrd.img: bench-N with runc and the
+#                                    shim behind stele-execlog (per-call times)
+#   bench_erofs_split TREE OUT       TREE's /containers into OUT.erofs, the rest
+#                                    (with stele-premount) into OUT-initrd.img
 #   bench_boot LOG INITRD REGEX SECS [APPEND]   boot until REGEX, then stop qemu
 #   bench_boot_to_poweroff LOG INITRD SECS APPEND  boot until the guest powers off
 #   bench_milestones LOG             "init state onboot containerd services" in ms
+#
+# BENCH_QEMU_NIC (default none) and the array BENCH_QEMU_EXTRA (more qemu
+# arguments, e.g. a second disk) shape the next boots.
 BENCH_BUILD=${BENCH_BUILD:-$TOP/build/bench}
 BENCH_BIN=${BENCH_BIN:-$TOP/build/bin}
 BENCH_MEM=${BENCH_MEM:-2048}
@@ -27,14 +35,33 @@ state:
   device: /dev/vda
   mountpoint: /var/lib
 files:
-  - path: /etc/bench/probe.sh
-    source: $TOP/bench/probe.sh
-    mode: "0755"
+EOF
+		bench_probe_files
+		cat <<EOF
 onboot:
   - name: prepare
     image: busybox
     command: ["/bin/true"]
 services:
+EOF
+		bench_probe_service
+		for ((i = 1; i <= n; i++)); do
+			printf '  - name: svc%03d\n    image: busybox\n' "$i"
+			printf '    command: ["/bin/sh", "-c", "trap '"'"'exit 0'"'"' TERM; sleep 2147483647 & wait"]\n'
+		done
+	} >"$out"
+}
+
+# The probe: its script (a files: item) and its service (a services: item).
+bench_probe_files() {
+	cat <<EOF
+  - path: /etc/bench/probe.sh
+    source: $TOP/bench/probe.sh
+    mode: "0755"
+EOF
+}
+bench_probe_service() {
+	cat <<'EOF'
   - name: zprobe
     image: busybox
     command: ["/bin/sh", "/root/probe.sh"]
@@ -46,11 +73,22 @@ services:
       - {path: /dev/ttyS0, type: c, major: 4, minor: 64, mode: "0620"}
     restart: never
 EOF
-		for ((i = 1; i <= n; i++)); do
-			printf '  - name: svc%03d\n    image: busybox\n' "$i"
-			printf '    command: ["/bin/sh", "-c", "trap '"'"'exit 0'"'"' TERM; sleep 2147483647 & wait"]\n'
-		done
-	} >"$out"
+}
+
+# A real image's YAML with the probe appended: its services list must come
+# last and it must have no files: of its own (default.yml has neither).
+bench_default_yaml() { # OUT [YML]
+	local yml=${2:-$TOP/examples/default.yml}
+	if [ "$(grep -E '^[a-z_]+:' "$yml" | tail -n 1)" != "services:" ] || grep -q '^files:' "$yml"; then
+		echo "bench: $yml: the probe needs services: as the last key and no files: key" >&2
+		return 1
+	fi
+	{
+		cat "$yml"
+		bench_probe_service
+		echo "files:"
+		bench_probe_files
+	} >"$1"
 }
 
 # RUNTIME crun names the image crun-N instead of bench-N.
@@ -79,16 +117,61 @@ bench_peer() { # DIR N KIND
 	rm -rf "$tree"
 }
 
+# The instrumented image: bench-N's tree with runc and containerd's shim
+# behind stele-execlog, which logs each call's start and end to
+# /run/stele/exec.jsonl (the probe prints it). Only bench images get it.
+bench_exec_image() { # DIR N
+	local dir=$1 n=$2 tree=$1/exec-$2-tree p
+	rm -rf "$tree"
+	cp -a "$dir/bench-$n-tree" "$tree" || return 1
+	mkdir -p "$tree/usr/lib/stele-bench"
+	for p in runc containerd-shim-runc-v2; do
+		mv "$tree/usr/bin/$p" "$tree/usr/lib/stele-bench/$p" &&
+			install -m 0755 "$BENCH_BIN/stele-execlog" "$tree/usr/bin/$p" || return 1
+	done
+	SOURCE_DATE_EPOCH=0 "$BENCH_BIN/stele-mkinitramfs" -c gzip \
+		-s "$dir/bench-$n-tree.overrides" "$tree" "$dir/exec-$n-initrd.img" || return 1
+	rm -rf "$tree"
+}
+
+# The read-only image prototype: the tree's /containers (owners, modes and
+# nodes from the overrides applied, identical files hard-linked) becomes
+# OUT.erofs (lz4hc); the rest, with an empty /containers, stele-premount and
+# its /etc/bench/premount, becomes OUT-initrd.img (lz4). Boot it with
+# OUT.erofs as the second virtio disk and stele.supervisor=/sbin/stele-premount.
+# Consumes TREE.
+bench_erofs_split() { # TREE OUT
+	local tree=$1 out=$2 src=$2-containers
+	rm -rf "$src" && mv "$tree/containers" "$src" && mkdir "$tree/containers" || return 1
+	awk '$2 ~ /^\/containers\// { sub(/^\/containers/, "", $2); print }' "$tree.overrides" |
+		while read -r kind path a b c d e f; do
+			case $kind in
+			own) chown -h "$a:$b" "$src$path" && { [ -z "$c" ] || [ -L "$src$path" ] || chmod "$c" "$src$path"; } ;;
+			dir) mkdir -p "$src$path" && chown "$b:$c" "$src$path" && chmod "$a" "$src$path" ;;
+			nod) rm -f "$src$path" && mknod -m "$a" "$src$path" "$d" "$e" "$f" && chown "$b:$c" "$src$path" ;;
+			esac
+		done
+	hardlink -q -t "$src" && mkfs.erofs -zlz4hc --quiet "$out.erofs" "$src" >/dev/null || return 1
+	grep -v '^[a-z]* /containers/' "$tree.overrides" >"$out.overrides"
+	install -m 0755 "$BENCH_BIN/stele-premount" "$tree/sbin/stele-premount" &&
+		mkdir -p "$tree/etc/bench" && echo "/dev/vdb /containers erofs" >"$tree/etc/bench/premount" &&
+		SOURCE_DATE_EPOCH=0 "$BENCH_BIN/stele-mkinitramfs" -c lz4 -s "$out.overrides" "$tree" \
+			"$out-initrd.img" || return 1
+	rm -rf "$src" "$tree"
+}
+
 # The qemu command line every bench boot uses, in BENCH_QEMU: the tests'
-# machine (tests/lib/vm.sh: VM_ACCEL, 2 vCPUs, no network), BENCH_MEM MiB
-# (the initramfs of 100 services is ~330 MiB unpacked), and a fresh 256 MiB
-# sparse state disk, DISK.
+# machine (tests/lib/vm.sh: VM_ACCEL, 2 vCPUs, no network unless
+# BENCH_QEMU_NIC says), BENCH_MEM MiB (the initramfs of 100 services is
+# ~330 MiB unpacked), a fresh 256 MiB sparse state disk, DISK, and
+# BENCH_QEMU_EXTRA.
 bench_qemu() { # LOG INITRD APPEND DISK
 	rm -f "$4"
 	truncate -s 256M "$4" || return 1
 	BENCH_QEMU=(qemu-system-x86_64 $VM_ACCEL -m "$BENCH_MEM" -smp 2 -nodefaults -no-reboot -display none
 		-serial "file:$1" -kernel "$BENCH_KERNEL" -initrd "$2"
-		-append "console=ttyS0 panic=-1 $3" -nic none -drive "file=$4,if=virtio,format=raw")
+		-append "console=ttyS0 panic=-1 $3" -nic "${BENCH_QEMU_NIC:-none}"
+		-drive "file=$4,if=virtio,format=raw" ${BENCH_QEMU_EXTRA[@]+"${BENCH_QEMU_EXTRA[@]}"})
 }
 
 # One boot until the console matches REGEX (then qemu is killed: shutdown
@@ -132,8 +215,8 @@ bench_kernel_init_ms() {
 
 # The exported timeline a probe printed, as a JSON array.
 bench_timeline_json() { # LOG
-	tr -d '\r' <"$1" | sed -n 's/^bench: timeline //p' | jq -s 'flatten' 2>/dev/null ||
-		tr -d '\r' <"$1" | sed -n 's/^bench: timeline //p'
+	tr -d '\r' <"$1" | sed -n 's/^.*bench: timeline //p' | jq -s 'flatten' 2>/dev/null ||
+		tr -d '\r' <"$1" | sed -n 's/^.*bench: timeline //p'
 }
 
 # Milestones in ms since kernel start: "init state onboot containerd services",

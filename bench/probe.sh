@@ -3,7 +3,8 @@
 # the same bundle), in the host's PID namespace, writing "bench: ..." lines
 # straight to the serial console (service output may not reach it).
 #
-# Under stele it waits for the exported boot timeline and prints it, then
+# Under stele it waits for the exported boot timeline and prints it (and,
+# in the instrumented image, stele-execlog's runc and shim calls), then
 # PID 1's, the supervisor's, the shims' and the guest's memory, and where
 # the CPU went (cpu_profile). With bench.restarts=N on the kernel command
 # line it also restarts the svcNNN services N times in all through
@@ -64,8 +65,13 @@ while ! grep -q '"boot-complete"' /run/boot-timeline.json 2>/dev/null && [ $i -l
 	sleep 0.1
 	i=$((i + 1))
 done
+# A console shell (a getty's autologin) may have left its prompt on the
+# line: start on a fresh one.
+echo >"$out"
 sed 's/^/bench: timeline /' /run/boot-timeline.json >"$out"
 say "timeline-end"
+# In the instrumented image, each runc and shim call's times (stele-execlog).
+[ ! -e /run/exec.jsonl ] || sed 's/^/bench: exec /' /run/exec.jsonl >"$out"
 sup=$(pidof stele-supervisor | cut -d ' ' -f 1)
 shims=$(pidof containerd-shim-runc-v2)
 shim_kb=0

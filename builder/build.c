@@ -173,8 +173,12 @@ static int write_outputs(const struct build_opts *o, const struct config *cfg, s
 	snprintf(cmdline, sizeof cmdline, "%s/%s-cmdline", out->work, cfg->name);
 	static const char *const names[] = {"none", "gzip", "zstd", "lz4"};
 	fprintf(stderr, "stele: writing the initramfs (cpio, %s)\n", names[o->compression]);
+	struct initramfs_opts cpio = {.compression = o->compression,
+				      .epoch = o->epoch,
+				      .dedup = !o->no_dedup,
+				      .progress = true};
 	if (meta_write(meta, overrides) < 0 ||
-	    initramfs_write(out->tree, overrides, initrd, o->compression, o->epoch, true) < 0)
+	    initramfs_write(out->tree, overrides, initrd, &cpio) < 0)
 		return -1;
 	if (copy_file(out->kernel_src, kernel, 0644) < 0)
 		return -1;

@@ -6,7 +6,7 @@ CONFIG_LIBS := -larchive -lyaml -ljansson -lcap -lseccomp -lcrypto -lz
 CONFIG_SRCS := $(filter-out builder/mkinitramfs.c,$(wildcard builder/*.c))
 CONFIG_OBJS := $(CONFIG_SRCS:%.c=$(OBJ)/%.o)
 
-$(BIN)/stele-mkinitramfs: $(OBJ)/builder/mkinitramfs.o $(OBJ)/builder/initramfs.o
+$(BIN)/stele-mkinitramfs: $(OBJ)/builder/mkinitramfs.o $(OBJ)/builder/initramfs.o $(OBJ)/builder/dedup.o
 	@mkdir -p $(dir $@)
 	$(CC) -o $@ $^ $(CONFIG_LIBS)
 

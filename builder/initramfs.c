@@ -1,5 +1,7 @@
 #include "builder/initramfs.h"
 
+#include "builder/dedup.h"
+
 #include <archive.h>
 #include <archive_entry.h>
 #include <errno.h>
@@ -58,6 +60,33 @@ static int64_t archive_ino(const struct stat *st)
 	return inos.next;
 }
 static size_t walk_prefix;
+static const char *walk_tree;
+
+/* With dedup: per tree entry, the entry whose inode it shares and how many
+ * share it (dedup.h), and the archive inode given to each leader. Regular
+ * files then never go through the link resolver: the leader, first in path
+ * order, carries the data, which the kernel's unpacker (and cpio, and
+ * libarchive) accept as well as the data on the last name. */
+static struct {
+	bool on;
+	struct dedup_file *files;
+	size_t *leader, *members;
+	int64_t *ino;
+} plan;
+
+/* The inode number and link count an entry gets in the archive. */
+static void archive_identity(struct archive_entry *e, const struct stat *st, size_t t)
+{
+	if (!plan.on || !S_ISREG(st->st_mode)) {
+		archive_entry_set_ino64(e, archive_ino(st));
+		return;
+	}
+	size_t first = plan.leader[t];
+	if (first == t)
+		plan.ino[t] = ++inos.next;
+	archive_entry_set_ino64(e, plan.ino[first]);
+	archive_entry_set_nlink(e, (unsigned)plan.members[t]);
+}
 
 /* Bytes of file data: all of them, and written so far (for progress). */
 static struct {
@@ -235,9 +264,9 @@ static int emit(struct archive *a, const char *tree, struct archive_entry *e)
 /* A tree entry, with the owner and mode of the override for the same path
  * (own or dir) when there is one. */
 static int add_tree_entry(struct archive *a, struct archive_entry_linkresolver *links,
-			  const char *tree, const char *rel, const struct override *owner,
-			  int64_t epoch)
+			  const char *tree, size_t t, const struct override *owner, int64_t epoch)
 {
+	const char *rel = walk_entries.paths[t];
 	char path[4096];
 	snprintf(path, sizeof path, "%s/%s", tree, rel);
 	struct stat st;
@@ -248,7 +277,7 @@ static int add_tree_entry(struct archive *a, struct archive_entry_linkresolver *
 	struct archive_entry *e = archive_entry_new();
 	archive_entry_copy_stat(e, &st);
 	archive_entry_set_dev(e, 0);
-	archive_entry_set_ino64(e, archive_ino(&st));
+	archive_identity(e, &st, t);
 	archive_entry_set_pathname(e, rel);
 	archive_entry_set_mtime(e, epoch, 0);
 	archive_entry_unset_atime(e);
@@ -268,6 +297,13 @@ static int add_tree_entry(struct archive *a, struct archive_entry_linkresolver *
 		}
 		target[n] = '\0';
 		archive_entry_set_symlink(e, target);
+	}
+	if (plan.on && S_ISREG(st.st_mode)) {
+		/* Linked by content: the data goes with the first name, the
+		 * others are headers, so the archive stays in path order. */
+		if (plan.leader[t] != t)
+			archive_entry_set_size(e, 0);
+		return emit(a, tree, e);
 	}
 	struct archive_entry *deferred = NULL;
 	archive_entry_linkify(links, &e, &deferred);
@@ -333,10 +369,16 @@ static int override_order(const void *a, const void *b)
 		      relative(((const struct override *)b)->path));
 }
 
-/* Tree entries and overrides in one sorted stream, so a parent directory
- * always comes before what it holds, whichever side it comes from. */
-static int merge_entries(struct archive *a, struct archive_entry_linkresolver *links,
-			 const char *tree, const struct override *ov, size_t nov, int64_t epoch)
+/* One pass over tree entries and overrides in one sorted stream, so a
+ * parent directory always comes before what it holds, whichever side it
+ * comes from: a tree entry (with the own/dir override of its path, if any)
+ * or an override alone. A nod override replaces the tree entry of its path. */
+struct visitor {
+	int (*tree)(struct visitor *v, size_t t, const struct override *owner);
+	int (*override)(struct visitor *v, const struct override *o);
+};
+
+static int walk_merged(struct visitor *v, const struct override *ov, size_t nov)
 {
 	size_t t = 0, o = 0;
 	while (t < walk_entries.len || o < nov) {
@@ -345,19 +387,16 @@ static int merge_entries(struct archive *a, struct archive_entry_linkresolver *l
 		int cmp = !tp ? 1 : !op ? -1 : strcmp(tp, op);
 		int rc;
 		if (cmp < 0) {
-			rc = add_tree_entry(a, links, tree, tp, NULL, epoch);
+			rc = v->tree(v, t, NULL);
 			t++;
 		} else if (cmp > 0) {
-			if (strcmp(ov[o].kind, "own") == 0)
-				fprintf(stderr, "initramfs: warning: own %s: no such entry in %s\n",
-					op, tree);
-			rc = add_override_entry(a, &ov[o], epoch);
+			rc = v->override(v, &ov[o]);
 			o++;
 		} else if (strcmp(ov[o].kind, "nod") == 0) {
-			rc = add_override_entry(a, &ov[o], epoch); /* the node replaces it */
+			rc = v->override(v, &ov[o]);
 			t++, o++;
 		} else {
-			rc = add_tree_entry(a, links, tree, tp, &ov[o], epoch);
+			rc = v->tree(v, t, &ov[o]);
 			t++, o++;
 		}
 		if (rc < 0)
@@ -366,15 +405,99 @@ static int merge_entries(struct archive *a, struct archive_entry_linkresolver *l
 	return 0;
 }
 
+/* Planning: what each regular file will be in the archive. */
+static int plan_tree(struct visitor *v, size_t t, const struct override *owner)
+{
+	(void)v;
+	const char *rel = walk_entries.paths[t];
+	char path[4096];
+	snprintf(path, sizeof path, "%s/%s", walk_tree, rel);
+	struct stat st;
+	if (lstat(path, &st) < 0) {
+		fprintf(stderr, "initramfs: %s: %s\n", rel, strerror(errno));
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode))
+		return 0; /* size 0: never linked */
+	plan.files[t] = (struct dedup_file){
+	    .rel = rel,
+	    .size = st.st_size,
+	    .mode = owner && owner->mode != ~0u ? owner->mode & 07777 : st.st_mode & 07777,
+	    .uid = owner ? owner->uid : 0,
+	    .gid = owner ? owner->gid : 0,
+	};
+	return 0;
+}
+
+static int plan_override(struct visitor *v, const struct override *o)
+{
+	(void)v, (void)o;
+	return 0;
+}
+
+static int plan_links(const struct override *ov, size_t nov)
+{
+	size_t n = walk_entries.len ? walk_entries.len : 1;
+	plan.files = calloc(n, sizeof *plan.files);
+	plan.leader = calloc(n, sizeof *plan.leader);
+	plan.members = calloc(n, sizeof *plan.members);
+	plan.ino = calloc(n, sizeof *plan.ino);
+	if (!plan.files || !plan.leader || !plan.members || !plan.ino) {
+		fprintf(stderr, "initramfs: out of memory planning hard links\n");
+		return -1;
+	}
+	struct visitor v = {plan_tree, plan_override};
+	if (walk_merged(&v, ov, nov) < 0 ||
+	    dedup_find(walk_tree, plan.files, walk_entries.len, plan.leader, plan.members) < 0)
+		return -1;
+	/* A linked file's data is written once, for progress too. */
+	for (size_t t = 0; t < walk_entries.len; t++)
+		if (plan.leader[t] != t)
+			bytes.total -= plan.files[t].size;
+	return 0;
+}
+
+static void plan_free(void)
+{
+	free(plan.files);
+	free(plan.leader);
+	free(plan.members);
+	free(plan.ino);
+	memset(&plan, 0, sizeof plan);
+}
+
+/* Writing: each entry in the archive. */
+struct writer {
+	struct visitor v;
+	struct archive *a;
+	struct archive_entry_linkresolver *links;
+	int64_t epoch;
+};
+
+static int write_tree(struct visitor *v, size_t t, const struct override *owner)
+{
+	struct writer *w = (struct writer *)v;
+	return add_tree_entry(w->a, w->links, walk_tree, t, owner, w->epoch);
+}
+
+static int write_override(struct visitor *v, const struct override *o)
+{
+	struct writer *w = (struct writer *)v;
+	if (strcmp(o->kind, "own") == 0)
+		fprintf(stderr, "initramfs: warning: own %s: no such entry in %s\n",
+			relative(o->path), walk_tree);
+	return add_override_entry(w->a, o, w->epoch);
+}
+
 int initramfs_write(const char *tree, const char *overrides_path, const char *out,
-		    enum initramfs_compression compression, int64_t epoch, bool progress)
+		    const struct initramfs_opts *opts)
 {
 	struct override *ov;
 	size_t nov;
 	if (load_overrides(overrides_path, &ov, &nov) < 0)
 		return -1;
 	walk_entries = (struct entries){0};
-	bytes.on = progress;
+	bytes.on = opts->progress;
 	bytes.total = bytes.done = 0;
 	bytes.shown = 0;
 	free(inos.v);
@@ -382,6 +505,7 @@ int initramfs_write(const char *tree, const char *overrides_path, const char *ou
 	inos.len = inos.cap = 0;
 	inos.next = 0;
 	walk_prefix = strlen(tree);
+	walk_tree = tree;
 	if (nftw(tree, collect, 64, FTW_PHYS) != 0) {
 		fprintf(stderr, "initramfs: cannot walk %s: %s\n", tree, strerror(errno));
 		free(ov);
@@ -396,14 +520,18 @@ int initramfs_write(const char *tree, const char *overrides_path, const char *ou
 	archive_entry_linkresolver_set_strategy(links, ARCHIVE_FORMAT_CPIO_SVR4_NOCRC);
 	int rc = -1;
 	if (archive_write_set_format_cpio_newc(a) != ARCHIVE_OK ||
-	    set_filter(a, compression) != ARCHIVE_OK ||
+	    set_filter(a, opts->compression) != ARCHIVE_OK ||
 	    archive_write_set_bytes_in_last_block(a, 1) != ARCHIVE_OK ||
 	    archive_write_open_filename(a, tmp) != ARCHIVE_OK) {
 		fprintf(stderr, "initramfs: cannot create %s: %s\n", tmp, archive_error_string(a));
 		goto done;
 	}
 	qsort(ov, nov, sizeof *ov, override_order);
-	if (merge_entries(a, links, tree, ov, nov, epoch) < 0 || flush_links(a, links, tree) < 0)
+	plan.on = opts->dedup;
+	if (plan.on && plan_links(ov, nov) < 0)
+		goto done;
+	struct writer w = {{write_tree, write_override}, a, links, opts->epoch};
+	if (walk_merged(&w.v, ov, nov) < 0 || flush_links(a, links, tree) < 0)
 		goto done;
 	if (archive_write_close(a) != ARCHIVE_OK) {
 		fprintf(stderr, "initramfs: finishing %s: %s\n", tmp, archive_error_string(a));
@@ -419,6 +547,7 @@ done:
 		unlink(tmp);
 	archive_write_free(a);
 	archive_entry_linkresolver_free(links);
+	plan_free();
 	for (size_t i = 0; i < walk_entries.len; i++)
 		free(walk_entries.paths[i]);
 	free(walk_entries.paths);

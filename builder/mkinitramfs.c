@@ -8,19 +8,27 @@
 
 static void usage(void)
 {
-	fprintf(stderr,
-		"usage: stele-mkinitramfs [-c none|gzip|zstd|lz4] [-s OVERRIDES] TREE OUT\n");
+	fprintf(
+	    stderr,
+	    "usage: stele-mkinitramfs [-c none|gzip|zstd|lz4] [-s OVERRIDES] [-n] TREE OUT\n"
+	    "  -n  no dedup: identical files stay separate (only the tree's hard links link)\n");
 	exit(2);
 }
 
 int main(int argc, char **argv)
 {
-	int compression = COMPRESS_GZIP;
+	struct initramfs_opts opts = {.compression = COMPRESS_GZIP, .dedup = true};
 	const char *overrides = NULL;
-	int opt;
-	while ((opt = getopt(argc, argv, "c:s:")) != -1) {
-		if (opt == 'c' && (compression = initramfs_compression_parse(optarg)) >= 0)
+	int opt, c;
+	while ((opt = getopt(argc, argv, "c:s:n")) != -1) {
+		if (opt == 'c' && (c = initramfs_compression_parse(optarg)) >= 0) {
+			opts.compression = (enum initramfs_compression)c;
 			continue;
+		}
+		if (opt == 'n') {
+			opts.dedup = false;
+			continue;
+		}
 		if (opt == 's') {
 			overrides = optarg;
 			continue;
@@ -30,8 +38,6 @@ int main(int argc, char **argv)
 	if (argc - optind != 2)
 		usage();
 	const char *epoch = getenv("SOURCE_DATE_EPOCH");
-	return initramfs_write(argv[optind], overrides, argv[optind + 1], compression,
-			       epoch ? strtoll(epoch, NULL, 10) : 0, false) == 0
-		   ? 0
-		   : 1;
+	opts.epoch = epoch ? strtoll(epoch, NULL, 10) : 0;
+	return initramfs_write(argv[optind], overrides, argv[optind + 1], &opts) == 0 ? 0 : 1;
 }

@@ -19,7 +19,7 @@ static void usage(FILE *f)
 	      "                   [--sign-key KEY.pem --sign-cert CERT.pem]\n"
 	      "                   [--compression none|gzip|zstd|lz4] [--pkg-dir DIR] [--bin-dir "
 	      "DIR]\n"
-	      "                   [--kernel-dir DIR] [--keep-tree] FILE.yml\n"
+	      "                   [--kernel-dir DIR] [--keep-tree] [--no-dedup] FILE.yml\n"
 	      "  formats: kernel+initrd (default), iso, uki, raw-efi, raw-bios, qcow2, vhd, vmdk, "
 	      "gcp\n"
 	      "       stele run [options] DIR/NAME      (stele run --help)\n",
@@ -90,6 +90,7 @@ static int cmd_build(int argc, char **argv)
 	    {"size", required_argument, NULL, 's'},
 	    {"sign-key", required_argument, NULL, 'K'},
 	    {"sign-cert", required_argument, NULL, 'C'},
+	    {"no-dedup", no_argument, NULL, 'n'},
 	    {"help", no_argument, NULL, 'h'},
 	    {0},
 	};
@@ -138,6 +139,9 @@ static int cmd_build(int argc, char **argv)
 			break;
 		case 't':
 			o.keep_tree = true;
+			break;
+		case 'n':
+			o.no_dedup = true;
 			break;
 		case 'h':
 			usage(stdout);

@@ -21,14 +21,20 @@
 #                     for what several packages share
 #   DIRS="/d /e:0750" empty directories to create (mode 0755, or :MODE;
 #                     runc gives a tmpfs mounted there the directory's mode)
-#   PRUNE="usr/x"     paths to delete after extraction (docs, man, locales
-#                     always go)
+#   PRUNE="usr/x"     more paths to delete after extraction (DEFAULT_PRUNE,
+#                     below, always goes: docs, man pages, locales, debug
+#                     symbols, glibc's gconv modules, init scripts)
+#   KEEP="usr/x"      paths of DEFAULT_PRUNE this package needs after all
 #   ENTRYPOINT, CMD   JSON arrays; ENV="K=V ..." (no spaces inside values);
 #   WORKDIR, USER     image config fields (see tools/mkoci.sh)
 #   CONFIG='{...}'    the container settings the package needs, as a JSON
 #                     object of YAML keys (binds, capabilities, tmpfs...):
 #                     LinuxKit's org.mobyproject.config label, which the
 #                     builder takes unless a YAML entry gives the same key
+#
+# MKPKG_PRUNE=0 in the environment skips DEFAULT_PRUNE (PRUNE still
+# applies): the package with what Debian ships, for measuring what pruning
+# saves (bench/README.md).
 #
 # Exit: 0 written, 1 a failure (one line on stderr naming it), 2 bad usage.
 set -eu
@@ -42,7 +48,16 @@ tools=$(cd "$(dirname "$0")" && pwd)
 name=$(basename "$out")
 [ -f "$pkgdir/pkg.conf" ] || die "$pkgdir/pkg.conf is missing: a package needs one (see tools/mkpkg.sh)"
 
-DEBS="" SKIP="" BUSYBOX=0 INCLUDE="" DIRS="" PRUNE="" ENV=""
+# What no container of an appliance reads: documentation, man and info
+# pages, message catalogs, bug-reporting and lintian data, shell
+# completions, debugger helpers and debug symbols, glibc's gconv modules
+# (iconv to charsets other than the built-in UTF-*, ASCII and ISO-8859-1),
+# and init-system files.
+DEFAULT_PRUNE="usr/share/doc usr/share/man usr/share/info usr/share/locale
+ usr/share/lintian usr/share/bug usr/share/bash-completion usr/share/zsh
+ usr/share/gdb usr/share/gcc usr/lib/debug usr/lib/x86_64-linux-gnu/gconv
+ etc/init.d etc/systemd lib/systemd usr/lib/systemd"
+DEBS="" SKIP="" BUSYBOX=0 INCLUDE="" DIRS="" PRUNE="" KEEP="" ENV=""
 ENTRYPOINT="" CMD="" WORKDIR=/ USER=0:0 CONFIG=""
 . "$pkgdir/pkg.conf"
 [ -n "$DEBS$BUSYBOX" ] || die "$pkgdir/pkg.conf names no DEBS and no BUSYBOX: nothing to package"
@@ -125,8 +140,13 @@ if [ "$BUSYBOX" = 1 ]; then
 	echo busybox-static >>"$stage/packages"
 fi
 
-for d in usr/share/doc usr/share/man usr/share/info usr/share/locale \
-	usr/share/lintian usr/share/bug etc/init.d etc/systemd lib/systemd usr/lib/systemd $PRUNE; do
+prune=$PRUNE
+if [ "${MKPKG_PRUNE:-1}" != 0 ]; then
+	for d in $DEFAULT_PRUNE; do
+		case " $KEEP " in *" $d "*) ;; *) prune="$prune $d" ;; esac
+	done
+fi
+for d in $prune; do
 	rm -rf "${rootfs:?}/$d"
 done
 for d in $DIRS; do

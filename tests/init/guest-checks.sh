@@ -76,6 +76,8 @@ left_initramfs() {
 check "left the initramfs root: / is a mount with a parent (pivot_root works)" left_initramfs
 check "the root directory is 0755, not the kernel's 1777 (sshd StrictModes)" sh -c '[ "$(stat -c %a /)" = 755 ]'
 check "hard links kept by the move" sh -c '[ "$(stat -c %i /bin/busybox-hardlink)" = "$(stat -c %i /bin/busybox)" ]'
+check "identical files unpacked by the kernel as one inode (dedup)" \
+	sh -c '[ "$(stat -c %i:%h /bin/busybox-copy)" = "$(stat -c %i /bin/busybox):3" ] && /bin/busybox-copy true'
 check "device nodes kept by the move" sh -c '[ -c /stele-null ] && [ "$(stat -c %t:%T /stele-null)" = 1:3 ]'
 check "symlinks kept by the move" sh -c '[ "$(readlink /init)" = sbin/init ]'
 check "modes kept by the move" sh -c '[ "$(stat -c %a /etc/stele-test/mode-0640)" = 640 ]'
