@@ -15,4 +15,11 @@ int write_all(int fd, const void *buf, size_t len);
  * ENOTDIR the kernel gives, so messages name the real obstacle. */
 int open_dir_nofollow_at(int dirfd, const char *name);
 
+/* Mark every open fd >= lowfd close-on-exec, so fds a process inherited
+ * without O_CLOEXEC never reach what it executes. close_range()
+ * (CLOSE_RANGE_CLOEXEC, Linux 5.11) when the kernel has it, else each fd
+ * listed in /proc/self/fd. Returns 0, or -1 with errno set when neither
+ * works. */
+int fds_set_cloexec_from(int lowfd);
+
 #endif

@@ -144,6 +144,15 @@ int wait_pid_timeout(pid_t pid, int timeout_ms, int *status)
 			return -1;
 		if (r == 0)
 			return 1;
+		/* Readable, yet a child traced by another process is reaped only
+		 * once its tracer lets it go: a bounded wait must not block here. */
+		if (timeout_ms >= 0) {
+			pid_t w;
+			do
+				w = waitpid(pid, status, WNOHANG);
+			while (w < 0 && errno == EINTR);
+			return w == pid ? 0 : w == 0 ? 1 : -1;
+		}
 	} else if (errno != ESRCH) {
 		/* Kernels before 5.3: fall back to polling waitpid. */
 		for (int waited = 0; timeout_ms < 0 || waited < timeout_ms; waited += 10) {

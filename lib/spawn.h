@@ -42,7 +42,8 @@ void child_reset_signals(void);
 void close_fds_from(int lowfd);
 
 /* Wait for pid up to timeout_ms (<0: forever). Returns 0 with *status set
- * when it exited, 1 on timeout (the child still runs), -1 on error.
+ * when it exited, 1 on timeout (the child still runs, or has ended but
+ * cannot be reaped yet: a tracer holds it), -1 on error.
  * Uses a pidfd, so it never reaps another child. */
 int wait_pid_timeout(pid_t pid, int timeout_ms, int *status);
 

@@ -22,3 +22,9 @@ $(BUILD)/tests/supervisor/sd-notify: tests/supervisor/sd-notify.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -static -o $@ $<
 test-build: $(BUILD)/tests/supervisor/sd-notify
+
+# Holds a process as its tracer: a child that outlasts SIGKILL (58-prepare-bound).
+$(BUILD)/tests/supervisor/ptrace-hold: tests/supervisor/ptrace-hold.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $<
+test-build: $(BUILD)/tests/supervisor/ptrace-hold

@@ -5,6 +5,7 @@
  * main owns nothing but the wiring: the options, the signals, the loop,
  * and the events (events.h) between the three owners (the service table,
  * containerd, the phases) and the control socket's questions. */
+#include "lib/fdio.h"
 #include "lib/log.h"
 #include "lib/state_status.h"
 #include "lib/timeline.h"
@@ -359,6 +360,10 @@ static int setup_signals(void)
 int main(int argc, char **argv)
 {
 	log_init("stele-supervisor");
+	/* Whatever started us may have left fds open without O_CLOEXEC; none
+	 * may reach containerd, onboot or a prepare helper. */
+	if (fds_set_cloexec_from(3) < 0)
+		log_warn("marking inherited fds close-on-exec: %s", strerror(errno));
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (parse_options(argc, argv, &options) < 0)
 		return 2;

@@ -9,6 +9,7 @@
 #include <jansson.h>
 #include <limits.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -65,13 +66,19 @@ static int finish(pid_t pid, int fd, char *err, size_t errlen)
 	int status = 0;
 	int w = wait_pid_timeout(pid, PREPARE_TIMEOUT_MS, &status);
 	if (w == 1) {
-		if (kill(pid, SIGKILL) < 0 && errno != ESRCH)
-			snprintf(err, errlen, "host side: killing its helper: %s", strerror(errno));
+		bool killed = kill(pid, SIGKILL) == 0 || errno == ESRCH;
+		int kill_errno = errno;
+		/* A helper stuck in the kernel (a dead mount) may outlast SIGKILL:
+		 * the loop goes on and main.c's SIGCHLD reaping collects it later. */
+		bool reaped = wait_pid_timeout(pid, PREPARE_KILL_WAIT_MS, &status) == 0;
+		if (!killed)
+			snprintf(err, errlen, "host side: killing its helper: %s",
+				 strerror(kill_errno));
 		else
 			snprintf(err, errlen,
-				 "host side: no answer within %d ms (a mount hanging?)",
-				 PREPARE_TIMEOUT_MS);
-		wait_pid_timeout(pid, -1, &status);
+				 "host side: no answer within %d ms (a mount hanging?)%s",
+				 PREPARE_TIMEOUT_MS,
+				 reaped ? "" : "; its helper, killed, is left to end on its own");
 		return -1;
 	}
 	if (w < 0) {

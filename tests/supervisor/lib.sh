@@ -11,6 +11,7 @@
 #   ctl ARGS...             stelectl against this supervisor
 #   sv_state NAME / sv_pid NAME   one field of `stelectl status NAME`
 #   tl_events NAME EVENT    the t_ms of a service's timeline events
+#   within SECS CMD...      CMD succeeds before SECS have passed
 SV_NS=stele-t$$
 SV_CONSOLE=$T/console
 SV_PID=
@@ -78,6 +79,16 @@ sv_wait_state() {
 		sleep 0.1
 	done
 	echo "# $name is '$(sv_state "$name")', not '$state', after ${secs}s" >&2
+	return 1
+}
+
+within() {
+	local secs=$1 i
+	shift
+	for ((i = 0; i < secs * 10; i++)); do
+		"$@" && return 0
+		sleep 0.1
+	done
 	return 1
 }
 
