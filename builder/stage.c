@@ -403,7 +403,9 @@ static int stage_file(struct stage *st, json_t *file)
 		return -1;
 	}
 	const char *m = json_string_value(json_object_get(file, "mode"));
-	mode_t mode = m ? (mode_t)strtol(m, NULL, 8) : directory ? 0755 : 0644;
+	/* LinuxKit's defaults: files often hold secrets (a password hash, a
+	 * key), so nothing the YAML does not open up is readable by others. */
+	mode_t mode = m ? (mode_t)strtol(m, NULL, 8) : directory ? 0700 : 0600;
 	char path[PATH_MAX];
 	if (tree_path(st, dest, path, sizeof path) < 0 || mkdir_parents(path) < 0)
 		return -1;
