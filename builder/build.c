@@ -75,6 +75,15 @@ static int find_kernel(const struct build_opts *o, const struct config *cfg, con
 		snprintf(out->kernel_src, sizeof out->kernel_src, "%s", path);
 	else
 		snprintf(out->kernel_src, sizeof out->kernel_src, "%s/vmlinuz", o->kernel_dir);
+	bool image = !json_object_get(k, "path") && path;
+	if (image && !path_exists(out->kernel_src)) {
+		schema_error(cfg, cfg->root, "kernel",
+			     "image: \"%s\" is not a file here (stele pulls no LinuxKit kernel "
+			     "image); set kernel.path: FILE, or drop kernel.image for the shipped "
+			     "kernel",
+			     path);
+		return -1;
+	}
 	if (!path_exists(out->kernel_src)) {
 		schema_error(cfg, cfg->root, "kernel",
 			     "%s does not exist; set kernel.path or run make kernel",

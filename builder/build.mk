@@ -37,3 +37,25 @@ TEST_LIBS_test_config_spec := -ljansson -lcap -lseccomp
 TEST_LIBS_test_config_schema := -ljansson -lyaml -lcap -lseccomp
 TEST_LIBS_test_config_meta :=
 TEST_LIBS_test_builder_gpt := -lcrypto -lz
+
+# The YAML loader, the label merge and the spec generation under libFuzzer
+# (tests/fuzz/fuzz_config.c), run by `make fuzz` beside metadata's target;
+# tests/unit/test_config_fuzz.c replays its seeds in `make test`.
+FUZZ_CONFIG_SRCS := builder/schema.c builder/yamlconv.c builder/spec.c builder/seccomp.c \
+	hostlib/settings.c lib/error.c schema/check.c schema/fields.c
+FUZZ_CONFIG_BIN := $(BUILD)/fuzz/fuzz_config
+TEST_LIBS_test_config_fuzz := -ljansson -lyaml -lcap -lseccomp
+
+$(FUZZ_CONFIG_BIN): tests/fuzz/fuzz_config.c $(FUZZ_CONFIG_SRCS) $(wildcard builder/*.h schema/*.h)
+	@mkdir -p $(dir $@)
+	clang -std=c17 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined \
+		-fno-sanitize-recover=undefined -I. -o $@ \
+		tests/fuzz/fuzz_config.c $(FUZZ_CONFIG_SRCS) -ljansson -lyaml -lcap -lseccomp
+
+fuzz-config: $(FUZZ_CONFIG_BIN)
+	@mkdir -p $(BUILD)/fuzz/corpus-config
+	$(FUZZ_CONFIG_BIN) -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 \
+		-max_len=16384 -close_fd_mask=2 -artifact_prefix=$(BUILD)/fuzz/config- \
+		$(BUILD)/fuzz/corpus-config tests/fuzz/corpus-config
+fuzz: fuzz-config
+.PHONY: fuzz-config

@@ -64,10 +64,21 @@ int image_check(const char *ref, const char *pkg_dir, char *why, size_t len)
 {
 	struct source s;
 	if (parse_ref(ref, pkg_dir, &s) < 0) {
-		snprintf(
-		    why, len,
-		    "\"%s\" is a registry reference; expected oci:PATH, dir:PATH or a package name",
-		    ref);
+		/* linuxkit/getty:TAG and the like: the shipped package of the name. */
+		char base[128], index[PATH_MAX];
+		snprintf(base, sizeof base, "%s", strrchr(ref, '/') + 1);
+		base[strcspn(base, ":@")] = '\0';
+		snprintf(index, sizeof index, "%s/%s/index.json", pkg_dir, base);
+		if (base[0] && path_exists(index))
+			snprintf(
+			    why, len,
+			    "\"%s\" is a registry reference; use the shipped package: image: %s",
+			    ref, base);
+		else
+			snprintf(why, len,
+				 "\"%s\" is a registry reference; expected oci:PATH, dir:PATH or a "
+				 "package name (skopeo copy docker://IMAGE oci:DIR:TAG)",
+				 ref);
 		return -1;
 	}
 	char index[PATH_MAX + 16];

@@ -20,6 +20,8 @@ unsigned schema_section_kind(size_t section)
 static void check_cap(struct yconv *c, int line, const char *key, const json_t *v)
 {
 	const char *name = json_string_value(v);
+	if (!name) /* a wrong type: reported by the type check */
+		return;
 	if (strcasecmp(name, "all") == 0 || strcasecmp(name, "none") == 0)
 		return;
 	/* "CAP_CHOWN", "cap_chown" and "chown" all name it. */
@@ -35,6 +37,8 @@ static void check_cap(struct yconv *c, int line, const char *key, const json_t *
 static void check_syscall(struct yconv *c, int line, const char *key, const json_t *v)
 {
 	const char *name = json_string_value(v);
+	if (!name)
+		return;
 	if (seccomp_syscall_resolve_name(name) == __NR_SCMP_ERROR)
 		yconv_error(c, line, key,
 			    "unknown syscall \"%s\"; expected a name libseccomp knows, like openat",

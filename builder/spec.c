@@ -320,6 +320,71 @@ static void bind_options(const char *extra, char *out, size_t len)
 	snprintf(out, len, "rbind,%s%s", ro ? "ro" : "rw", rest);
 }
 
+static const char *string_of(const json_t *m, const char *key)
+{
+	const char *s = json_string_value(json_object_get(m, key));
+	return s && *s ? s : NULL;
+}
+
+/* LinuxKit's defaults for a partial `mounts` entry: a missing type is the
+ * source's when that names a kernel file system (or tmpfs for /dev), a
+ * missing source is the type, a missing destination is the type's usual
+ * place. New reference; NULL when type or destination stays unknown. */
+static json_t *complete_mount(const json_t *given)
+{
+	static const char *const places[][2] = {{"proc", "/proc"},
+						{"devpts", "/dev/pts"},
+						{"sysfs", "/sys"},
+						{"cgroup", "/sys/fs/cgroup"},
+						{"cgroup2", "/sys/fs/cgroup"},
+						{"mqueue", "/dev/mqueue"}};
+	const size_t n = sizeof places / sizeof places[0];
+	const char *type = string_of(given, "type"), *src = string_of(given, "source");
+	const char *dst = string_of(given, "destination");
+	for (size_t i = 0; !type && src && i < n; i++)
+		if (strcmp(src, places[i][0]) == 0)
+			type = places[i][0];
+	if (!type && dst && strcmp(dst, "/dev") == 0)
+		type = "tmpfs";
+	for (size_t i = 0; type && !dst && i < n; i++)
+		if (strcmp(type, places[i][0]) == 0)
+			dst = places[i][1];
+	if (!type || !dst)
+		return NULL;
+	json_t *m = json_deep_copy(given);
+	json_object_set_new(m, "type", json_string(type));
+	json_object_set_new(m, "source", json_string(src ? src : type));
+	json_object_set_new(m, "destination", json_string(dst));
+	return m;
+}
+
+static bool mounts_valid(const json_t *c)
+{
+	size_t i;
+	json_t *v;
+	json_array_foreach(json_object_get(c, "mounts"), i, v)
+	{
+		json_t *m = json_is_object(v) ? complete_mount(v) : NULL;
+		if (m) {
+			json_decref(m);
+			continue;
+		}
+		const char *type = string_of(v, "type");
+		if (type)
+			fprintf(stderr,
+				"stele: %s: mount of type \"%s\" has no destination; add "
+				"destination: /PATH\n",
+				name_of(c), type);
+		else
+			fprintf(stderr,
+				"stele: %s: a mount has no type; add type: (proc, sysfs, "
+				"cgroup, tmpfs, bind, ...)\n",
+				name_of(c));
+		return false;
+	}
+	return true;
+}
+
 static json_t *mounts(const json_t *c)
 {
 	json_t *m = json_array();
@@ -335,7 +400,7 @@ static json_t *mounts(const json_t *c)
 		  mount("/sys/fs/cgroup", "cgroup", "cgroup", "nosuid,noexec,nodev,relatime,ro"));
 	size_t i;
 	json_t *v;
-	json_array_foreach(json_object_get(c, "mounts"), i, v) add_mount(m, json_deep_copy(v));
+	json_array_foreach(json_object_get(c, "mounts"), i, v) add_mount(m, complete_mount(v));
 	json_array_foreach(json_object_get(c, "binds"), i, v)
 	{
 		/* SRC:DST[:OPTS], OPTS comma-separated (ro, rshared, ...). */
@@ -481,12 +546,12 @@ static bool binds_valid(const json_t *c)
 	json_array_foreach(json_object_get(c, "binds"), i, v)
 	{
 		const char *s = json_string_value(v);
-		const char *colon = strchr(s, ':');
-		if (s[0] != '/' || !colon || colon[1] != '/') {
+		const char *colon = s ? strchr(s, ':') : NULL;
+		if (!colon || s[0] != '/' || colon[1] != '/') {
 			fprintf(stderr,
 				"stele: %s: bind \"%s\" is not valid; expected "
 				"/SOURCE:/DEST[:OPTIONS]\n",
-				name_of(c), s);
+				name_of(c), s ? s : "");
 			return false;
 		}
 	}
@@ -495,7 +560,7 @@ static bool binds_valid(const json_t *c)
 
 json_t *spec_config(const json_t *c, const json_t *image, const char *rootfs)
 {
-	if (!binds_valid(c))
+	if (!binds_valid(c) || !mounts_valid(c))
 		return NULL;
 	json_t *args = arguments(c, image);
 	if (!json_array_size(args)) {
@@ -547,7 +612,7 @@ static bool binds_under(const json_t *c, const char *top)
 	json_array_foreach(json_object_get(c, "binds"), i, v)
 	{
 		const char *s = json_string_value(v);
-		if (strncmp(s, top, n) == 0 && (s[n] == '/' || s[n] == ':'))
+		if (s && strncmp(s, top, n) == 0 && (s[n] == '/' || s[n] == ':'))
 			return true;
 	}
 	return false;

@@ -250,6 +250,68 @@ static const struct component *component_named(const char *name)
 	return NULL;
 }
 
+#define INIT_EXAMPLE "init: [init, supervisor, onboot, runc, containerd]"
+
+/* LinuxKit's init: names images (linuxkit/init:TAG, ...); stele's names
+ * components. One line naming the component that replaces it. */
+static bool linuxkit_image(const struct config *cfg, const char *ref)
+{
+	if (!strchr(ref, '/') && !strchr(ref, ':') && !strchr(ref, '@'))
+		return false;
+	char base[128];
+	const char *slash = strrchr(ref, '/');
+	snprintf(base, sizeof base, "%s", slash ? slash + 1 : ref);
+	base[strcspn(base, ":@")] = '\0';
+	const struct component *c = component_named(base);
+	if (strcmp(base, "init") == 0)
+		schema_error(cfg, cfg->root, "init",
+			     "\"%s\" is a LinuxKit image; stele's own are the components init, "
+			     "supervisor and onboot: " INIT_EXAMPLE,
+			     ref);
+	else if (c)
+		schema_error(cfg, cfg->root, "init",
+			     "\"%s\" is a LinuxKit image; list the component \"%s\" instead", ref,
+			     c->name);
+	else
+		schema_error(cfg, cfg->root, "init",
+			     "\"%s\" is a LinuxKit image with no stele component; remove it "
+			     "(components: init, supervisor, onboot, stelectl, metadata, runc, "
+			     "crun, containerd, ctr, e2fsprogs, busybox)",
+			     ref);
+	return true;
+}
+
+static bool has_containers(const struct config *cfg, const char *section)
+{
+	return json_array_size(json_object_get(cfg->root, section)) > 0;
+}
+
+/* The components without which the image cannot boot what it holds: no
+ * /init, services nobody starts, onboot containers nobody runs. */
+static bool init_complete(const struct config *cfg, json_t *list)
+{
+	if (!json_array_size(list)) {
+		schema_error(
+		    cfg, cfg->root, "init",
+		    "is empty, so the image would have no /init; list the components (" INIT_EXAMPLE
+		    ") or drop init: for the default set");
+		return false;
+	}
+	char missing[128] = "";
+	if (!lists(list, "init"))
+		strcat(missing, ", init (/init)");
+	if (has_containers(cfg, "services") && !lists(list, "supervisor"))
+		strcat(missing, ", supervisor (starts services:)");
+	if ((has_containers(cfg, "onboot") || has_containers(cfg, "onshutdown")) &&
+	    !lists(list, "onboot"))
+		strcat(missing, ", onboot (runs onboot: and onshutdown:)");
+	if (!missing[0])
+		return true;
+	schema_error(cfg, cfg->root, "init", "lacks %s; the usual list: " INIT_EXAMPLE,
+		     missing + 2);
+	return false;
+}
+
 int stage_components(struct stage *st)
 {
 	json_t *list = json_object_get(st->cfg->root, "init");
@@ -259,14 +321,17 @@ int stage_components(struct stage *st)
 				return -1;
 		return 0;
 	}
+	size_t i;
+	json_t *v;
+	json_array_foreach(list, i, v) if (linuxkit_image(st->cfg, json_string_value(v))) return -1;
+	if (!init_complete(st->cfg, list))
+		return -1;
 	if (lists(list, "runc") && lists(list, "crun")) {
 		schema_error(st->cfg, st->cfg->root, "init",
 			     "runc and crun are both listed; keep one (crun is installed as "
 			     "/usr/bin/runc in its place)");
 		return -1;
 	}
-	size_t i;
-	json_t *v;
 	json_array_foreach(list, i, v)
 	{
 		const char *name = json_string_value(v);
@@ -403,7 +468,9 @@ static int stage_file(struct stage *st, json_t *file)
 		return -1;
 	}
 	const char *m = json_string_value(json_object_get(file, "mode"));
-	mode_t mode = m ? (mode_t)strtol(m, NULL, 8) : directory ? 0755 : 0644;
+	/* LinuxKit's defaults: files often hold secrets (a password hash, a
+	 * key), so nothing the YAML does not open up is readable by others. */
+	mode_t mode = m ? (mode_t)strtol(m, NULL, 8) : directory ? 0700 : 0600;
 	char path[PATH_MAX];
 	if (tree_path(st, dest, path, sizeof path) < 0 || mkdir_parents(path) < 0)
 		return -1;

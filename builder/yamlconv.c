@@ -358,10 +358,8 @@ static json_t *convert(struct yconv *c, yaml_node_t *n, const struct yfield *f, 
 		break;
 	case Y_STRLIST:
 	case Y_OBJLIST:
-		if (is_null(n)) {
-			v = json_array();
-			break;
-		}
+		if (is_null(n)) /* an empty list: nothing for the item checks */
+			return json_array();
 		if (n->type != YAML_SEQUENCE_NODE)
 			break;
 		v = json_array();
