@@ -3,6 +3,7 @@
  * the whole search in a bounded child (see state_probe.h). */
 #include "state/probe.h"
 
+#include "lib/clock.h"
 #include "lib/log.h"
 #include "lib/spawn.h"
 #include "state/auto.h"
@@ -24,13 +25,6 @@
 #define SCAN_POLL_MS 250
 /* Probing after the wait: every disk, under TCG, with a slow device. */
 #define PROBE_MARGIN_MS 60000
-
-static long long now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static void sleep_ms(int ms)
 {
@@ -133,12 +127,12 @@ static bool find_once(const struct state_config *cfg, struct auto_search *autos,
 
 void state_probe_find(const struct state_config *cfg, struct probe_result *r)
 {
-	long long deadline = now_ms() + (long long)cfg->wait_s * 1000;
+	long long deadline = boottime_ms_int() + (long long)cfg->wait_s * 1000;
 	struct auto_search autos;
 	memset(&autos, 0, sizeof autos);
 	memset(r, 0, sizeof *r);
 	for (;;) {
-		bool final = now_ms() >= deadline;
+		bool final = boottime_ms_int() >= deadline;
 		if (find_once(cfg, &autos, final, r))
 			return;
 		if (final)

@@ -1,4 +1,5 @@
 #include "supervisor/bundleparse.h"
+#include "lib/clock.h"
 #include "lib/fdio.h"
 
 #include "containerd/ctrd.h"
@@ -98,20 +99,13 @@ static void child(int fd, const struct bundle_request *req, size_t n, const char
 
 /* --- parent --------------------------------------------------------- */
 
-static int64_t mono_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* Read exactly len bytes before the deadline; -1 with errno ETIMEDOUT or
  * EPIPE (the child ended early). */
 static int read_exact(int fd, void *buf, size_t len, int64_t deadline)
 {
 	char *p = buf;
 	while (len > 0) {
-		int64_t left = deadline - mono_ms();
+		int64_t left = deadline - boottime_ms_int();
 		if (left <= 0)
 			return errno = ETIMEDOUT, -1;
 		struct pollfd pfd = {.fd = fd, .events = POLLIN};
@@ -218,7 +212,7 @@ int bundles_parse(const struct bundle_request *req, size_t n, const char *ns,
 		close(fds[0]);
 		return -1;
 	}
-	int64_t deadline = mono_ms() + timeout_ms;
+	int64_t deadline = boottime_ms_int() + timeout_ms;
 	size_t i = 0;
 	int rc = 0;
 	for (; i < n; i++) {

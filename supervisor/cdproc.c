@@ -1,6 +1,7 @@
 /* cdproc: the containerd process and the connection (header). */
 #include "supervisor/cdproc.h"
 
+#include "lib/clock.h"
 #include "lib/log.h"
 #include "lib/spawn.h"
 #include "lib/state_status.h"
@@ -62,7 +63,7 @@ static void reconnect(struct cdproc *cd, const char *why)
 	close_conn(cd);
 	if (cd->pid > 0 && !cd->stopping) {
 		cd->state = CD_CONNECTING;
-		cd->start_ms = now_ms();
+		cd->start_ms = boottime_ms();
 		timer_arm(&cd->timer, PROBE_INTERVAL_MS);
 	}
 }
@@ -174,14 +175,14 @@ static void version_done(void *arg, const struct ctrd_result *res)
 	}
 	if (timeline_mark("supervisor", "phase", "containerd", "end") < 0)
 		log_debug("timeline: containerd: %m");
-	console_ok("Started containerd %s (%.0f ms)", res->version, now_ms() - cd->start_ms);
+	console_ok("Started containerd %s (%.0f ms)", res->version, boottime_ms() - cd->start_ms);
 	cd->failures = 0;
 	take_stock(cd);
 }
 
 static void try_connect(struct cdproc *cd)
 {
-	if (now_ms() - cd->start_ms > cd->opt->containerd_timeout_s * 1000.0) {
+	if (boottime_ms() - cd->start_ms > cd->opt->containerd_timeout_s * 1000.0) {
 		console_failed("containerd did not answer on %s within %d s, killing it", cd->sock,
 			       cd->opt->containerd_timeout_s);
 		if (cd->pid > 0)
@@ -334,7 +335,7 @@ static void start(struct cdproc *cd)
 	/* A socket left by a killed containerd refuses connections. */
 	if (unlink(cd->sock) < 0 && errno != ENOENT)
 		log_warn("%s: %s", cd->sock, strerror(errno));
-	cd->start_ms = now_ms();
+	cd->start_ms = boottime_ms();
 	if (timeline_mark("supervisor", "phase", "containerd", "start") < 0)
 		log_debug("timeline: containerd: %m");
 	step = "spawn";
@@ -419,7 +420,7 @@ int cdproc_init(struct cdproc *cd, const struct sv_options *opt, const struct sv
 	if (pid > 0 && watch_pid(cd, pid) == 0) {
 		log_info("adopting containerd (pid %d) left by the previous supervisor", pid);
 		cd->state = CD_CONNECTING;
-		cd->start_ms = now_ms();
+		cd->start_ms = boottime_ms();
 		timer_arm(&cd->timer, 0);
 		return 0;
 	}

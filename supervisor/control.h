@@ -22,7 +22,7 @@ struct status_row {
 	const char *name;
 	const char *state;
 	long pid;
-	double since_ms; /* when the state began (now_ms()); < 0: unknown, "-" */
+	double since_ms; /* when the state began (boottime_ms()); < 0: unknown, "-" */
 	unsigned restarts;
 	const char *detail;
 };

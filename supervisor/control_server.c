@@ -1,5 +1,6 @@
 /* control_server: clients of RUN/control.sock, each bounded (header). */
 #include "supervisor/control_server.h"
+#include "lib/clock.h"
 
 #include "lib/log.h"
 
@@ -114,7 +115,7 @@ static void put_row(void *arg, const struct status_row *r)
 	struct client *c = arg;
 	char since[32] = "-";
 	if (r->since_ms >= 0)
-		snprintf(since, sizeof since, "%.0f", (now_ms() - r->since_ms) / 1000.0);
+		snprintf(since, sizeof since, "%.0f", (boottime_ms() - r->since_ms) / 1000.0);
 	putf(c, "%s\t%s\t%s\t%ld\t%s\t%u\t%s\n", r->kind, r->name, r->state, r->pid, since,
 	     r->restarts, r->detail);
 }

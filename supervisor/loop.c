@@ -146,10 +146,3 @@ void timer_disarm(struct timer *t)
 		timerfd_settime(t->w.fd, 0, &none, NULL);
 	t->armed = false;
 }
-
-double now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}

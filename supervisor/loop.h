@@ -1,5 +1,5 @@
-/* loop: the supervisor's single epoll loop, timers on timerfds, and the
- * monotonic clock they run on.
+/* loop: the supervisor's single epoll loop and timers on timerfds (the
+ * clock is lib/clock.h's).
  *
  * Contract: one loop per process. A watch ties an fd to a callback; the
  * callback gets the epoll events. A watch may be removed from inside any
@@ -50,8 +50,5 @@ void timer_free(struct timer *t);
  * A failure is logged here; callers may ignore the -1. */
 int timer_arm(struct timer *t, int ms);
 void timer_disarm(struct timer *t);
-
-/* CLOCK_MONOTONIC in milliseconds: every duration the supervisor shows. */
-double now_ms(void);
 
 #endif

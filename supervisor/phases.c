@@ -4,6 +4,7 @@
  * 11 power off, 12 it was interrupted, anything else is reported and the
  * boot goes on. */
 #include "supervisor/phases.h"
+#include "lib/clock.h"
 
 #include "lib/log.h"
 #include "lib/spawn.h"
@@ -70,7 +71,7 @@ static int run(struct phases *ph, const char *which)
 		log_err("%s: reading its output: %s; it goes unread", which, strerror(errno));
 	ph->pid = pid;
 	snprintf(ph->name, sizeof ph->name, "%s", which);
-	ph->start_ms = now_ms();
+	ph->start_ms = boottime_ms();
 	if (timeline_mark("supervisor", "phase", which, "start") < 0)
 		log_debug("timeline: %s: %m", which);
 	return 0;
@@ -142,7 +143,7 @@ static void onboot_finished(struct phases *ph, int status)
 			       code == ONBOOT_HALT ? "halt" : "power off", how);
 		ph->ev->power_request(code == ONBOOT_HALT ? POWER_HALT : POWER_POWEROFF);
 	} else if (code == 0) {
-		console_ok("Finished onboot (%.0f ms)", now_ms() - ph->start_ms);
+		console_ok("Finished onboot (%.0f ms)", boottime_ms() - ph->start_ms);
 	} else {
 		console_failed("onboot %s; going on (stelectl logs onboot)", how);
 	}

@@ -1,4 +1,5 @@
 /* service: loading the table from CONTAINERS/services (header). */
+#include "lib/clock.h"
 #include "supervisor/bundleparse.h"
 #include "supervisor/console.h"
 #include "supervisor/deps.h"
@@ -139,7 +140,7 @@ static void init_one(struct services *t, struct service *s, const char *name)
 	snprintf(s->notify_dir, sizeof s->notify_dir, "%s/notify/%s", t->opt->run_dir, name);
 	s->fifo_fd = s->notify.fd = -1;
 	s->state = SVC_WAITING;
-	s->state_since_ms = now_ms();
+	s->state_since_ms = boottime_ms();
 	restart_history_init(&s->history);
 	svcconf_defaults(&s->conf);
 }
@@ -274,7 +275,7 @@ static void apply_list(struct services *t, const char *which)
 
 int services_load(struct services *t, const struct sv_options *opt, const struct sv_events *ev)
 {
-	*t = (struct services){.opt = opt, .ev = ev, .boot_start_ms = now_ms()};
+	*t = (struct services){.opt = opt, .ev = ev, .boot_start_ms = boottime_ms()};
 	if (make_dirs(opt) < 0)
 		return -1;
 	char dir[PATH_MAX];

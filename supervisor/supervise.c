@@ -7,6 +7,7 @@
  * task create -> task start, each queued from the previous one's callback;
  * its answer is EV_STARTED or EV_START_FAILED. */
 #include "supervisor/supervise.h"
+#include "lib/clock.h"
 
 #include "lib/log.h"
 #include "lib/timeline.h"
@@ -45,7 +46,7 @@ void supervise_feed(struct service *s, const struct svc_input *in)
 		if (lifecycle_timer(step.next) != lifecycle_timer(before))
 			timer_disarm(&s->timer);
 		if (strcmp(lifecycle_shown(step.next), lifecycle_shown(before)) != 0)
-			s->state_since_ms = now_ms();
+			s->state_since_ms = boottime_ms();
 		s->state = step.next;
 	}
 	log_debug("%s: %s + %s -> %s, %s", s->name, lifecycle_state_name(before),
@@ -180,7 +181,7 @@ static void create_container(struct service *s)
 static void begin_start(struct service *s)
 {
 	s->pid = 0;
-	s->start_ms = now_ms();
+	s->start_ms = boottime_ms();
 	s->run_log_from = s->log.ring.end;
 	restart_record_start(&s->history, s->start_ms);
 	set_detail(s, "creating its task");
@@ -304,7 +305,7 @@ static void clean_start(struct service *s, const char *why)
 
 static void count_failure(struct service *s)
 {
-	double now = now_ms();
+	double now = boottime_ms();
 	const struct restart_policy *p = &s->conf.restart;
 	restart_record_failure(&s->history, now);
 	if (restart_exhausted(p, &s->history, now)) {
@@ -356,8 +357,8 @@ static void became_ready(struct service *s, const char *how)
 	set_detail(s, "pid %u", s->pid);
 	mark(s, "ready");
 	bool said = strcmp(how, "running") != 0;
-	console_ok("Started %s (%.0f ms%s%s)", s->name, now_ms() - s->start_ms, said ? ", " : "",
-		   said ? how : "");
+	console_ok("Started %s (%.0f ms%s%s)", s->name, boottime_ms() - s->start_ms,
+		   said ? ", " : "", said ? how : "");
 }
 
 static void running(struct service *s, uint32_t pid)
@@ -377,7 +378,7 @@ static void adopt(struct service *s, uint32_t pid)
 	s->container_exists = true;
 	s->pid = pid;
 	s->was_ready = s->started_once = true;
-	s->start_ms = now_ms();
+	s->start_ms = boottime_ms();
 	set_detail(s, "pid %u (adopted)", pid);
 	console_ok("Adopted %s (pid %u, still running)", s->name, pid);
 }
@@ -564,7 +565,7 @@ static void check_boot_complete(struct services *t)
 	t->boot_complete = true;
 	/* Under PID 1 the honest figure is the time since the kernel started;
 	 * on a test host that would be the host's uptime. */
-	double ms = getppid() == 1 ? boottime_ms() : now_ms() - t->boot_start_ms;
+	double ms = getppid() == 1 ? boottime_ms() : boottime_ms() - t->boot_start_ms;
 	if (!t->readopted) {
 		char line[128];
 		snprintf(line, sizeof line,
