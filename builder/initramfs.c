@@ -261,6 +261,19 @@ static int emit(struct archive *a, const char *tree, struct archive_entry *e)
 	return rc;
 }
 
+/* The path of tree entry t under tree, in path, and its lstat; -1 after
+ * one line naming the entry. */
+static int stat_tree_entry(const char *tree, size_t t, char *path, size_t len, struct stat *st)
+{
+	const char *rel = walk_entries.paths[t];
+	snprintf(path, len, "%s/%s", tree, rel);
+	if (lstat(path, st) < 0) {
+		fprintf(stderr, "initramfs: %s: %s\n", rel, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 /* A tree entry, with the owner and mode of the override for the same path
  * (own or dir) when there is one. */
 static int add_tree_entry(struct archive *a, struct archive_entry_linkresolver *links,
@@ -268,12 +281,9 @@ static int add_tree_entry(struct archive *a, struct archive_entry_linkresolver *
 {
 	const char *rel = walk_entries.paths[t];
 	char path[4096];
-	snprintf(path, sizeof path, "%s/%s", tree, rel);
 	struct stat st;
-	if (lstat(path, &st) < 0) {
-		fprintf(stderr, "initramfs: %s: %s\n", rel, strerror(errno));
+	if (stat_tree_entry(tree, t, path, sizeof path, &st) < 0)
 		return -1;
-	}
 	struct archive_entry *e = archive_entry_new();
 	archive_entry_copy_stat(e, &st);
 	archive_entry_set_dev(e, 0);
@@ -411,12 +421,9 @@ static int plan_tree(struct visitor *v, size_t t, const struct override *owner)
 	(void)v;
 	const char *rel = walk_entries.paths[t];
 	char path[4096];
-	snprintf(path, sizeof path, "%s/%s", walk_tree, rel);
 	struct stat st;
-	if (lstat(path, &st) < 0) {
-		fprintf(stderr, "initramfs: %s: %s\n", rel, strerror(errno));
+	if (stat_tree_entry(walk_tree, t, path, sizeof path, &st) < 0)
 		return -1;
-	}
 	if (!S_ISREG(st.st_mode))
 		return 0; /* size 0: never linked */
 	plan.files[t] = (struct dedup_file){
