@@ -4,6 +4,7 @@
 #include "builder/image.h"
 #include "builder/spec.h"
 #include "hostlib/settings.h"
+#include "lib/log.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -22,7 +23,7 @@ static int write_json(const char *path, const json_t *j)
 {
 	char *text = json_dumps(j, JSON_INDENT(2));
 	if (!text) {
-		fprintf(stderr, "stele: %s: cannot encode JSON\n", path);
+		log_err("%s: cannot encode JSON", path);
 		return -1;
 	}
 	size_t len = strlen(text);
@@ -62,7 +63,7 @@ static int make_mount_point(const char *rootfs, const char *dest, bool file)
 		}
 		int rc = last && file ? write_file(path, "", 0, 0644) : mkdir(path, 0755);
 		if (rc < 0) {
-			fprintf(stderr, "stele: mount point %s: %s\n", path, strerror(errno));
+			log_err("mount point %s: %s", path, strerror(errno));
 			return -1;
 		}
 	}
@@ -132,9 +133,8 @@ static int settings_as_booted(const json_t *stele, const char *section, const ch
 	int rc = bundle_settings_parse(text, strlen(text), kind, &s, err, sizeof err);
 	free(text);
 	if (rc < 0) {
-		fprintf(stderr,
-			"stele: %s %s: stele.json would be refused at boot: %s; the image's "
-			"org.mobyproject.config label gives it: set the key in the YAML\n",
+		log_err("%s %s: stele.json would be refused at boot: %s; the image's "
+			"org.mobyproject.config label gives it: set the key in the YAML",
 			section, name, err);
 		return -1;
 	}
@@ -158,7 +158,7 @@ static int stage_bundle(struct stage *st, const char *pkg_dir, const char *secti
 
 	json_t *image_config = NULL;
 	if (image_unpack(ref, pkg_dir, st->tree, rootfs_rel, st->meta, &image_config) < 0) {
-		fprintf(stderr, "stele: %s %s: cannot unpack image %s\n", section, name, ref);
+		log_err("%s %s: cannot unpack image %s", section, name, ref);
 		return -1;
 	}
 	json_t *yaml = json_copy((json_t *)entry);
@@ -166,10 +166,9 @@ static int stage_bundle(struct stage *st, const char *pkg_dir, const char *secti
 	json_t *merged = spec_merge(yaml, image_config);
 	json_t *config = spec_config(merged, image_config, rootfs);
 	if (config && json_is_true(json_object_get(merged, "insecure")))
-		fprintf(stderr,
-			"stele: warning: %s %s: insecure: true gives a passwordless root "
-			"console; use it for development images only\n",
-			section, name);
+		log_warn("%s %s: insecure: true gives a passwordless root "
+			 "console; use it for development images only",
+			 section, name);
 	const char *state_mp = json_string_value(
 	    json_object_get(json_object_get(st->cfg->root, "state"), "mountpoint"));
 	json_t *stele = spec_stele(merged, state_mp ? state_mp : "/var/lib");

@@ -1,6 +1,7 @@
 #include "builder/spec.h"
 
 #include "builder/seccomp.h"
+#include "lib/log.h"
 #include "schema/schema.h"
 
 #include <ctype.h>
@@ -164,15 +165,13 @@ static json_t *user(const json_t *c, const json_t *image, const char *rootfs)
 	json_t *res = NULL;
 	const json_t *uv = u ? u : iu, *gv = g ? g : ig;
 	if (uv && resolve_id(uv, rootfs, "passwd", &uid, &primary) < 0) {
-		fprintf(stderr,
-			"stele: %s: uid \"%s\" is not in the image's /etc/passwd; use a number\n",
+		log_err("%s: uid \"%s\" is not in the image's /etc/passwd; use a number",
 			name_of(c), json_string_value(uv));
 		goto out;
 	}
 	if (gv && resolve_id(gv, rootfs, "group", &gid, NULL) < 0) {
-		fprintf(stderr,
-			"stele: %s: gid \"%s\" is not in the image's /etc/group; use a number\n",
-			name_of(c), json_string_value(gv));
+		log_err("%s: gid \"%s\" is not in the image's /etc/group; use a number", name_of(c),
+			json_string_value(gv));
 		goto out;
 	}
 	if (!gv && primary >= 0)
@@ -187,10 +186,8 @@ static json_t *user(const json_t *c, const json_t *image, const char *rootfs)
 		{
 			long id;
 			if (resolve_id(v, rootfs, "group", &id, NULL) < 0) {
-				fprintf(
-				    stderr,
-				    "stele: %s: group \"%s\" is not in the image's /etc/group\n",
-				    name_of(c), json_string_value(v));
+				log_err("%s: group \"%s\" is not in the image's /etc/group",
+					name_of(c), json_string_value(v));
 				json_decref(gids);
 				json_decref(res);
 				res = NULL;
@@ -371,14 +368,12 @@ static bool mounts_valid(const json_t *c)
 		}
 		const char *type = string_of(v, "type");
 		if (type)
-			fprintf(stderr,
-				"stele: %s: mount of type \"%s\" has no destination; add "
-				"destination: /PATH\n",
+			log_err("%s: mount of type \"%s\" has no destination; add "
+				"destination: /PATH",
 				name_of(c), type);
 		else
-			fprintf(stderr,
-				"stele: %s: a mount has no type; add type: (proc, sysfs, "
-				"cgroup, tmpfs, bind, ...)\n",
+			log_err("%s: a mount has no type; add type: (proc, sysfs, "
+				"cgroup, tmpfs, bind, ...)",
 				name_of(c));
 		return false;
 	}
@@ -548,9 +543,8 @@ static bool binds_valid(const json_t *c)
 		const char *s = json_string_value(v);
 		const char *colon = s ? strchr(s, ':') : NULL;
 		if (!colon || s[0] != '/' || colon[1] != '/') {
-			fprintf(stderr,
-				"stele: %s: bind \"%s\" is not valid; expected "
-				"/SOURCE:/DEST[:OPTIONS]\n",
+			log_err("%s: bind \"%s\" is not valid; expected "
+				"/SOURCE:/DEST[:OPTIONS]",
 				name_of(c), s ? s : "");
 			return false;
 		}
@@ -564,9 +558,8 @@ json_t *spec_config(const json_t *c, const json_t *image, const char *rootfs)
 		return NULL;
 	json_t *args = arguments(c, image);
 	if (!json_array_size(args)) {
-		fprintf(stderr,
-			"stele: %s: no command, and the image has no Entrypoint or Cmd; add "
-			"command: [...]\n",
+		log_err("%s: no command, and the image has no Entrypoint or Cmd; add "
+			"command: [...]",
 			name_of(c));
 		json_decref(args);
 		return NULL;
