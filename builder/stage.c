@@ -192,9 +192,9 @@ static int stage_component(struct stage *st, const struct component *c, bool req
 		else if (path_join(src, sizeof src, st->bin_dir, c->files[i][0]) < 0)
 			return -1;
 		if (!path_exists(src)) {
-			log_err("%s: init component \"%s\" needs %s, which is missing; %s",
-				required ? "error" : "warning", c->name, src,
-				c->host ? "install it (tools/deps.sh)" : "run make");
+			log_msg(required ? LOG_ERR : LOG_WARN,
+				"init component \"%s\" needs %s, which is missing; %s", c->name,
+				src, c->host ? "install it (tools/deps.sh)" : "run make");
 			if (required)
 				return -1;
 			continue;
