@@ -253,11 +253,8 @@ static int look_space(struct fdisk_context *cxt, const char *disk, const struct 
 	struct probe_result space;
 	probe_space(fdisk_get_devfd(cxt), start, start + size, sector, tail, &space);
 	if (space.verdict != PROBE_BLANK) {
-		const char *what = space.reason;
-		if (!strncmp(what, "not blank: ", 11))
-			what += 11;
-		snprintf(why, sizeof why, "the free space of the boot disk is not blank (%.60s)",
-			 what);
+		snprintf(why, sizeof why, "the free space of the boot disk is not blank (%s%s)",
+			 space.type[0] ? "a signature: " : "data without a signature", space.type);
 		return refuse(
 		    r, space.verdict == PROBE_READ_ERROR ? PROBE_READ_ERROR : PROBE_NOT_BLANK, disk,
 		    why);
