@@ -1,12 +1,13 @@
 # boot/: build/bin/init, stage 1 of PID 1 (boot/README.md): the boot phases
-# and the filesystem part of the shutdown; glibc, libmount, libblkid, libnl,
+# and the filesystem part of the shutdown; glibc, libmount, libfdisk, libblkid,
+# libuuid, libnl,
 # static. It links the state volume (state/) and pid1/'s loop for its
 # fallback when stele-pid1 cannot be exec'd.
 
 BOOT_SRCS := $(wildcard boot/*.c)
 BOOT_OBJS := $(BOOT_SRCS:%.c=$(OBJ)/%.o)
 # Users before the libraries they use: static linking resolves left to right.
-BOOT_LIBS := $(UL)/lib/libmount.a $(UL)/lib/libblkid.a -lnl-route-3 -lnl-3 -lpthread -lm
+BOOT_LIBS := $(UL_LIBS) -lnl-route-3 -lnl-3 -lpthread -lm
 STELE_VERSION := $(shell git describe --always 2>/dev/null || echo 0.1)
 
 all: $(BIN)/init

@@ -1,7 +1,9 @@
 # builder/: the host-side image builder (`stele`), the YAML schema, and
 # `stele-run`. These link dynamically: they run on the build host, not in
 # images.
-CONFIG_LIBS := -larchive -lyaml -ljansson -lcap -lseccomp -lcrypto -lz
+# libfdisk (the disk formats' GPT) is util-linux's static build, as stage 1's.
+CONFIG_LIBS := -larchive -lyaml -ljansson -lcap -lseccomp -lcrypto -lz \
+	$(UL)/lib/libfdisk.a $(UL)/lib/libblkid.a $(UL)/lib/libuuid.a
 
 CONFIG_SRCS := $(filter-out builder/mkinitramfs.c,$(wildcard builder/*.c))
 CONFIG_OBJS := $(CONFIG_SRCS:%.c=$(OBJ)/%.o)

@@ -136,7 +136,7 @@ int disk_write_efi(const struct disk_input *in, const char *uki, const char *sys
 	    {uki, uki_dest},
 	    {conf, "loader/loader.conf"},
 	};
-	struct layout l = {.format = "raw-efi", .type = GPT_TYPE_ESP, .part_name = "ESP"};
+	struct layout l = {.format = "raw-efi", .type = GPT_TYPE_ESP, .part_name = "STELE-ESP"};
 	const char *content[] = {uki, systemd_boot, NULL};
 	if (seed_with(&l, in, content) < 0)
 		return -1;

@@ -4,31 +4,11 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <libfdisk/libfdisk.h>
 #include <openssl/evp.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
-#include <zlib.h>
-
-#define HEADER_SIZE 92u
-
-static void put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	put16(p, (uint16_t)v);
-	put16(p + 2, (uint16_t)(v >> 16));
-}
-
-static void put64(uint8_t *p, uint64_t v)
-{
-	put32(p, (uint32_t)v);
-	put32(p + 4, (uint32_t)(v >> 32));
-}
 
 static int hex_value(char c)
 {
@@ -75,57 +55,18 @@ void guid_derive(const char *seed, uint8_t out[16])
 	out[8] = (uint8_t)((out[8] & 0x3f) | 0x80);
 }
 
-static void protective_mbr(const struct gpt_disk *d, uint8_t mbr[GPT_SECTOR])
+/* On-disk bytes to "C12A7328-F81F-11D2-BA4B-00A0C93EC93B", as libfdisk
+ * takes GUIDs. */
+static void guid_format(const uint8_t in[16], char out[37])
 {
-	memset(mbr, 0, GPT_SECTOR);
-	if (d->boot_code)
-		memcpy(mbr, d->boot_code, 440);
-	uint8_t *e = mbr + 446;
-	uint64_t sectors = d->bytes / GPT_SECTOR - 1;
-	e[0] = d->active ? 0x80 : 0x00;
-	e[1] = 0x00, e[2] = 0x02, e[3] = 0x00; /* CHS of LBA 1 */
-	e[4] = 0xee;
-	e[5] = e[6] = e[7] = 0xff;
-	put32(e + 8, 1);
-	put32(e + 12, sectors > 0xffffffffu ? 0xffffffffu : (uint32_t)sectors);
-	mbr[510] = 0x55;
-	mbr[511] = 0xaa;
-}
-
-static void entries(const struct gpt_disk *d, uint8_t *table)
-{
-	memset(table, 0, GPT_ENTRIES * GPT_ENTRY_SIZE);
-	for (size_t i = 0; i < d->nparts; i++) {
-		const struct gpt_partition *p = &d->parts[i];
-		uint8_t *e = table + i * GPT_ENTRY_SIZE;
-		memcpy(e, p->type, 16);
-		memcpy(e + 16, p->guid, 16);
-		put64(e + 32, p->first_lba);
-		put64(e + 40, p->last_lba);
-		put64(e + 48, p->attributes);
-		for (size_t c = 0; p->name && p->name[c] && c < 36; c++)
-			put16(e + 56 + 2 * c, (uint8_t)p->name[c]);
+	static const int order[16] = {3, 2, 1, 0, 5, 4, 7, 6, 8, 9, 10, 11, 12, 13, 14, 15};
+	size_t n = 0;
+	for (int i = 0; i < 16; i++) {
+		if (i == 4 || i == 6 || i == 8 || i == 10)
+			out[n++] = '-';
+		n += (size_t)snprintf(out + n, 37 - n, "%02X", in[order[i]]);
 	}
-}
-
-static void header(const struct gpt_disk *d, const uint8_t *table, bool backup,
-		   uint8_t h[GPT_SECTOR])
-{
-	uint64_t last = d->bytes / GPT_SECTOR - 1;
-	memset(h, 0, GPT_SECTOR);
-	memcpy(h, "EFI PART", 8);
-	put32(h + 8, 0x00010000);
-	put32(h + 12, HEADER_SIZE);
-	put64(h + 24, backup ? last : 1);
-	put64(h + 32, backup ? 1 : last);
-	put64(h + 40, 2 + GPT_TABLE_SECTORS);
-	put64(h + 48, last - 1 - GPT_TABLE_SECTORS);
-	memcpy(h + 56, d->guid, 16);
-	put64(h + 72, backup ? last - GPT_TABLE_SECTORS : 2);
-	put32(h + 80, GPT_ENTRIES);
-	put32(h + 84, GPT_ENTRY_SIZE);
-	put32(h + 88, (uint32_t)crc32(0, table, GPT_ENTRIES * GPT_ENTRY_SIZE));
-	put32(h + 16, (uint32_t)crc32(0, h, HEADER_SIZE));
+	out[36] = '\0';
 }
 
 static bool fits(const struct gpt_disk *d)
@@ -142,9 +83,63 @@ static bool fits(const struct gpt_disk *d)
 	return true;
 }
 
-static int write_at(int fd, const void *buf, size_t len, uint64_t sector)
+/* One partition as libfdisk's: every field given, nothing left to its
+ * defaults or to chance (libuuid would draw the GUID). */
+static int add_partition(struct fdisk_context *cxt, size_t n, const struct gpt_partition *p)
 {
-	return pwrite(fd, buf, len, (off_t)(sector * GPT_SECTOR)) == (ssize_t)len ? 0 : -1;
+	char type_text[37], guid_text[37];
+	guid_format(p->type, type_text);
+	guid_format(p->guid, guid_text);
+	struct fdisk_partition *pa = fdisk_new_partition();
+	struct fdisk_parttype *type =
+	    fdisk_label_parse_parttype(fdisk_get_label(cxt, NULL), type_text);
+	int rc = pa && type && fdisk_partition_set_partno(pa, n) == 0 &&
+			 fdisk_partition_set_start(pa, p->first_lba) == 0 &&
+			 fdisk_partition_set_size(pa, p->last_lba - p->first_lba + 1) == 0 &&
+			 fdisk_partition_size_explicit(pa, 1) == 0 &&
+			 fdisk_partition_set_type(pa, type) == 0 &&
+			 fdisk_partition_set_uuid(pa, guid_text) == 0 &&
+			 fdisk_partition_set_name(pa, p->name ? p->name : "") == 0 &&
+			 (!(p->attributes & GPT_ATTR_LEGACY_BOOT) ||
+			  fdisk_partition_set_attrs(pa, "LegacyBIOSBootable") == 0) &&
+			 fdisk_add_partition(cxt, pa, NULL) == 0
+		     ? 0
+		     : -1;
+	fdisk_unref_parttype(type);
+	fdisk_unref_partition(pa);
+	return rc;
+}
+
+/* libfdisk keeps the first 440 bytes (boot code) when asked; the
+ * protective MBR entry's boot flag, which old BIOSes want, is ours. */
+static int boot_sector(int fd, const struct gpt_disk *d, bool after)
+{
+	if (!after)
+		return d->boot_code ? (pwrite(fd, d->boot_code, 440, 0) == 440 ? 0 : -1) : 0;
+	static const uint8_t active = 0x80;
+	return d->active ? (pwrite(fd, &active, 1, 446) == 1 ? 0 : -1) : 0;
+}
+
+static int write_label(int fd, const char *path, const struct gpt_disk *d)
+{
+	char disk_text[37];
+	guid_format(d->guid, disk_text);
+	struct fdisk_context *cxt = fdisk_new_context();
+	int rc = cxt && fdisk_assign_device_by_fd(cxt, fd, path, 0) == 0 &&
+			 fdisk_enable_bootbits_protection(cxt, 1) == 0 &&
+			 fdisk_create_disklabel(cxt, "gpt") == 0 &&
+			 fdisk_set_disklabel_id_from_string(cxt, disk_text) == 0
+		     ? 0
+		     : -1;
+	for (size_t i = 0; rc == 0 && i < d->nparts; i++)
+		rc = add_partition(cxt, i, &d->parts[i]);
+	if (rc == 0)
+		rc = fdisk_write_disklabel(cxt) == 0 ? 0 : -1;
+	if (cxt) {
+		fdisk_deassign_device(cxt, 1);
+		fdisk_unref_context(cxt);
+	}
+	return rc;
 }
 
 int gpt_write(const char *path, const struct gpt_disk *d)
@@ -153,23 +148,17 @@ int gpt_write(const char *path, const struct gpt_disk *d)
 		log_err("%s: the partitions do not fit the disk", path);
 		return -1;
 	}
-	static uint8_t table[GPT_ENTRIES * GPT_ENTRY_SIZE];
-	uint8_t mbr[GPT_SECTOR], primary[GPT_SECTOR], backup[GPT_SECTOR];
-	uint64_t last = d->bytes / GPT_SECTOR - 1;
-	protective_mbr(d, mbr);
-	entries(d, table);
-	header(d, table, false, primary);
-	header(d, table, true, backup);
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-	int rc = fd < 0 ? -1 : 0;
-	if (rc == 0)
-		rc = write_at(fd, mbr, sizeof mbr, 0) | write_at(fd, primary, sizeof primary, 1) |
-		     write_at(fd, table, sizeof table, 2) |
-		     write_at(fd, table, sizeof table, last - GPT_TABLE_SECTORS) |
-		     write_at(fd, backup, sizeof backup, last);
-	if (fd >= 0 && close(fd) < 0)
-		rc = -1;
+	int fd = open(path, O_RDWR | O_CLOEXEC);
+	errno = 0;
+	int rc = fd < 0 || boot_sector(fd, d, false) < 0 || write_label(fd, path, d) < 0 ||
+			 boot_sector(fd, d, true) < 0
+		     ? -1
+		     : 0;
+	int saved = errno;
+	if (fd >= 0 && close(fd) < 0 && rc == 0)
+		rc = -1, saved = errno;
 	if (rc < 0)
-		log_err("%s: cannot write the partition table: %s", path, strerror(errno));
+		log_err("%s: cannot write the partition table%s%s", path,
+			saved ? ": " : " (libfdisk refused it)", saved ? strerror(saved) : "");
 	return rc;
 }

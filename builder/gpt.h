@@ -1,8 +1,10 @@
 /* gpt: a GUID partition table (protective MBR, primary and backup GPT)
- * written into a disk image file, and the GUIDs it holds.
+ * written into a disk image file by libfdisk, and the GUIDs it holds.
  *
  * Contract: gpt_write() writes LBA 0-33 and the last 33 sectors of a
  * disk of `disk_bytes` (512-byte sectors, 128 entries) and nothing else;
+ * boot_code, when given, is the MBR's first 440 bytes (libfdisk keeps
+ * them), and `active` sets the protective entry's boot flag;
  * partitions must lie between LBA 34 and the backup entries. The same
  * arguments give the same bytes: GUIDs are the caller's, derived with
  * guid_derive() from names and content rather than drawn at random.

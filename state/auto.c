@@ -1,6 +1,8 @@
 /* state_auto: the rules of state=auto (state/auto.h), one scan at a time. */
 #include "state/auto.h"
 
+#include "state/bootdisk.h"
+
 #include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
@@ -55,6 +57,8 @@ struct scan {
 	struct probe_result blank;
 	int blank_count;
 	char other_blanks[200];
+	struct probe_result boot; /* room on stele's boot disk */
+	int boot_count;
 };
 
 static void append(char *buf, size_t size, const char *fmt_sep, const char *text)
@@ -81,6 +85,21 @@ static void consider(const char *name, void *ctx)
 	state_probe_device(dev, &r);
 	if (r.verdict == PROBE_ERROR && r.dev_bytes == 0)
 		return; /* no medium, an empty device, a missing node */
+	/* A GPT may be stele's boot disk: its state partition is labelled
+	 * like a state disk, its free space the last resort. */
+	if (r.verdict == PROBE_NOT_BLANK && (!strcmp(r.type, "gpt") || !strcmp(r.type, "PMBR"))) {
+		int found = state_bootdisk_look(dev, &r);
+		if (found == 2) {
+			if (scan->boot_count++ == 0)
+				scan->boot = r;
+			return;
+		}
+		if (found == 1 && r.verdict != PROBE_FILESYSTEM) {
+			snprintf(what, sizeof what, "%.40s: %.100s", r.device, r.reason);
+			append(scan->search->seen, sizeof scan->search->seen, "; ", what);
+			return;
+		}
+	}
 	if (r.verdict == PROBE_FILESYSTEM && strcmp(r.label, scan->cfg->label) == 0) {
 		if (scan->labelled_count++ == 0)
 			scan->labelled = r;
@@ -125,6 +144,15 @@ static void two_labelled(const struct scan *scan, struct probe_result *r)
 		 label);
 }
 
+static void take_boot(const struct scan *scan, struct probe_result *r)
+{
+	*r = scan->boot;
+	snprintf(r->choice, sizeof r->choice,
+		 "auto chose %.120s, the boot disk: no other disk is blank, and no disk labelled "
+		 "%.16s appeared within %d s",
+		 r->device, scan->cfg->label, scan->cfg->wait_s);
+}
+
 static void take_blank(const struct scan *scan, struct probe_result *r)
 {
 	*r = scan->blank;
@@ -160,6 +188,8 @@ static bool decide(const struct scan *scan, bool final, struct probe_result *r)
 		refuse_after_failure(scan, r);
 	else if (final && scan->blank_count)
 		take_blank(scan, r);
+	else if (final && scan->boot_count)
+		take_boot(scan, r);
 	else
 		return false;
 	return true;

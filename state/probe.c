@@ -20,10 +20,15 @@
 const char *state_probe_verdict_name(enum probe_verdict verdict)
 {
 	static const char *const names[] = {
-	    [PROBE_BLANK] = "blank",	       [PROBE_FILESYSTEM] = "filesystem",
-	    [PROBE_NOT_BLANK] = "not-blank",   [PROBE_AMBIVALENT] = "ambivalent",
-	    [PROBE_READ_ERROR] = "read-error", [PROBE_NOT_FOUND] = "not-found",
-	    [PROBE_ERROR] = "error",	       [PROBE_CRASHED] = "crashed",
+	    [PROBE_BLANK] = "blank",
+	    [PROBE_FILESYSTEM] = "filesystem",
+	    [PROBE_BOOT_SPACE] = "boot-disk-space",
+	    [PROBE_NOT_BLANK] = "not-blank",
+	    [PROBE_AMBIVALENT] = "ambivalent",
+	    [PROBE_READ_ERROR] = "read-error",
+	    [PROBE_NOT_FOUND] = "not-found",
+	    [PROBE_ERROR] = "error",
+	    [PROBE_CRASHED] = "crashed",
 	};
 	if ((unsigned)verdict < sizeof names / sizeof *names && names[verdict])
 		return names[verdict];
@@ -95,12 +100,12 @@ static void copy_value(blkid_probe pr, const char *name, char *out, size_t len)
 		snprintf(out, len, "%s", value);
 }
 
-static blkid_probe new_probe(int fd)
+static blkid_probe new_probe(int fd, uint64_t off, uint64_t len)
 {
 	blkid_probe pr = blkid_new_probe();
 	if (!pr)
 		return NULL;
-	if (blkid_probe_set_device(pr, fd, 0, 0) != 0) {
+	if (blkid_probe_set_device(pr, fd, (blkid_loff_t)off, (blkid_loff_t)len) != 0) {
 		blkid_free_probe(pr);
 		return NULL;
 	}
@@ -115,10 +120,10 @@ static blkid_probe new_probe(int fd)
 
 /* After an ambivalent safe probe: walk every signature (as wipefs does)
  * so that the message names them all. */
-static void name_signatures(int fd, char *out, size_t len)
+static void name_signatures(int fd, uint64_t off, uint64_t size, char *out, size_t len)
 {
 	out[0] = '\0';
-	blkid_probe pr = new_probe(fd);
+	blkid_probe pr = new_probe(fd, off, size);
 	if (!pr)
 		return;
 	size_t used = 0;
@@ -139,10 +144,10 @@ static void name_signatures(int fd, char *out, size_t len)
 
 /* Size of an ext2/3/4 filesystem from its superblock, 0 when unknown:
  * the grow step compares it with the device. */
-static uint64_t ext_fs_bytes(int fd)
+static uint64_t ext_fs_bytes(int fd, uint64_t off)
 {
 	unsigned char sb[1024];
-	if (pread(fd, sb, sizeof sb, 1024) != (ssize_t)sizeof sb)
+	if (pread(fd, sb, sizeof sb, (off_t)(off + 1024)) != (ssize_t)sizeof sb)
 		return 0;
 	uint32_t blocks_lo, log_block, incompat, blocks_hi = 0;
 	memcpy(&blocks_lo, sb + 0x04, 4);
@@ -157,7 +162,7 @@ static uint64_t ext_fs_bytes(int fd)
 	return blocks << (10 + log_block);
 }
 
-static void found_one(int fd, blkid_probe pr, struct probe_result *r)
+static void found_one(int fd, uint64_t off, blkid_probe pr, struct probe_result *r)
 {
 	char pttype[32] = "", usage[32] = "";
 	copy_value(pr, "TYPE", r->type, sizeof r->type);
@@ -177,20 +182,21 @@ static void found_one(int fd, blkid_probe pr, struct probe_result *r)
 		return verdict(r, PROBE_NOT_BLANK, "not blank: %s signature (%s)", r->type,
 			       usage[0] ? usage : "unknown use");
 	if (!strncmp(r->type, "ext", 3))
-		r->fs_bytes = ext_fs_bytes(fd);
+		r->fs_bytes = ext_fs_bytes(fd, off);
 	verdict(r, PROBE_FILESYSTEM, "%s filesystem, label '%s', UUID %s", r->type, r->label,
 		r->uuid);
 }
 
-static void probe_signatures(int fd, struct probe_result *r, const char *data_where)
+static void probe_signatures(int fd, uint64_t off, uint64_t len, struct probe_result *r,
+			     const char *data_where)
 {
-	blkid_probe pr = new_probe(fd);
+	blkid_probe pr = new_probe(fd, off, len);
 	if (!pr)
 		return verdict(r, PROBE_ERROR, "libblkid cannot probe it: %s", strerror(errno));
 	errno = 0;
 	int rc = blkid_do_safeprobe(pr);
 	if (rc == 0) {
-		found_one(fd, pr, r);
+		found_one(fd, off, pr, r);
 	} else if (rc == 1 && !data_where) {
 		verdict(r, PROBE_BLANK, "blank: no signature, first and last MiB are zeros");
 	} else if (rc == 1) {
@@ -200,7 +206,7 @@ static void probe_signatures(int fd, struct probe_result *r, const char *data_wh
 			data_where);
 	} else if (rc == -2) {
 		char names[128];
-		name_signatures(fd, names, sizeof names);
+		name_signatures(fd, off, len, names, sizeof names);
 		verdict(r, PROBE_AMBIVALENT, "ambivalent probe: signatures of %s",
 			names[0] ? names : "several formats");
 	} else if (errno == EIO) {
@@ -211,6 +217,21 @@ static void probe_signatures(int fd, struct probe_result *r, const char *data_wh
 			errno ? strerror(errno) : "unknown error");
 	}
 	blkid_free_probe(pr);
+}
+
+void state_probe_range(int fd, uint64_t off, uint64_t len, struct probe_result *r)
+{
+	uint64_t span = len < MIB ? len : MIB, bad = 0;
+	int head = range_is_zero(fd, off, span, &bad);
+	int tail = head < 0 ? -1 : range_is_zero(fd, off + len - span, span, &bad);
+	if (head < 0 || tail < 0)
+		verdict(r, PROBE_READ_ERROR, "read error at byte %llu: %s", (unsigned long long)bad,
+			strerror(errno));
+	else
+		/* Size 0: libblkid takes the whole device, as it always has. */
+		probe_signatures(fd, off, off ? len : 0, r,
+				 !head ? (!tail ? "first and last MiB" : "first MiB")
+				       : (!tail ? "last MiB" : NULL));
 }
 
 void state_probe_device(const char *path, struct probe_result *r)
@@ -227,16 +248,7 @@ void state_probe_device(const char *path, struct probe_result *r)
 	} else if (r->dev_bytes == 0) {
 		verdict(r, PROBE_ERROR, "empty device (0 bytes)");
 	} else {
-		uint64_t span = r->dev_bytes < MIB ? r->dev_bytes : MIB, bad = 0;
-		int head = range_is_zero(fd, 0, span, &bad);
-		int tail = head < 0 ? -1 : range_is_zero(fd, r->dev_bytes - span, span, &bad);
-		if (head < 0 || tail < 0)
-			verdict(r, PROBE_READ_ERROR, "read error at byte %llu: %s",
-				(unsigned long long)bad, strerror(errno));
-		else
-			probe_signatures(fd, r,
-					 !head ? (!tail ? "first and last MiB" : "first MiB")
-					       : (!tail ? "last MiB" : NULL));
+		state_probe_range(fd, 0, r->dev_bytes, r);
 	}
 	close(fd);
 }

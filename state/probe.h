@@ -20,6 +20,7 @@
 
 enum probe_verdict {
 	PROBE_BLANK,	  /* no signature, zeros at both ends */
+	PROBE_BOOT_SPACE, /* auto: room on stele's boot disk (state/bootdisk.h) */
 	PROBE_FILESYSTEM, /* exactly one filesystem: type, label, uuid set */
 	PROBE_NOT_BLANK,  /* anything else with data on it; reason says what */
 	PROBE_AMBIVALENT, /* two or more signatures; reason names them */
@@ -39,10 +40,18 @@ struct probe_result {
 	uint64_t fs_bytes;  /* size of an ext2/3/4 filesystem, 0 when unknown */
 	char reason[400];   /* one line, for the console */
 	char choice[400];   /* auto: which disk was chosen and why; else empty */
+	/* On stele's boot disk (state/bootdisk.h): the disk, else empty. */
+	char disk[64];
+	unsigned partno;		   /* the state partition, 0 when none yet */
+	uint64_t space_start, space_bytes; /* PROBE_BOOT_SPACE without partno */
 };
 
 /* Probe one device or image file, in this process. */
 void state_probe_device(const char *path, struct probe_result *r);
+
+/* Probe [off, off+len) of an open device or file, as state_probe_device()
+ * probes a whole one; r->device is left as it is. */
+void state_probe_range(int fd, uint64_t off, uint64_t len, struct probe_result *r);
 
 /* Resolve cfg->spec (path, LABEL=, UUID=, auto), waiting up to
  * cfg->wait_s seconds for it to appear, then probe it; in this process. */

@@ -8,6 +8,7 @@
 #include "lib/spawn.h"
 #include "lib/state_status.h"
 #include "lib/timeline.h"
+#include "state/bootdisk.h"
 #include "state/mount.h"
 #include "state/probe.h"
 #include "state/tool.h"
@@ -145,8 +146,8 @@ static int check_and_mount(const struct state_config *cfg, const struct probe_re
 	return 0;
 }
 
-/* mke2fs, then a fresh probe: mount only what the probe recognises. */
-static int format_and_mount(const struct state_config *cfg, const char *dev)
+/* mke2fs; -1 after the unusable() path. */
+static int format(const struct state_config *cfg, const char *dev)
 {
 	char *argv[12];
 	int n = 0;
@@ -164,15 +165,21 @@ static int format_and_mount(const struct state_config *cfg, const char *dev)
 	argv[n++] = (char *)dev;
 	argv[n] = NULL;
 	int status = state_tool_run(argv, MKFS_TIMEOUT_S);
-	char why[MSG_LEN];
 	if (status != 0) {
-		char desc[64];
+		char why[MSG_LEN], desc[64];
 		tool_failed(status, desc, sizeof desc);
 		snprintf(why, sizeof why, "mke2fs %s: %s", dev, desc);
 		log_err("state: %s", why);
 		return unusable(cfg, why);
 	}
 	mark("formatted");
+	return 0;
+}
+
+/* A fresh probe after mke2fs: mount only what the probe recognises. */
+static int probe_and_mount(const struct state_config *cfg, const char *dev)
+{
+	char why[MSG_LEN];
 	struct state_config again = *cfg;
 	snprintf(again.spec, sizeof again.spec, "%s", dev);
 	again.wait_s = 0;
@@ -183,6 +190,51 @@ static int format_and_mount(const struct state_config *cfg, const char *dev)
 		return unusable(cfg, why);
 	}
 	return check_and_mount(cfg, &r);
+}
+
+static int format_and_mount(const struct state_config *cfg, const char *dev)
+{
+	if (format(cfg, dev) < 0)
+		return -1;
+	return probe_and_mount(cfg, dev);
+}
+
+/* Room on stele's boot disk: add the pending partition (unless a cut
+ * first boot left one), format it, name it, mount it. */
+static int boot_disk_volume(const struct state_config *cfg, struct probe_result *r)
+{
+	if (!r->partno) {
+		log_info("state: %s: %s: adding the state partition", r->disk, r->reason);
+		if (state_bootdisk_add(r) < 0)
+			return unusable(cfg,
+					"the state partition could not be added to the boot disk");
+		state_bootdisk_test_pause("added");
+	} else {
+		state_bootdisk_part_path(r->disk, r->partno, r->device, sizeof r->device);
+		log_info("state: %s: formatting it again", r->reason);
+	}
+	log_info("state: %s is stele's new partition: formatting it as %s, label %s", r->device,
+		 cfg->fs, cfg->label);
+	if (format(cfg, r->device) < 0)
+		return -1;
+	state_bootdisk_test_pause("formatted");
+	if (state_bootdisk_commit(r) < 0)
+		return unusable(cfg, "the state partition could not be named " STATE_PART_NAME);
+	return probe_and_mount(cfg, r->device);
+}
+
+/* The state partition on the boot disk: follow a grown disk first. */
+static int boot_disk_reuse(const struct state_config *cfg, struct probe_result *r)
+{
+	if (state_bootdisk_grow(r) > 0) {
+		log_info("state: grew partition %s to the end of the boot disk %s", r->device,
+			 r->disk);
+		struct probe_result again;
+		state_probe_device(r->device, &again);
+		if (again.verdict == PROBE_FILESYSTEM)
+			r->dev_bytes = again.dev_bytes;
+	}
+	return check_and_mount(cfg, r);
 }
 
 /* NULL when r is a state filesystem to reuse, else why it is not. A path
@@ -278,8 +330,12 @@ int state_volume_run(const struct state_config *cfg)
 		log_info("state: %s is blank: formatting it as %s, label %s", r.device, cfg->fs,
 			 cfg->label);
 		return format_and_mount(cfg, r.device);
+	case PROBE_BOOT_SPACE:
+		return boot_disk_volume(cfg, &r);
 	case PROBE_FILESYSTEM: {
 		const char *reason = not_ours(cfg, &r, buf, sizeof buf);
+		if (!reason && r.disk[0])
+			return boot_disk_reuse(cfg, &r);
 		if (!reason)
 			return check_and_mount(cfg, &r);
 		return refuse_or_force(cfg, &r, reason);

@@ -15,7 +15,7 @@ $(DEPS_STAMP): tools/deps.sh
 $(UL)/.done: tools/util-linux.sh | $(DEPS_STAMP)
 	sh tools/util-linux.sh $(UL)
 
-UL_LIBS := $(UL)/lib/libmount.a $(UL)/lib/libblkid.a
+UL_LIBS := $(UL)/lib/libmount.a $(UL)/lib/libfdisk.a $(UL)/lib/libblkid.a $(UL)/lib/libuuid.a
 
 kernel: $(KERNEL)/.done
 $(KERNEL)/.done: tools/fetch-kernel.sh | $(DEPS_STAMP)

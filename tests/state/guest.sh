@@ -12,6 +12,7 @@
 #   check   print /var/lib/hello and the volume's size, then run the record
 #           writer until the test kills the VM
 #   verify  print how many records /var/lib/records holds
+#   show    print /var/lib/hello and the volume's size
 #   fill    leave 32 MiB unwritten in /var/lib/fill, print "TEST filled"
 #           and wait, without powering off, for the test's shutdown
 #   none    nothing
@@ -30,6 +31,10 @@ check)
 	/test/recwriter /var/lib/records 1000000
 	;;
 verify) echo "TEST records: $(wc -l </var/lib/records)" ;;
+show)
+	echo "TEST hello: $(cat /var/lib/hello 2>&1)"
+	echo "TEST size-kb: $(df -k /var/lib | awk 'NR == 2 {print $2}')"
+	;;
 fill)
 	dd if=/dev/zero of=/var/lib/fill bs=1M count=32 2>/dev/null
 	echo "TEST filled"
