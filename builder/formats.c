@@ -66,8 +66,10 @@ static const struct format_info formats[FORMAT_COUNT] = {
 			  {SYSLINUX_LDLINUX, "syslinux-common"},
 			  {MKFS_VFAT, "dosfstools"},
 			  {MCOPY, "mtools"}}},
+    /* qcow2 is the raw-bios disk: OpenStack and qemu boot SeaBIOS unless told
+     * otherwise (hw_firmware_type=uefi). */
     [FORMAT_QCOW2] =
-	{"qcow2", {".qcow2"}, FORMAT_BIT(FORMAT_RAW_EFI), true, {{QEMU_IMG, "qemu-utils"}}},
+	{"qcow2", {".qcow2"}, FORMAT_BIT(FORMAT_RAW_BIOS), true, {{QEMU_IMG, "qemu-utils"}}},
     [FORMAT_VHD] = {"vhd", {".vhd"}, FORMAT_BIT(FORMAT_RAW_EFI), true, {{QEMU_IMG, "qemu-utils"}}},
     [FORMAT_VMDK] =
 	{"vmdk", {".vmdk"}, FORMAT_BIT(FORMAT_RAW_EFI), true, {{QEMU_IMG, "qemu-utils"}}},
@@ -208,7 +210,7 @@ int formats_check(const struct format_job *job, const char *kernel)
 	if (job->signer && !uki_user) {
 		log_msg_as(LOG_ERR, "stele build",
 			   "--sign-key signs the UKI: add uki, raw-efi, iso, "
-			   "qcow2, vhd, vmdk or gcp to --format, or drop --sign-key");
+			   "vhd, vmdk or gcp to --format, or drop --sign-key");
 		return -1;
 	}
 	if (check_tools(requested, job->signer != NULL) < 0)
@@ -270,7 +272,9 @@ static int write_gcp(const struct format_job *job, const struct disk_input *disk
 	return convert_gcp(job->work, dir, job->epoch, out);
 }
 
-static int write_conversions(const struct format_job *job, const char *raw)
+/* efi, bios: the raw-efi and raw-bios disks; each format converts the one
+ * it is made from. */
+static int write_conversions(const struct format_job *job, const char *efi, const char *bios)
 {
 	static const enum format converted[] = {FORMAT_QCOW2, FORMAT_VHD, FORMAT_VMDK};
 	for (size_t i = 0; i < sizeof converted / sizeof converted[0]; i++) {
@@ -280,6 +284,7 @@ static int write_conversions(const struct format_job *job, const char *raw)
 		char out[PATH_MAX];
 		out_path(job, formats[f].outputs[0], out, sizeof out);
 		log_info("writing %s%s", job->name, formats[f].outputs[0]);
+		const char *raw = formats[f].needs & FORMAT_BIT(FORMAT_RAW_BIOS) ? bios : efi;
 		if (convert_disk(job->work, raw, formats[f].name, job->epoch, out) < 0)
 			return -1;
 	}
@@ -289,12 +294,13 @@ static int write_conversions(const struct format_job *job, const char *raw)
 int formats_write(const struct format_job *job)
 {
 	unsigned all = closure(job->formats);
-	char kernel[PATH_MAX], initrd[PATH_MAX], uki[PATH_MAX], raw[PATH_MAX];
+	char kernel[PATH_MAX], initrd[PATH_MAX], uki[PATH_MAX], raw[PATH_MAX], bios[PATH_MAX];
 	char sdboot[PATH_MAX] = SYSTEMD_BOOT_EFI; /* a signed copy when signing */
 	out_path(job, "-kernel", kernel, sizeof kernel);
 	out_path(job, "-initrd.img", initrd, sizeof initrd);
 	out_path(job, ".efi", uki, sizeof uki);
 	out_path(job, "-efi.img", raw, sizeof raw);
+	out_path(job, "-bios.img", bios, sizeof bios);
 	struct disk_input disk = {.name = job->name,
 				  .work = job->work,
 				  .epoch = job->epoch,
@@ -309,10 +315,8 @@ int formats_write(const struct format_job *job)
 			return -1;
 	}
 	if (all & FORMAT_BIT(FORMAT_RAW_BIOS)) {
-		char out[PATH_MAX];
-		out_path(job, "-bios.img", out, sizeof out);
 		log_info("writing %s-bios.img", job->name);
-		if (disk_write_bios(&disk, kernel, initrd, job->cmdline, out) < 0)
+		if (disk_write_bios(&disk, kernel, initrd, job->cmdline, bios) < 0)
 			return -1;
 	}
 	if (all & FORMAT_BIT(FORMAT_ISO)) {
@@ -324,7 +328,7 @@ int formats_write(const struct format_job *job)
 		if (iso_write(job->work, &parts, out, job->epoch) < 0)
 			return -1;
 	}
-	if (write_conversions(job, raw) < 0)
+	if (write_conversions(job, raw, bios) < 0)
 		return -1;
 	if ((all & FORMAT_BIT(FORMAT_GCP)) && write_gcp(job, &disk, uki, sdboot) < 0)
 		return -1;

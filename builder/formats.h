@@ -7,7 +7,8 @@
  * | uki           | NAME.efi                                   | kernel+initrd    |
  * | raw-efi       | NAME-efi.img                               | uki              |
  * | raw-bios      | NAME-bios.img                              | kernel+initrd    |
- * | qcow2, vhd, vmdk | NAME.qcow2, NAME.vhd, NAME.vmdk         | raw-efi          |
+ * | qcow2         | NAME.qcow2                                 | raw-bios         |
+ * | vhd, vmdk     | NAME.vhd, NAME.vmdk                        | raw-efi          |
  * | gcp           | NAME.img.tar.gz                            | uki (its own disk) |
  *
  * Contract: formats_parse() and size_parse() print one line naming the

@@ -15,7 +15,7 @@ usage: stele run [options] DIR/NAME | FILE
   NAME-efi.img, NAME-bios.img, NAME.qcow2, NAME.vhd, NAME.vmdk, NAME.img.tar.gz.
   -f, --format FORMAT     which output of DIR/NAME to boot
   -F, --firmware bios|efi SeaBIOS or OVMF (default: OVMF for uki, raw-efi,
-                          qcow2, vhd, vmdk, gcp; SeaBIOS for the others)
+                          vhd, vmdk, gcp; SeaBIOS for the others)
   -S, --secure-boot       OVMF with Secure Boot enforced (q35 with SMM)
   -V, --efi-vars FILE     EFI variable store to start from (a copy is used;
                           default OVMF_VARS_4M.fd, with --secure-boot
@@ -139,7 +139,7 @@ if [ -n "$append" ] && [ "$format" != kernel+initrd ]; then
 fi
 
 case $format in
-uki | raw-efi | qcow2 | vhd | vmdk | gcp) : "${firmware:=efi}" ;;
+uki | raw-efi | vhd | vmdk | gcp) : "${firmware:=efi}" ;;
 *) : "${firmware:=bios}" ;;
 esac
 [ -n "$secure" ] && firmware=efi
@@ -149,7 +149,7 @@ bios | efi) ;;
 esac
 if [ "$firmware" = bios ]; then
 	case $format in
-	uki | raw-efi | qcow2 | vhd | vmdk | gcp)
+	uki | raw-efi | vhd | vmdk | gcp)
 		echo "stele run: $format boots through EFI only; drop --firmware bios" >&2; exit 2 ;;
 	esac
 fi
