@@ -85,6 +85,11 @@ static void handle_datagram(struct notify *n, char *msg, pid_t sender)
 	n->ev->ready(n->name, "READY=1");
 }
 
+/* Datagrams read per wake-up: a service that floods its socket gets its
+ * share of the loop, no more; the watch is level-triggered, so the rest
+ * waits for the next turn (and the sender blocks on the full queue). */
+#define NOTIFY_BUDGET 32
+
 static void notify_readable(struct watch *w, uint32_t events)
 {
 	(void)events;
@@ -94,7 +99,7 @@ static void notify_readable(struct watch *w, uint32_t events)
 		char buf[CMSG_SPACE(sizeof(struct ucred)) + CMSG_SPACE(16 * sizeof(int))];
 		struct cmsghdr align;
 	} control;
-	for (;;) {
+	for (int budget = NOTIFY_BUDGET; budget > 0; budget--) {
 		struct iovec iov = {.iov_base = msg, .iov_len = sizeof msg - 1};
 		struct msghdr mh = {.msg_iov = &iov,
 				    .msg_iovlen = 1,

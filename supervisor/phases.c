@@ -30,7 +30,7 @@ static void drain_phase(struct watch *w, uint32_t events)
 	(void)events;
 	struct phases *ph = w->data;
 	if (console_taken())
-		ph->log.tee_fd = -1; /* the getty owns the console now */
+		ph->log.tee = NULL; /* the getty owns the console now */
 	if (logstore_drain(&ph->log, w->fd) < 0) {
 		loop_del(w);
 		close(w->fd);
@@ -107,7 +107,7 @@ int phases_init(struct phases *ph, const struct sv_options *opt, const struct sv
 	*ph = (struct phases){.opt = opt, .ev = ev, .fd = -1};
 	if (logstore_init(&ph->log, "onboot", NULL, 0) < 0)
 		return -1;
-	ph->log.tee_fd = STDOUT_FILENO; /* onboot's progress belongs on the console */
+	ph->log.tee = console_write; /* onboot's progress belongs on the console */
 	return 0;
 }
 

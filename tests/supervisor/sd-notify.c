@@ -1,11 +1,14 @@
 /* sd-notify: send one sd_notify datagram to $NOTIFY_SOCKET, for test
  * services (busybox has no way to). Usage: sd-notify READY=1
+ * sd-notify --flood MESSAGE sends MESSAGE for ever, as fast as the socket
+ * takes it (a service that floods the supervisor, 32-flood).
  *
  * Like sd_notify_barrier(), it passes the write end of a pipe along and
  * waits (at most 5 s) until the receiver has closed it: the supervisor
  * places a sender by its live process, so the sender must outlive the
  * reading of its datagram. */
 #include <poll.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,9 +37,24 @@ static int send_with_fd(int sock, const struct sockaddr_un *addr, const char *ms
 	return sendmsg(sock, &mh, 0) < 0 ? -1 : 0;
 }
 
+static int flood(int fd, const struct sockaddr_un *addr, const char *msg)
+{
+	for (;;)
+		if (sendto(fd, msg, strlen(msg), 0, (const struct sockaddr *)addr, sizeof *addr) <
+		    0) {
+			perror(addr->sun_path);
+			return 1;
+		}
+}
+
 int main(int argc, char **argv)
 {
 	const char *path = getenv("NOTIFY_SOCKET");
+	bool flooding = argc == 3 && strcmp(argv[1], "--flood") == 0;
+	if (flooding) {
+		argv++;
+		argc--;
+	}
 	if (argc != 2 || !path || strlen(path) >= sizeof(((struct sockaddr_un *)0)->sun_path)) {
 		fprintf(stderr, "usage: NOTIFY_SOCKET=PATH sd-notify READY=1\n");
 		return 2;
@@ -45,6 +63,8 @@ int main(int argc, char **argv)
 	strcpy(addr.sun_path, path);
 	int pipefd[2];
 	int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd >= 0 && flooding)
+		return flood(fd, &addr, argv[1]);
 	if (fd < 0 || pipe(pipefd) < 0 || send_with_fd(fd, &addr, argv[1], pipefd[1]) < 0) {
 		perror(path);
 		return 1;
