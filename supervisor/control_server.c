@@ -3,6 +3,7 @@
 #include "lib/clock.h"
 
 #include "lib/log.h"
+#include "supervisor/control_parse.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -16,7 +17,6 @@
 #include <unistd.h>
 
 #define OUT_LIMIT (256 * 1024)
-#define MAX_WORDS 8
 
 struct client {
 	struct watch w; /* first: loop_free_later() frees the client by it */
@@ -192,22 +192,14 @@ static void do_power(struct client *c, char **argv)
 
 static void handle_request(struct client *c, char *line)
 {
-	char *argv[MAX_WORDS + 1];
-	int argc = 0;
-	for (char *save = NULL, *w = strtok_r(line, " ", &save); w && argc <= MAX_WORDS;
-	     w = strtok_r(NULL, " ", &save))
-		argv[argc++] = w;
+	char *argv[CONTROL_MAX_WORDS + 1];
+	const char *why;
+	int argc = control_split(line, argv, &why);
 	c->answered = true;
-	if (argc == 0 || argc > MAX_WORDS) {
-		putf(c, "error empty or malformed request: see supervisor/README.md\n");
+	if (argc < 0) {
+		putf(c, "error %s\n", why);
 		return;
 	}
-	for (int i = 0; i < argc; i++)
-		for (const char *p = argv[i]; *p; p++)
-			if ((unsigned char)*p < 0x20 || (unsigned char)*p >= 0x7f) {
-				putf(c, "error request has control or non-ASCII bytes\n");
-				return;
-			}
 	if (strcmp(argv[0], "status") == 0 && argc <= 2)
 		do_status(c, argv, argc);
 	else if (strcmp(argv[0], "logs") == 0)

@@ -1,6 +1,7 @@
 #include "supervisor/notify.h"
 
 #include "lib/log.h"
+#include "supervisor/notify_parse.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -11,14 +12,6 @@
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
-
-static bool says_ready(const char *msg)
-{
-	for (const char *line = msg; *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : "")
-		if (strncmp(line, "READY=1", 7) == 0 && (line[7] == '\n' || line[7] == '\0'))
-			return true;
-	return false;
-}
 
 /* /proc/PID/cgroup into buf; false when it cannot be read (the process is
  * gone, or the file is larger than any container's). */
@@ -73,9 +66,9 @@ static pid_t take_control(struct msghdr *mh)
 	return pid;
 }
 
-static void handle_datagram(struct notify *n, char *msg, pid_t sender)
+static void handle_datagram(struct notify *n, const char *msg, size_t len, pid_t sender)
 {
-	if (!says_ready(msg))
+	if (!notify_says_ready(msg, len))
 		return;
 	if (!sent_by_service(n, sender)) {
 		log_debug("%s: READY=1 from pid %d, not one of the service's processes: dropped",
@@ -100,7 +93,7 @@ static void notify_readable(struct watch *w, uint32_t events)
 		struct cmsghdr align;
 	} control;
 	for (int budget = NOTIFY_BUDGET; budget > 0; budget--) {
-		struct iovec iov = {.iov_base = msg, .iov_len = sizeof msg - 1};
+		struct iovec iov = {.iov_base = msg, .iov_len = sizeof msg};
 		struct msghdr mh = {.msg_iov = &iov,
 				    .msg_iovlen = 1,
 				    .msg_control = control.buf,
@@ -113,9 +106,8 @@ static void notify_readable(struct watch *w, uint32_t events)
 				return;
 			continue;
 		}
-		msg[len] = '\0';
 		pid_t sender = take_control(&mh);
-		handle_datagram(n, msg, sender);
+		handle_datagram(n, msg, (size_t)len, sender);
 	}
 }
 
