@@ -265,6 +265,27 @@ static void refuse(int fd, const char *why)
 	close(fd);
 }
 
+/* uid 0 is not enough: root in a container that can reach the socket (a
+ * bind of /run) would pass. The peer must share the supervisor's pid and
+ * user namespaces, as host processes and `pid: host` containers (getty,
+ * sshd) do. A peer gone before it is looked at is refused too. */
+static bool same_ns(pid_t pid, const char *ns)
+{
+	char path[64];
+	struct stat ours, theirs;
+	snprintf(path, sizeof path, "/proc/self/ns/%s", ns);
+	if (stat(path, &ours) < 0)
+		return true; /* no namespaces in this kernel: nothing to tell apart */
+	snprintf(path, sizeof path, "/proc/%d/ns/%s", (int)pid, ns);
+	return stat(path, &theirs) == 0 && theirs.st_dev == ours.st_dev &&
+	       theirs.st_ino == ours.st_ino;
+}
+
+static bool in_our_namespaces(pid_t pid)
+{
+	return pid > 0 && same_ns(pid, "pid") && same_ns(pid, "user");
+}
+
 static void accept_client(struct watch *w, uint32_t events)
 {
 	(void)events;
@@ -279,6 +300,12 @@ static void accept_client(struct watch *w, uint32_t events)
 	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0 || cred.uid != 0) {
 		refuse(fd, "error permission denied: only root may control stele; run stelectl "
 			   "as root\n");
+		return;
+	}
+	if (!in_our_namespaces(cred.pid)) {
+		refuse(fd, "error permission denied: root in a container (its own pid or user "
+			   "namespace) may not control stele; run stelectl on the host or in a "
+			   "container with pid: host\n");
 		return;
 	}
 	size_t slot = 0;
