@@ -41,29 +41,35 @@ static bool sent_by_service(const struct notify *n, pid_t sender)
 	       read_cgroup(sender, sender_cg, sizeof sender_cg) && strcmp(task_cg, sender_cg) == 0;
 }
 
-/* The sender's pid from SCM_CREDENTIALS; fds passed along (sd_notify's
- * barrier) are closed, which tells a waiting sender it has been heard. */
-static pid_t take_control(struct msghdr *mh)
+/* The sender's pid from SCM_CREDENTIALS. */
+static pid_t sender_of(struct msghdr *mh)
 {
 	pid_t pid = 0;
-	for (struct cmsghdr *c = CMSG_FIRSTHDR(mh); c; c = CMSG_NXTHDR(mh, c)) {
-		if (c->cmsg_level != SOL_SOCKET)
-			continue;
-		if (c->cmsg_type == SCM_CREDENTIALS &&
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(mh); c; c = CMSG_NXTHDR(mh, c))
+		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_CREDENTIALS &&
 		    c->cmsg_len >= CMSG_LEN(sizeof(struct ucred))) {
 			struct ucred cred;
 			memcpy(&cred, CMSG_DATA(c), sizeof cred);
 			pid = cred.pid;
-		} else if (c->cmsg_type == SCM_RIGHTS) {
-			size_t count = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-			for (size_t i = 0; i < count; i++) {
-				int fd;
-				memcpy(&fd, CMSG_DATA(c) + i * sizeof fd, sizeof fd);
-				close(fd);
-			}
+		}
+	return pid;
+}
+
+/* fds passed along (sd_notify's barrier) are closed once the datagram has
+ * been judged, which tells a waiting sender it has been heard: closing
+ * them before would let it exit before its cgroup is read. */
+static void close_passed_fds(struct msghdr *mh)
+{
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(mh); c; c = CMSG_NXTHDR(mh, c)) {
+		if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
+			continue;
+		size_t count = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+		for (size_t i = 0; i < count; i++) {
+			int fd;
+			memcpy(&fd, CMSG_DATA(c) + i * sizeof fd, sizeof fd);
+			close(fd);
 		}
 	}
-	return pid;
 }
 
 static void handle_datagram(struct notify *n, const char *msg, size_t len, pid_t sender)
@@ -106,8 +112,8 @@ static void notify_readable(struct watch *w, uint32_t events)
 				return;
 			continue;
 		}
-		pid_t sender = take_control(&mh);
-		handle_datagram(n, msg, (size_t)len, sender);
+		handle_datagram(n, msg, (size_t)len, sender_of(&mh));
+		close_passed_fds(&mh);
 	}
 }
 
