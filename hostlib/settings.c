@@ -190,6 +190,7 @@ void bundle_settings_defaults(struct bundle_settings *s, unsigned kind)
 	    .restart_limit = (unsigned)schema_default(field("restart_limit"), kind),
 	    .restart_window_s = (unsigned)schema_default(field("restart_window"), kind),
 	    .backoff_max_s = (unsigned)schema_default(field("backoff_max"), kind),
+	    .pids = (unsigned)schema_default(field("pids"), kind),
 	};
 }
 
@@ -322,6 +323,7 @@ static int fill(const json_t *doc, struct bundle_settings *s)
 	s->restart_limit = uint_of(doc, "restart_limit", s->restart_limit);
 	s->restart_window_s = uint_of(doc, "restart_window", s->restart_window_s);
 	s->backoff_max_s = uint_of(doc, "backoff_max", s->backoff_max_s);
+	s->pids = uint_of(doc, "pids", s->pids);
 	s->depends_on = strings(json_object_get(doc, "depends_on"), &s->n_depends);
 	if (!s->depends_on)
 		return -1;

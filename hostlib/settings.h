@@ -69,6 +69,7 @@ struct bundle_settings {
 	const char *ready;
 	bool optional;
 	unsigned restart_limit, restart_window_s, backoff_max_s;
+	unsigned pids; /* pids.max when the spec sets no linux.resources.pids */
 	const char **depends_on;
 	size_t n_depends;
 	void *doc; /* the parsed JSON document the strings live in */

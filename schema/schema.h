@@ -20,14 +20,15 @@
 #include <stddef.h>
 
 /* Bounds other modules size their arrays and checks by. */
-#define SCHEMA_SECONDS_MAX	    86400 /* a day: any timeout, in seconds */
-#define SCHEMA_RETRY_MAX	    1000  /* on_failure: retry:N */
-#define SCHEMA_RESTART_LIMIT_MAX    64	  /* restart_limit */
-#define SCHEMA_DEPENDS_MAX	    64	  /* depends_on entries */
-#define SCHEMA_NAME_MAX		    63	  /* container and service names, bytes */
-#define SCHEMA_IFNAME_MAX	    15	  /* IFNAMSIZ - 1 */
-#define SCHEMA_CONF_TEXT_MAX	    255	  /* an init.conf value */
-#define SCHEMA_WATCHDOG_TIMEOUT_MAX 3600  /* watchdog_timeout, seconds */
+#define SCHEMA_SECONDS_MAX	    86400   /* a day: any timeout, in seconds */
+#define SCHEMA_RETRY_MAX	    1000    /* on_failure: retry:N */
+#define SCHEMA_RESTART_LIMIT_MAX    64	    /* restart_limit */
+#define SCHEMA_PIDS_MAX		    4194304 /* pids: the kernel's pid_max limit */
+#define SCHEMA_DEPENDS_MAX	    64	    /* depends_on entries */
+#define SCHEMA_NAME_MAX		    63	    /* container and service names, bytes */
+#define SCHEMA_IFNAME_MAX	    15	    /* IFNAMSIZ - 1 */
+#define SCHEMA_CONF_TEXT_MAX	    255	    /* an init.conf value */
+#define SCHEMA_WATCHDOG_TIMEOUT_MAX 3600    /* watchdog_timeout, seconds */
 
 enum schema_type {
 	SCHEMA_BOOL,

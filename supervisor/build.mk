@@ -28,3 +28,25 @@ $(BUILD)/tests/supervisor/ptrace-hold: tests/supervisor/ptrace-hold.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $<
 test-build: $(BUILD)/tests/supervisor/ptrace-hold
+
+# libFuzzer targets for the control protocol's request line and the
+# sd_notify datagram (tests/fuzz/fuzz_control.c, fuzz_notify.c), run by
+# `make fuzz`; tests/unit/test_supervisor_{control,notify}_fuzz.c replay
+# their seeds under ASan and UBSan in `make test`.
+SV_FUZZ := control notify
+SV_FUZZ_BINS := $(SV_FUZZ:%=$(BUILD)/fuzz/fuzz_%)
+SV_SANITIZE := -fsanitize=address,undefined -fno-sanitize-recover=undefined
+$(SV_FUZZ:%=$(BUILD)/tests/unit/test_supervisor_%_fuzz): CFLAGS += $(SV_SANITIZE)
+
+$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c supervisor/%_parse.c supervisor/%_parse.h
+	@mkdir -p $(dir $@)
+	clang -std=c17 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer $(SV_SANITIZE) -I. -o $@ \
+		tests/fuzz/fuzz_$*.c supervisor/$*_parse.c
+
+fuzz-supervisor: $(SV_FUZZ_BINS)
+	@for t in $(SV_FUZZ); do mkdir -p $(BUILD)/fuzz/corpus-$$t && \
+		$(BUILD)/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -timeout=10 \
+		-max_len=4096 -artifact_prefix=$(BUILD)/fuzz/$$t- \
+		$(BUILD)/fuzz/corpus-$$t tests/fuzz/corpus-$$t || exit 1; done
+fuzz: fuzz-supervisor
+.PHONY: fuzz-supervisor

@@ -3,6 +3,7 @@
 #include "lib/clock.h"
 
 #include "lib/log.h"
+#include "supervisor/control_parse.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -16,7 +17,6 @@
 #include <unistd.h>
 
 #define OUT_LIMIT (256 * 1024)
-#define MAX_WORDS 8
 
 struct client {
 	struct watch w; /* first: loop_free_later() frees the client by it */
@@ -192,22 +192,14 @@ static void do_power(struct client *c, char **argv)
 
 static void handle_request(struct client *c, char *line)
 {
-	char *argv[MAX_WORDS + 1];
-	int argc = 0;
-	for (char *save = NULL, *w = strtok_r(line, " ", &save); w && argc <= MAX_WORDS;
-	     w = strtok_r(NULL, " ", &save))
-		argv[argc++] = w;
+	char *argv[CONTROL_MAX_WORDS + 1];
+	const char *why;
+	int argc = control_split(line, argv, &why);
 	c->answered = true;
-	if (argc == 0 || argc > MAX_WORDS) {
-		putf(c, "error empty or malformed request: see supervisor/README.md\n");
+	if (argc < 0) {
+		putf(c, "error %s\n", why);
 		return;
 	}
-	for (int i = 0; i < argc; i++)
-		for (const char *p = argv[i]; *p; p++)
-			if ((unsigned char)*p < 0x20 || (unsigned char)*p >= 0x7f) {
-				putf(c, "error request has control or non-ASCII bytes\n");
-				return;
-			}
 	if (strcmp(argv[0], "status") == 0 && argc <= 2)
 		do_status(c, argv, argc);
 	else if (strcmp(argv[0], "logs") == 0)
@@ -273,6 +265,27 @@ static void refuse(int fd, const char *why)
 	close(fd);
 }
 
+/* uid 0 is not enough: root in a container that can reach the socket (a
+ * bind of /run) would pass. The peer must share the supervisor's pid and
+ * user namespaces, as host processes and `pid: host` containers (getty,
+ * sshd) do. A peer gone before it is looked at is refused too. */
+static bool same_ns(pid_t pid, const char *ns)
+{
+	char path[64];
+	struct stat ours, theirs;
+	snprintf(path, sizeof path, "/proc/self/ns/%s", ns);
+	if (stat(path, &ours) < 0)
+		return true; /* no namespaces in this kernel: nothing to tell apart */
+	snprintf(path, sizeof path, "/proc/%d/ns/%s", (int)pid, ns);
+	return stat(path, &theirs) == 0 && theirs.st_dev == ours.st_dev &&
+	       theirs.st_ino == ours.st_ino;
+}
+
+static bool in_our_namespaces(pid_t pid)
+{
+	return pid > 0 && same_ns(pid, "pid") && same_ns(pid, "user");
+}
+
 static void accept_client(struct watch *w, uint32_t events)
 {
 	(void)events;
@@ -287,6 +300,12 @@ static void accept_client(struct watch *w, uint32_t events)
 	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0 || cred.uid != 0) {
 		refuse(fd, "error permission denied: only root may control stele; run stelectl "
 			   "as root\n");
+		return;
+	}
+	if (!in_our_namespaces(cred.pid)) {
+		refuse(fd, "error permission denied: root in a container (its own pid or user "
+			   "namespace) may not control stele; run stelectl on the host or in a "
+			   "container with pid: host\n");
 		return;
 	}
 	size_t slot = 0;

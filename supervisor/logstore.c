@@ -31,7 +31,8 @@ int logstore_init(struct logstore *l, const char *name, const char *dir, off_t m
 {
 	memset(l, 0, sizeof *l);
 	snprintf(l->name, sizeof l->name, "%s", name);
-	l->file_fd = l->tee_fd = -1;
+	l->file_fd = -1;
+	l->tee = NULL;
 	l->max_size = max_size > 0 ? max_size : LOGSTORE_MAX_FILE;
 	if (ring_init(&l->ring, LOGSTORE_RING_SIZE) < 0)
 		return -1;
@@ -106,8 +107,8 @@ void logstore_write(struct logstore *l, const char *data, size_t len)
 {
 	ring_append(&l->ring, data, len);
 	write_file(l, data, len);
-	if (l->tee_fd >= 0 && write(l->tee_fd, data, len) < 0)
-		log_debug("log %s: tee: %s", l->name, strerror(errno));
+	if (l->tee)
+		l->tee(data, len);
 	if (l->mirror)
 		output_feed(l->mirror, data, len);
 }
@@ -115,10 +116,11 @@ void logstore_write(struct logstore *l, const char *data, size_t len)
 static int drain(struct logstore *l, int fd)
 {
 	char buf[16384];
-	for (;;) {
+	for (size_t total = 0; total < LOGSTORE_DRAIN_BUDGET;) {
 		ssize_t n = read(fd, buf, sizeof buf);
 		if (n > 0) {
 			logstore_write(l, buf, (size_t)n);
+			total += (size_t)n;
 			continue;
 		}
 		if (n < 0 && errno == EINTR)
@@ -129,6 +131,7 @@ static int drain(struct logstore *l, int fd)
 			errno = 0;
 		return -1;
 	}
+	return 0;
 }
 
 int logstore_drain(struct logstore *l, int fd)

@@ -124,6 +124,21 @@ static void state_volume_row(status_emit_fn *emit, void *arg)
 	emit(arg, &row);
 }
 
+static void console_row(status_emit_fn *emit, void *arg)
+{
+	unsigned long long writes, bytes;
+	console_dropped(&writes, &bytes);
+	char detail[160];
+	snprintf(detail, sizeof detail,
+		 "%llu writes (%llu bytes) dropped: the console did not keep up", writes, bytes);
+	struct status_row row = {.kind = "system",
+				 .name = "console",
+				 .state = console_taken() ? "taken" : "up",
+				 .since_ms = -1,
+				 .detail = detail};
+	emit(arg, &row);
+}
+
 static bool status_rows(const char *name, status_emit_fn *emit, void *arg)
 {
 	if (name)
@@ -134,6 +149,7 @@ static bool status_rows(const char *name, status_emit_fn *emit, void *arg)
 	phases_status(&ph, &row);
 	emit(arg, &row);
 	state_volume_row(emit, arg);
+	console_row(emit, arg);
 	return services_status(&table, NULL, emit, arg);
 }
 
@@ -364,7 +380,6 @@ int main(int argc, char **argv)
 	 * may reach containerd, onboot or a prepare helper. */
 	if (fds_set_cloexec_from(3) < 0)
 		log_warn("marking inherited fds close-on-exec: %s", strerror(errno));
-	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (parse_options(argc, argv, &options) < 0)
 		return 2;
 	/* The kernel gives PID 1 no PATH; containerd finds its shim and the

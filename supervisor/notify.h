@@ -1,13 +1,16 @@
 /* notify: one sd_notify datagram socket per service that declares
  * "ready": "notify".
  *
- * Contract: notify_open() binds DIR/notify.sock (mode 0666 in a directory
- * of its own: services may run as any user) and watches it; each READY=1
- * it receives is emitted as the ready event (events.h) with the service's
- * name. Other assignments are ignored. One socket per service: the sender
- * needs no identification. DIR is bind-mounted into the container (spec.h),
- * so a socket re-created by a restarted supervisor is the one the service
- * reaches. */
+ * Contract: notify_open() binds DIR/notify.sock (created mode 0666 under a
+ * umask, never chmod'ed: services may run as any user) and watches it; a
+ * READY=1 is emitted as the ready event (events.h) with the service's name
+ * only when its sender (SCM_CREDENTIALS) is in the same cgroups as the
+ * service's task (*task_pid, 0 while there is none); others are dropped with
+ * a debug line. A sender that exits before its datagram is read cannot be
+ * placed and is dropped too: sd_notify's barrier (an fd passed along, closed
+ * once read) lets a short-lived sender wait. Other assignments are ignored.
+ * DIR is bind-mounted into the container (spec.h), so a socket re-created
+ * by a restarted supervisor is the one the service reaches. */
 #ifndef STELE_NOTIFY_H
 #define STELE_NOTIFY_H
 
@@ -17,11 +20,13 @@
 struct notify {
 	int fd;
 	struct watch watch;
-	const char *name; /* the service's, outlives the socket */
+	const char *name;	  /* the service's, outlives the socket */
+	const uint32_t *task_pid; /* the service's task, outlives the socket */
 	const struct sv_events *ev;
 };
 
 /* Returns 0, or -1 with errno. */
-int notify_open(struct notify *n, const char *dir, const char *name, const struct sv_events *ev);
+int notify_open(struct notify *n, const char *dir, const char *name, const uint32_t *task_pid,
+		const struct sv_events *ev);
 
 #endif

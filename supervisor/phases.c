@@ -10,6 +10,7 @@
 #include "lib/spawn.h"
 #include "lib/timeline.h"
 #include "supervisor/console.h"
+#include "supervisor/onboot_lock.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -30,7 +31,7 @@ static void drain_phase(struct watch *w, uint32_t events)
 	(void)events;
 	struct phases *ph = w->data;
 	if (console_taken())
-		ph->log.tee_fd = -1; /* the getty owns the console now */
+		ph->log.tee = NULL; /* the getty owns the console now */
 	if (logstore_drain(&ph->log, w->fd) < 0) {
 		loop_del(w);
 		close(w->fd);
@@ -38,7 +39,7 @@ static void drain_phase(struct watch *w, uint32_t events)
 	}
 }
 
-static int run(struct phases *ph, const char *which)
+static int run(struct phases *ph, const char *which, int stdin_fd)
 {
 	int fds[2];
 	if (pipe2(fds, O_CLOEXEC) < 0)
@@ -55,11 +56,14 @@ static int run(struct phases *ph, const char *which)
 			(char *)o->state_mountpoint,
 			NULL};
 	struct spawn_opts so = SPAWN_OPTS_DEFAULT;
+	so.stdin_fd = stdin_fd;
 	so.stdout_fd = fds[1];
 	so.stderr_fd = fds[1];
 	pid_t pid = spawn(argv[0], argv, &so);
 	int saved = errno;
 	close(fds[1]);
+	if (stdin_fd >= 0)
+		close(stdin_fd); /* the child's copy holds the lock (onboot_lock.h) */
 	if (pid < 0) {
 		close(fds[0]);
 		errno = saved;
@@ -107,8 +111,15 @@ int phases_init(struct phases *ph, const struct sv_options *opt, const struct sv
 	*ph = (struct phases){.opt = opt, .ev = ev, .fd = -1};
 	if (logstore_init(&ph->log, "onboot", NULL, 0) < 0)
 		return -1;
-	ph->log.tee_fd = STDOUT_FILENO; /* onboot's progress belongs on the console */
+	ph->log.tee = console_write; /* onboot's progress belongs on the console */
 	return 0;
+}
+
+static void recheck_onboot(struct timer *t)
+{
+	struct phases *ph = t->data;
+	if (ph->shutdown == SD_NONE)
+		phases_start_onboot(ph);
 }
 
 void phases_start_onboot(struct phases *ph)
@@ -125,7 +136,30 @@ void phases_start_onboot(struct phases *ph)
 		onboot_done(ph, false);
 		return;
 	}
-	if (run(ph, "onboot") < 0) {
+	int lock_fd;
+	switch (onboot_lock_take(ph->opt->run_dir, &lock_fd)) {
+	case ONBOOT_LOCK_RUNNING:
+		/* A supervisor that died left its onboot running: it is waited
+		 * for, never run a second time beside it. */
+		if (!ph->lock_wait.fn && timer_init(&ph->lock_wait, recheck_onboot, ph) < 0)
+			log_warn("onboot lock: %s", strerror(errno));
+		else {
+			if (!ph->waiting_earlier)
+				log_info(
+				    "an earlier supervisor's onboot still runs; waiting for it");
+			ph->waiting_earlier = true;
+			timer_arm(&ph->lock_wait, 200);
+		}
+		return;
+	case ONBOOT_LOCK_ENDED:
+		log_info("an earlier supervisor's onboot has ended; not running it again");
+		mark_onboot_done(ph);
+		onboot_done(ph, true);
+		return;
+	case ONBOOT_LOCK_TAKEN:
+		break;
+	}
+	if (run(ph, "onboot", lock_fd) < 0) {
 		console_failed("onboot: %s: %s; going on without it", ph->opt->onboot_bin,
 			       strerror(errno));
 		onboot_done(ph, false);
@@ -166,7 +200,7 @@ static void run_onshutdown(struct phases *ph)
 	}
 	if (ph->pid > 0)
 		return; /* onboot is still stopping; its end calls again */
-	if (run(ph, "onshutdown") < 0) {
+	if (run(ph, "onshutdown", -1) < 0) {
 		log_err("onshutdown: %s: %s", ph->opt->onboot_bin, strerror(errno));
 		finish(ph, false);
 	}

@@ -5,8 +5,9 @@
  * Contract:
  *  - phases_start_onboot() runs onboot once per boot: RUN/onboot.done says
  *    it ran, so a supervisor that replaces one that died does not run it
- *    again. Its end is the onboot done event; stele-onboot's exit code 10
- *    or 11 (onboot/README.md) becomes a power request event.
+ *    again, and RUN/onboot.lock (onboot_lock.h) makes one that replaces it
+ *    during onboot wait for that onboot instead. Its end is the onboot done event; stele-onboot's
+ * exit code 10 or 11 (onboot/README.md) becomes a power request event.
  *  - phases_power(): under stele's PID 1 (parent 1 and STELE_INIT set) the
  *    request becomes a signal to PID 1 (poweroff SIGUSR2, reboot SIGTERM,
  *    halt SIGUSR1), which answers with SIGTERM; anywhere else (a test host)
@@ -42,6 +43,8 @@ struct phases {
 	enum shutdown_phase shutdown;
 	enum power_action power;
 	struct timer bound;
+	struct timer lock_wait; /* an earlier supervisor's onboot still runs */
+	bool waiting_earlier;
 };
 
 /* Returns 0, or -1 with errno (no memory for its log). */

@@ -123,7 +123,7 @@ static void setup_runtime(struct service *s)
 		return;
 	}
 	if (s->conf.ready == READY_NOTIFY &&
-	    notify_open(&s->notify, s->notify_dir, s->name, s->table->ev) < 0) {
+	    notify_open(&s->notify, s->notify_dir, s->name, &s->pid, s->table->ev) < 0) {
 		char why[300];
 		snprintf(why, sizeof why, "notify socket in %.200s: %s", s->notify_dir,
 			 strerror(errno));

@@ -69,7 +69,8 @@ struct service {
 	bool started_once;
 	/* What containerd holds of it, apart from the lifecycle. */
 	bool container_exists;
-	int busy; /* container deletes in flight (clean-up, shutdown) */
+	bool shim_retried; /* this start's Tasks.Create was retried (supervise.c) */
+	int busy;	   /* container deletes in flight (clean-up, shutdown) */
 
 	struct logstore log;
 	char fifo[PATH_MAX];

@@ -80,8 +80,24 @@ unsigned spec_shim_group_index(const char *name)
 	return cpus > 1 ? hash % (unsigned)cpus : 0;
 }
 
+/* Defaults for what the spec leaves unset (spec.h): pids.max, oomScoreAdj. */
+static int set_limits(json_t *linux_, json_t *process, unsigned pids)
+{
+	json_t *resources = object_at(linux_, "resources");
+	json_t *pids_obj = resources ? object_at(resources, "pids") : NULL;
+	if (!pids_obj)
+		return -1;
+	if (!json_is_integer(json_object_get(pids_obj, "limit")) &&
+	    json_object_set_new(pids_obj, "limit", json_integer(pids)))
+		return -1;
+	if (!json_is_integer(json_object_get(process, "oomScoreAdj")) &&
+	    json_object_set_new(process, "oomScoreAdj", json_integer(SPEC_OOM_SCORE_ADJ)))
+		return -1;
+	return 0;
+}
+
 char *spec_adjust(const char *spec_json, size_t len, const char *ns, const char *name,
-		  const char *notify_dir, char *err, size_t errlen)
+		  const char *notify_dir, unsigned pids, char *err, size_t errlen)
 {
 	json_error_t jerr;
 	json_t *spec = json_loadb(spec_json, len, 0, &jerr);
@@ -106,7 +122,7 @@ char *spec_adjust(const char *spec_json, size_t len, const char *ns, const char 
 		if (json_object_set_new(linux_, "cgroupsPath", json_string(path)))
 			goto nomem;
 	}
-	if (set_default_shim_group(spec, name))
+	if (set_default_shim_group(spec, name) || set_limits(linux_, process, pids))
 		goto nomem;
 	if (notify_dir && (add_notify_mount(spec, notify_dir) ||
 			   set_env(process, "NOTIFY_SOCKET", SPEC_NOTIFY_SOCKET)))

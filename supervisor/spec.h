@@ -11,7 +11,14 @@
  *    image's rootfs is read-only and may lack /run) and NOTIFY_SOCKET set;
  *  - the annotation SPEC_SHIM_GROUP_KEY = "SPEC_SHIM_GROUP-K" when the
  *    spec names no group, K = a hash of name modulo the online CPUs:
- *    services share one shim daemon per CPU.
+ *    services share one shim daemon per CPU;
+ *  - linux.resources.pids.limit = pids (stele.json's `pids`, 4096 by
+ *    default) when the spec sets none: a fork bomb is held by its cgroup;
+ *  - process.oomScoreAdj SPEC_OOM_SCORE_ADJ when the spec sets none: a
+ *    service is the OOM killer's choice before containerd (-999, its
+ *    config: containerd/config.c) and its shims (-998), the supervisor
+ *    (-900) and PID 1 (-1000), which bring it back. Without it a
+ *    container inherits its shim's -998 and outranks them all.
  * On bad input it returns NULL and writes one line to err. */
 #ifndef STELE_SPEC_H
 #define STELE_SPEC_H
@@ -25,12 +32,13 @@
  * (containerd's runtime/v2/runc/manager: groupLabels). */
 #define SPEC_SHIM_GROUP_KEY "io.containerd.runc.v2.group"
 #define SPEC_SHIM_GROUP	    "stele-services"
+#define SPEC_OOM_SCORE_ADJ  0
 
 /* K of a service's default group "SPEC_SHIM_GROUP-K". */
 unsigned spec_shim_group_index(const char *name);
 
 char *spec_adjust(const char *spec_json, size_t len, const char *ns, const char *name,
-		  const char *notify_dir, char *err, size_t errlen);
+		  const char *notify_dir, unsigned pids, char *err, size_t errlen);
 
 /* True when a bind mount of the spec takes its source from under dir (the
  * state volume's mountpoint). */

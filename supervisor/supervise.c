@@ -126,10 +126,28 @@ static void started(void *arg, const struct ctrd_result *res)
 	supervise_settle(s->table);
 }
 
+static void create_task(struct service *s);
+
+/* A group's shim whose task failed is shut down by containerd; a sibling
+ * whose Tasks.Create reached it then fails with "failed to start shim:
+ * ... connect: no such file or directory" (its socket went away). That is
+ * the other service's failure, not this one's: retried once, at once (the
+ * socket is gone, so the retry starts a shim of its own). */
+static bool shim_went_away(const struct ctrd_result *res)
+{
+	return res->message && strstr(res->message, "failed to start shim") &&
+	       (strstr(res->message, "no such file") || strstr(res->message, "connection refused"));
+}
+
 static void task_created(void *arg, const struct ctrd_result *res)
 {
 	struct service *s = arg;
-	if (res->grpc_status != CTRD_OK)
+	if (res->grpc_status != CTRD_OK && !s->shim_retried && shim_went_away(res)) {
+		log_info("%s: its shim group's daemon went away (%s); creating its task again",
+			 s->name, res->message);
+		s->shim_retried = true;
+		create_task(s);
+	} else if (res->grpc_status != CTRD_OK)
 		start_failed(s, "create its task", res->message);
 	else if (!s->table->conn || ctrd_task_start(s->table->conn, s->name, started, s) < 0)
 		start_failed(s, "start its task",
@@ -151,6 +169,7 @@ static void container_created(void *arg, const struct ctrd_result *res)
 		start_failed(s, "create its container", res->message);
 	} else {
 		s->container_exists = true;
+		s->shim_retried = false;
 		create_task(s);
 	}
 	supervise_settle(s->table);
@@ -159,6 +178,7 @@ static void container_created(void *arg, const struct ctrd_result *res)
 static void create_container(struct service *s)
 {
 	static const char *const labels[] = {"stele.service=1", NULL};
+	s->shim_retried = false;
 	if (s->container_exists) {
 		create_task(s);
 		return;

@@ -25,6 +25,7 @@ static void take(struct svcconf *c, const struct bundle_settings *s)
 	c->optional = s->optional;
 	c->binds_state = s->binds_state;
 	c->console = s->console;
+	c->pids = s->pids;
 	c->restart.limit = (int)s->restart_limit;
 	c->restart.window_ms = (int)s->restart_window_s * 1000;
 	c->restart.max_ms = (int)s->backoff_max_s * 1000;

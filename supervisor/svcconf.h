@@ -29,6 +29,7 @@ struct svcconf {
 	bool optional; /* failing does not count against boot complete */
 	bool binds_state;
 	bool console;	   /* output mirrored to the console as "NAME: line" */
+	unsigned pids;	   /* default pids.max (spec.h) */
 	char **depends_on; /* owned, n_depends entries */
 	size_t n_depends;
 };

@@ -1,5 +1,5 @@
 // clang-format off
-// sources: state/probe.c state/find.c state/auto.c state/config.c lib/spawn.c lib/log.c schema/check.c schema/fields.c
+// sources: state/probe.c state/find.c state/auto.c state/bootdisk.c state/config.c lib/spawn.c lib/log.c schema/check.c schema/fields.c
 // clang-format on
 /* state_probe: the blank check on image files with real libblkid and a
  * real mke2fs, and the probe child's bounded search. */

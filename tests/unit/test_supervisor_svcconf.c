@@ -113,8 +113,8 @@ static const char *SPEC = "{\"process\":{\"args\":[\"sh\"],\"terminal\":true,"
 static void spec_gets_notify_and_cgroup(void **state)
 {
 	char err[256];
-	char *out =
-	    spec_adjust(SPEC, strlen(SPEC), "ns", "svc", "/run/stele/notify/svc", err, sizeof err);
+	char *out = spec_adjust(SPEC, strlen(SPEC), "ns", "svc", "/run/stele/notify/svc", 4096, err,
+				sizeof err);
 	assert_non_null(out);
 	json_t *j = json_loads(out, 0, NULL);
 	assert_non_null(j);
@@ -139,21 +139,70 @@ static void spec_gets_notify_and_cgroup(void **state)
 static void spec_without_notify_is_left_alone(void **state)
 {
 	char err[256];
-	char *out = spec_adjust(SPEC, strlen(SPEC), "ns", "svc", NULL, err, sizeof err);
+	char *out = spec_adjust(SPEC, strlen(SPEC), "ns", "svc", NULL, 4096, err, sizeof err);
 	assert_non_null(out);
 	assert_null(strstr(out, SPEC_NOTIFY_DIR));
 	free(out);
 	const char *noargs = "{\"process\":{}}";
-	assert_null(spec_adjust(noargs, strlen(noargs), "ns", "svc", NULL, err, sizeof err));
+	assert_null(spec_adjust(noargs, strlen(noargs), "ns", "svc", NULL, 4096, err, sizeof err));
 	assert_non_null(strstr(err, "process.args"));
-	assert_null(spec_adjust("{", 1, "ns", "svc", NULL, err, sizeof err));
+	assert_null(spec_adjust("{", 1, "ns", "svc", NULL, 4096, err, sizeof err));
+}
+
+static json_t *adjusted(const char *spec, unsigned pids)
+{
+	char err[256];
+	char *out = spec_adjust(spec, strlen(spec), "ns", "svc", NULL, pids, err, sizeof err);
+	assert_non_null(out);
+	json_t *j = json_loads(out, 0, NULL);
+	free(out);
+	assert_non_null(j);
+	return j;
+}
+
+static void spec_gets_pids_limit_and_oom_score_unless_set(void **state)
+{
+	(void)state;
+	json_t *j = adjusted(SPEC, 321);
+	json_t *pids =
+	    json_object_get(json_object_get(json_object_get(j, "linux"), "resources"), "pids");
+	assert_int_equal(json_integer_value(json_object_get(pids, "limit")), 321);
+	assert_int_equal(
+	    json_integer_value(json_object_get(json_object_get(j, "process"), "oomScoreAdj")),
+	    SPEC_OOM_SCORE_ADJ);
+	json_decref(j);
+	const char *own = "{\"process\":{\"args\":[\"sh\"],\"oomScoreAdj\":500},"
+			  "\"linux\":{\"resources\":{\"pids\":{\"limit\":7}}}}";
+	j = adjusted(own, 321);
+	pids = json_object_get(json_object_get(json_object_get(j, "linux"), "resources"), "pids");
+	assert_int_equal(json_integer_value(json_object_get(pids, "limit")), 7);
+	assert_int_equal(
+	    json_integer_value(json_object_get(json_object_get(j, "process"), "oomScoreAdj")), 500);
+	json_decref(j);
+}
+
+static void pids_setting_is_read(void **state)
+{
+	(void)state;
+	struct svcconf c;
+	char err[256];
+	svcconf_defaults(&c);
+	assert_int_equal(c.pids, 4096);
+	const char *json = "{\"pids\": 64}";
+	assert_int_equal(svcconf_parse(json, strlen(json), "t", &c, err, sizeof err), 0);
+	assert_int_equal(c.pids, 64);
+	svcconf_free(&c);
+	json = "{\"pids\": 0}";
+	assert_int_equal(svcconf_parse(json, strlen(json), "t", &c, err, sizeof err), -1);
+	assert_non_null(strstr(err, "pids"));
+	svcconf_free(&c);
 }
 
 static const char *shim_group_of(const char *spec)
 {
 	static char group[64];
 	char err[256];
-	char *out = spec_adjust(spec, strlen(spec), "ns", "svc", NULL, err, sizeof err);
+	char *out = spec_adjust(spec, strlen(spec), "ns", "svc", NULL, 4096, err, sizeof err);
 	assert_non_null(out);
 	json_t *j = json_loads(out, 0, NULL);
 	assert_non_null(j);
@@ -196,6 +245,8 @@ int main(void)
 	    cmocka_unit_test(errors_name_the_key_and_fix),
 	    cmocka_unit_test(spec_gets_notify_and_cgroup),
 	    cmocka_unit_test(spec_without_notify_is_left_alone),
+	    cmocka_unit_test(spec_gets_pids_limit_and_oom_score_unless_set),
+	    cmocka_unit_test(pids_setting_is_read),
 	    cmocka_unit_test(services_share_a_shim_unless_the_spec_names_a_group),
 	    cmocka_unit_test(binds_under),
 	};
