@@ -51,6 +51,10 @@ struct service {
 	size_t spec_len;
 	int *dep_index;
 	bool prepared; /* bind sources and runtime hooks done: once, as onboot */
+	/* May be created while onboot runs (early.h), else why not. */
+	bool early;
+	char late_why[240];
+	bool parked; /* its task is created; it starts when onboot ends */
 
 	enum svc_state state;
 	char detail[256]; /* the why of the state, for status */

@@ -126,11 +126,22 @@ static void started(void *arg, const struct ctrd_result *res)
 	supervise_settle(s->table);
 }
 
+/* Created while onboot runs: Tasks.Start waits for onboot's end
+ * (release_parked), so what runs sees what onboot did. */
+static void park(struct service *s)
+{
+	s->parked = true;
+	set_detail(s, "created; starts when onboot ends");
+	mark(s, "created");
+}
+
 static void task_created(void *arg, const struct ctrd_result *res)
 {
 	struct service *s = arg;
 	if (res->grpc_status != CTRD_OK)
 		start_failed(s, "create its task", res->message);
+	else if (!s->table->onboot_done)
+		park(s);
 	else if (!s->table->conn || ctrd_task_start(s->table->conn, s->name, started, s) < 0)
 		start_failed(s, "start its task",
 			     s->table->conn ? strerror(errno) : "no containerd");
@@ -481,11 +492,12 @@ void supervise_timer(struct timer *timer)
 
 /* --- which waiting service may start --- */
 
+/* A parked task costs nothing more: it leaves its slot. */
 static size_t starting_count(const struct services *t)
 {
 	size_t n = 0;
 	for (size_t i = 0; i < t->n; i++)
-		n += lifecycle_starting(t->svcs[i].state);
+		n += lifecycle_starting(t->svcs[i].state) && !t->svcs[i].parked;
 	return n;
 }
 
@@ -503,8 +515,8 @@ static bool shim_group_ready(const struct service *s)
 		const struct service *o = &t->svcs[i];
 		if (o == s || spec_shim_group_index(o->name) != group)
 			continue;
-		alive |= lifecycle_task_alive(o->state);
-		starting |= lifecycle_starting(o->state);
+		alive |= lifecycle_task_alive(o->state) || o->parked;
+		starting |= lifecycle_starting(o->state) && !o->parked;
 	}
 	return alive || !starting;
 }
@@ -583,11 +595,10 @@ static void kick(struct services *t)
 	/* A power request (stelectl, onboot's verdict) starts nothing new. */
 	if (t->shutdown != TABLE_UP || t->holding)
 		return;
-	if (!t->onboot_done || !t->conn) {
-		const char *why = !t->onboot_done ? "waiting for onboot" : "waiting for containerd";
+	if (!t->conn) {
 		for (size_t i = 0; i < t->n; i++)
 			if (t->svcs[i].state == SVC_WAITING)
-				set_detail(&t->svcs[i], "%s", why);
+				set_detail(&t->svcs[i], "waiting for containerd");
 		return;
 	}
 	bool changed = true;
@@ -595,9 +606,44 @@ static void kick(struct services *t)
 		changed = false;
 		for (size_t i = 0; i < t->n; i++) {
 			struct service *s = &t->svcs[i];
-			if (s->state == SVC_WAITING && !s->busy)
+			if (s->state != SVC_WAITING || s->busy)
+				continue;
+			/* During onboot only a first start is made, of a service
+			 * early.h clears; a restart waits for onboot's end. */
+			if (t->onboot_done)
 				changed |= try_start(s);
+			else if (s->early && !s->started_once)
+				changed |= try_start(s);
+			else if (s->early)
+				set_detail(s, "waiting for onboot");
+			else
+				set_detail(s, "waiting for onboot (created after it: %.200s)",
+					   s->late_why);
 		}
+	}
+}
+
+/* onboot ended: parked tasks start; or, when nothing may start (a power
+ * request, the shutdown), they are given up as stopped before they
+ * started, which deletes the task and the container. */
+static void release_parked(struct services *t)
+{
+	bool go = t->shutdown == TABLE_UP && !t->holding;
+	for (size_t i = 0; i < t->n; i++) {
+		struct service *s = &t->svcs[i];
+		if (!s->parked)
+			continue;
+		s->parked = false;
+		if (go && t->conn && ctrd_task_start(t->conn, s->name, started, s) == 0) {
+			set_detail(s, "starting its task");
+			continue;
+		}
+		if (s->state == SVC_STARTING && !go)
+			supervise_event(s, EV_SHUTDOWN);
+		start_failed(s, "start its task",
+			     !go       ? "the system is shutting down"
+			     : t->conn ? strerror(errno)
+				       : "containerd was lost");
 	}
 }
 
@@ -666,6 +712,7 @@ static void shutdown_progress(struct services *t)
 {
 	if (t->shutdown != TABLE_STOPPING && t->shutdown != TABLE_DELETING)
 		return;
+	release_parked(t);
 	if (t->conn) {
 		if (t->shutdown == TABLE_STOPPING) {
 			if (stop_services(t))
@@ -693,12 +740,14 @@ void services_onboot_done(struct services *t, bool earlier)
 {
 	t->onboot_done = true;
 	t->readopted |= earlier;
+	release_parked(t);
 	supervise_settle(t);
 }
 
 void services_containerd_lost(struct services *t)
 {
 	t->conn = NULL;
+	release_parked(t);
 	supervise_settle(t);
 }
 
