@@ -506,6 +506,16 @@ static size_t starting_count(const struct services *t)
  * first one's socket bound but not yet listening, remove it and start a
  * second daemon (seen: 3 shims for 2 groups, one left behind at stop).
  * So a group's first task is created alone, as a pod's sandbox is. */
+/* Its spec names its default group (spec.c), not one of its own. */
+static bool in_default_group(const struct service *s, unsigned group)
+{
+	char value[96];
+	snprintf(value, sizeof value, "\"%s-%u\"", SPEC_SHIM_GROUP, group);
+	return s->spec && strstr(s->spec, value);
+}
+
+/* A group whose shim the supervisor started (shims.h) has no first task
+ * to wait for. */
 static bool shim_group_ready(const struct service *s)
 {
 	const struct services *t = s->table;
@@ -518,7 +528,13 @@ static bool shim_group_ready(const struct service *s)
 		alive |= lifecycle_task_alive(o->state) || o->parked;
 		starting |= lifecycle_starting(o->state) && !o->parked;
 	}
-	return alive || !starting;
+	if (alive)
+		return true;
+	if (group >= 64 || !in_default_group(s, group))
+		return !starting;
+	if (t->shim_starting >> group & 1)
+		return false;
+	return !starting || (t->shim_up >> group & 1);
 }
 
 /* 1: every dependency has been ready; 0: wait; -1: one will never be. */
@@ -553,7 +569,7 @@ static bool try_start(struct service *s)
 	else if (starting_count(s->table) >= MAX_STARTING)
 		set_detail(s, "waiting for a start slot (%d starting)", MAX_STARTING);
 	else if (!shim_group_ready(s))
-		set_detail(s, "waiting for its shim group's first task");
+		set_detail(s, "waiting for its shim group's shim or first task");
 	else
 		supervise_event(s, EV_GO);
 	return lifecycle_down_for_good(s->state);
@@ -741,6 +757,32 @@ void services_onboot_done(struct services *t, bool earlier)
 	t->onboot_done = true;
 	t->readopted |= earlier;
 	release_parked(t);
+	supervise_settle(t);
+}
+
+uint64_t services_shim_groups(const struct services *t)
+{
+	uint64_t groups = 0;
+	for (size_t i = 0; i < t->n; i++) {
+		unsigned k = spec_shim_group_index(t->svcs[i].name);
+		if (t->svcs[i].state != SVC_BROKEN && k < 64 && in_default_group(&t->svcs[i], k))
+			groups |= (uint64_t)1 << k;
+	}
+	return groups;
+}
+
+void services_shim_groups_starting(struct services *t, uint64_t groups)
+{
+	t->shim_starting |= groups;
+}
+
+void services_shim_group_done(struct services *t, unsigned group, bool up)
+{
+	if (group >= 64)
+		return;
+	t->shim_starting &= ~((uint64_t)1 << group);
+	if (up)
+		t->shim_up |= (uint64_t)1 << group;
 	supervise_settle(t);
 }
 
