@@ -112,8 +112,8 @@ int services_load(struct services *t, const struct sv_options *opt, const struct
 void services_onboot_done(struct services *t, bool earlier);
 void services_containerd_up(struct services *t, struct ctrd *conn, const struct cd_snapshot *held);
 void services_containerd_lost(struct services *t);
-/* The default shim groups (spec_shim_group_index) of the usable services,
- * a bit each. Groups whose shim the supervisor starts (shims.h) create no
+/* The default shim groups (spec_shim_group_index) of the services waiting
+ * to start (not disabled, broken or adopted), a bit each. Groups whose shim the supervisor starts (shims.h) create no
  * task until it is done; then, if it is up, all their tasks at once. */
 uint64_t services_shim_groups(const struct services *t);
 void services_shim_groups_starting(struct services *t, uint64_t groups);
