@@ -46,7 +46,7 @@ test-reliability: deps
 	$(MAKE) test-build
 	tests/run $$(grep -v '^#' tests/reliability/rows | cut -d'|' -f1)
 
-# The long soak: two hours instead of make test's five minutes.
+# The long soak: two hours instead of make test's ten minutes.
 SOAK_SECONDS ?= 7200
 soak: deps
 	$(MAKE) test-build
