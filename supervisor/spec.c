@@ -106,6 +106,9 @@ char *spec_adjust(const char *spec_json, size_t len, const char *ns, const char 
 		if (json_object_set_new(linux_, "cgroupsPath", json_string(path)))
 			goto nomem;
 	}
+	if (!json_is_integer(json_object_get(process, "oomScoreAdj")) &&
+	    json_object_set_new(process, "oomScoreAdj", json_integer(SPEC_OOM_SCORE_ADJ)))
+		goto nomem;
 	if (set_default_shim_group(spec, name))
 		goto nomem;
 	if (notify_dir && (add_notify_mount(spec, notify_dir) ||

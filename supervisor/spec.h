@@ -9,6 +9,10 @@
  *  - when notify_dir is given, that host directory bind-mounted at
  *    SPEC_NOTIFY_DIR (under /dev, the container's own tmpfs, because the
  *    image's rootfs is read-only and may lack /run) and NOTIFY_SOCKET set;
+ *  - process.oomScoreAdj SPEC_OOM_SCORE_ADJ when the spec sets none: the
+ *    shims run at containerd's -999 + 1 and a container inherits the
+ *    shim's, which would put every service below the supervisor's -900
+ *    in the OOM killer's order;
  *  - the annotation SPEC_SHIM_GROUP_KEY = "SPEC_SHIM_GROUP-K" when the
  *    spec names no group, K = a hash of name modulo the online CPUs:
  *    services share one shim daemon per CPU.
@@ -18,6 +22,11 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+
+/* A service's OOM score adjustment unless its spec sets one: the OOM
+ * killer's first pick, before containerd (-999), its shims (-998), the
+ * supervisor (-900) and PID 1 (-1000). */
+#define SPEC_OOM_SCORE_ADJ 0
 
 #define SPEC_NOTIFY_DIR	   "/dev/.stele-notify"
 #define SPEC_NOTIFY_SOCKET SPEC_NOTIFY_DIR "/notify.sock"

@@ -122,6 +122,10 @@ static void spec_gets_notify_and_cgroup(void **state)
 	assert_string_equal(
 	    json_string_value(json_object_get(json_object_get(j, "linux"), "cgroupsPath")),
 	    "/ns/svc");
+	/* Not the shim's -998 that a container would inherit. */
+	assert_int_equal(
+	    json_integer_value(json_object_get(json_object_get(j, "process"), "oomScoreAdj")),
+	    SPEC_OOM_SCORE_ADJ);
 	json_t *env = json_object_get(json_object_get(j, "process"), "env");
 	assert_int_equal(json_array_size(env), 2); /* replaced, not added twice */
 	assert_string_equal(json_string_value(json_array_get(env, 1)),
@@ -147,6 +151,17 @@ static void spec_without_notify_is_left_alone(void **state)
 	assert_null(spec_adjust(noargs, strlen(noargs), "ns", "svc", NULL, err, sizeof err));
 	assert_non_null(strstr(err, "process.args"));
 	assert_null(spec_adjust("{", 1, "ns", "svc", NULL, err, sizeof err));
+}
+
+static void a_spec_keeps_its_own_oom_score_adj(void **state)
+{
+	(void)state;
+	char err[256];
+	const char *spec = "{\"process\":{\"args\":[\"sh\"],\"oomScoreAdj\":500}}";
+	char *out = spec_adjust(spec, strlen(spec), "ns", "svc", NULL, err, sizeof err);
+	assert_non_null(out);
+	assert_non_null(strstr(out, "\"oomScoreAdj\":500"));
+	free(out);
 }
 
 static const char *shim_group_of(const char *spec)
@@ -196,6 +211,7 @@ int main(void)
 	    cmocka_unit_test(errors_name_the_key_and_fix),
 	    cmocka_unit_test(spec_gets_notify_and_cgroup),
 	    cmocka_unit_test(spec_without_notify_is_left_alone),
+	    cmocka_unit_test(a_spec_keeps_its_own_oom_score_adj),
 	    cmocka_unit_test(services_share_a_shim_unless_the_spec_names_a_group),
 	    cmocka_unit_test(binds_under),
 	};
