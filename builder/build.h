@@ -13,10 +13,13 @@
 #include "builder/initramfs.h"
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 struct build_opts {
 	const char *yml;
+	const char *const *ymls; /* several files, merged in order (yml unused) */
+	size_t n_yml;
 	const char *out_dir;
 	unsigned formats; /* FORMAT_BIT()s, formats.h */
 	enum initramfs_compression compression;

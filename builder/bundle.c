@@ -163,6 +163,7 @@ static int stage_bundle(struct stage *st, const char *pkg_dir, const char *secti
 	}
 	json_t *yaml = json_copy((json_t *)entry);
 	json_object_del(yaml, "//lines");
+	json_object_del(yaml, "//file");
 	json_t *merged = spec_merge(yaml, image_config);
 	json_t *config = spec_config(merged, image_config, rootfs);
 	if (config && json_is_true(json_object_get(merged, "insecure")))

@@ -29,6 +29,12 @@ json_t *spec_merge(const json_t *entry, const json_t *image_config);
 
 json_t *spec_config(const json_t *merged, const json_t *image_config, const char *rootfs);
 
+/* One rlimits entry as LinuxKit spells it: "nofile,1024,4096",
+ * "RLIMIT_NOFILE, 1024, unlimited" (any case, spaces). type gets
+ * "RLIMIT_NOFILE". 0, or -1 when it is not one. */
+int spec_rlimit_parse(const char *s, char *type, size_t len, unsigned long long *soft,
+		      unsigned long long *hard);
+
 /* state_mountpoint: where the state volume is mounted (binds below it set
  * "binds_state"). */
 json_t *spec_stele(const json_t *merged, const char *state_mountpoint);

@@ -19,7 +19,7 @@ static void usage(FILE *f)
 	      "                   [--sign-key KEY.pem --sign-cert CERT.pem]\n"
 	      "                   [--compression none|gzip|zstd|lz4] [--pkg-dir DIR] [--bin-dir "
 	      "DIR]\n"
-	      "                   [--kernel-dir DIR] [--keep-tree] [--no-dedup] FILE.yml\n"
+	      "                   [--kernel-dir DIR] [--keep-tree] [--no-dedup] FILE.yml [MORE.yml...]\n"
 	      "  formats: kernel+initrd (default), iso, uki, raw-efi, raw-bios, qcow2, vhd, vmdk, "
 	      "gcp\n"
 	      "       stele run [options] DIR/NAME      (stele run --help)\n",
@@ -151,7 +151,7 @@ static int cmd_build(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (argc - optind != 1) {
+	if (argc - optind < 1) {
 		usage(stderr);
 		return 2;
 	}
@@ -160,6 +160,8 @@ static int cmd_build(int argc, char **argv)
 		return 2;
 	}
 	o.yml = argv[optind];
+	o.ymls = (const char *const *)argv + optind;
+	o.n_yml = (size_t)(argc - optind);
 	return build_image(&o);
 }
 
