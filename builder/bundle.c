@@ -3,6 +3,7 @@
 #include "builder/fsutil.h"
 #include "builder/image.h"
 #include "builder/spec.h"
+#include "builder/yamlconv.h"
 #include "hostlib/settings.h"
 
 #include <errno.h>
@@ -165,7 +166,10 @@ static int stage_bundle(struct stage *st, const char *pkg_dir, const char *secti
 	json_object_del(yaml, "//lines");
 	json_object_del(yaml, "//file");
 	json_t *merged = spec_merge(yaml, image_config);
-	json_t *config = spec_config(merged, image_config, rootfs);
+	char where[PATH_MAX + 64];
+	snprintf(where, sizeof where, "%s:%d: %s[%zu]", schema_file_of(st->cfg, entry),
+		 yconv_line(entry, "image"), section, index);
+	json_t *config = spec_config(merged, image_config, rootfs, where);
 	if (config && json_is_true(json_object_get(merged, "insecure")))
 		fprintf(stderr,
 			"stele: warning: %s %s: insecure: true gives a passwordless root "

@@ -95,6 +95,35 @@ static void check_metadata(struct yconv *c, int line, const char *key, const jso
 		yconv_error(c, line, key, "\"%s\" is not valid; expected json or yaml", s);
 }
 
+static void check_bind(struct yconv *c, int line, const char *key, const json_t *v)
+{
+	const char *s = json_string_value(v);
+	if (s && !spec_bind_ok(s))
+		yconv_error(c, line, key,
+			    "\"%s\" is not valid; expected /SOURCE:/DEST[:OPTIONS] or "
+			    "VOLUME:/DEST[:OPTIONS]",
+			    s);
+}
+
+/* What LinuxKit cannot complete either (spec_complete_mount). */
+static void check_mount(struct yconv *c, int line, const char *key, const json_t *v)
+{
+	json_t *m = spec_complete_mount(v);
+	if (m) {
+		json_decref(m);
+		return;
+	}
+	const char *type = json_string_value(json_object_get(v, "type"));
+	if (type && *type)
+		yconv_error(c, line, key,
+			    "mount of type \"%s\" has no destination; add destination: /PATH",
+			    type);
+	else
+		yconv_error(c, line, key,
+			    "a mount has no type; add type: (proc, sysfs, cgroup, tmpfs, bind, "
+			    "...)");
+}
+
 static const struct yfield seccomp_fields[] = {
     {"allow", Y_STRLIST, NULL, check_syscall, false, NULL, false},
     {"deny", Y_STRLIST, NULL, check_syscall, false, NULL, false},
@@ -140,9 +169,9 @@ static const struct yfield container_fields[] = {
     {"capabilities", Y_STRLIST, NULL, check_cap, false, NULL, false},
     {"capabilities.add", Y_STRLIST, NULL, check_cap, false, NULL, false},
     {"ambient", Y_STRLIST, NULL, check_cap, false, NULL, false},
-    {"binds", Y_STRLIST, NULL, NULL, false, NULL, false},
-    {"binds.add", Y_STRLIST, NULL, NULL, false, NULL, false},
-    {"mounts", Y_OBJLIST, mount_fields, NULL, false, NULL, false},
+    {"binds", Y_STRLIST, NULL, check_bind, false, NULL, false},
+    {"binds.add", Y_STRLIST, NULL, check_bind, false, NULL, false},
+    {"mounts", Y_OBJLIST, mount_fields, check_mount, false, NULL, false},
     {"tmpfs", Y_STRLIST, NULL, NULL, false, NULL, false},
     {"devices", Y_OBJLIST, device_fields, NULL, false, NULL, false},
     {"net", Y_STR, NULL, check_ns, false, NULL, false},

@@ -31,11 +31,6 @@ static const char *const readonly_paths[] = {
     "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger", NULL,
 };
 
-static const char *name_of(const json_t *c)
-{
-	return json_string_value(json_object_get(c, "name"));
-}
-
 static json_t *strings(const char *const *v)
 {
 	json_t *a = json_array();
@@ -180,7 +175,7 @@ static int resolve_id(const json_t *v, const char *rootfs, const char *file, lon
 	return *id < 0 ? -1 : 0;
 }
 
-static json_t *user(const json_t *c, const json_t *image, const char *rootfs)
+static json_t *user(const json_t *c, const json_t *image, const char *rootfs, const char *where)
 {
 	long uid = 0, gid = 0, primary = -1;
 	const char *image_user = json_string_value(json_object_get(image, "User"));
@@ -200,14 +195,14 @@ static json_t *user(const json_t *c, const json_t *image, const char *rootfs)
 	const json_t *uv = u ? u : iu, *gv = g ? g : ig;
 	if (uv && resolve_id(uv, rootfs, "passwd", &uid, &primary) < 0) {
 		fprintf(stderr,
-			"stele: %s: uid \"%s\" is not in the image's /etc/passwd; use a number\n",
-			name_of(c), json_string_value(uv));
+			"%s: uid \"%s\" is not in the image's /etc/passwd; use a number\n",
+			where, json_string_value(uv));
 		goto out;
 	}
 	if (gv && resolve_id(gv, rootfs, "group", &gid, NULL) < 0) {
 		fprintf(stderr,
-			"stele: %s: gid \"%s\" is not in the image's /etc/group; use a number\n",
-			name_of(c), json_string_value(gv));
+			"%s: gid \"%s\" is not in the image's /etc/group; use a number\n",
+			where, json_string_value(gv));
 		goto out;
 	}
 	if (!gv && primary >= 0)
@@ -224,8 +219,8 @@ static json_t *user(const json_t *c, const json_t *image, const char *rootfs)
 			if (resolve_id(v, rootfs, "group", &id, NULL) < 0) {
 				fprintf(
 				    stderr,
-				    "stele: %s: group \"%s\" is not in the image's /etc/group\n",
-				    name_of(c), json_string_value(v));
+				    "%s: group \"%s\" is not in the image's /etc/group\n",
+				    where, json_string_value(v));
 				json_decref(gids);
 				json_decref(res);
 				res = NULL;
@@ -353,7 +348,7 @@ static const char *string_of(const json_t *m, const char *key)
  * source's when that names a kernel file system (or tmpfs for /dev), a
  * missing source is the type, a missing destination is the type's usual
  * place. New reference; NULL when type or destination stays unknown. */
-static json_t *complete_mount(const json_t *given)
+json_t *spec_complete_mount(const json_t *given)
 {
 	static const char *const places[][2] = {{"proc", "/proc"},
 						{"devpts", "/dev/pts"},
@@ -381,13 +376,13 @@ static json_t *complete_mount(const json_t *given)
 	return m;
 }
 
-static bool mounts_valid(const json_t *c)
+static bool mounts_valid(const json_t *c, const char *where)
 {
 	size_t i;
 	json_t *v;
 	json_array_foreach(json_object_get(c, "mounts"), i, v)
 	{
-		json_t *m = json_is_object(v) ? complete_mount(v) : NULL;
+		json_t *m = json_is_object(v) ? spec_complete_mount(v) : NULL;
 		if (m) {
 			json_decref(m);
 			continue;
@@ -395,14 +390,14 @@ static bool mounts_valid(const json_t *c)
 		const char *type = string_of(v, "type");
 		if (type)
 			fprintf(stderr,
-				"stele: %s: mount of type \"%s\" has no destination; add "
+				"%s: mount of type \"%s\" has no destination; add "
 				"destination: /PATH\n",
-				name_of(c), type);
+				where, type);
 		else
 			fprintf(stderr,
-				"stele: %s: a mount has no type; add type: (proc, sysfs, "
+				"%s: a mount has no type; add type: (proc, sysfs, "
 				"cgroup, tmpfs, bind, ...)\n",
-				name_of(c));
+				where);
 		return false;
 	}
 	return true;
@@ -423,7 +418,7 @@ static json_t *mounts(const json_t *c)
 		  mount("/sys/fs/cgroup", "cgroup", "cgroup", "nosuid,noexec,nodev,relatime,ro"));
 	size_t i;
 	json_t *v;
-	json_array_foreach(json_object_get(c, "mounts"), i, v) add_mount(m, complete_mount(v));
+	json_array_foreach(json_object_get(c, "mounts"), i, v) add_mount(m, spec_complete_mount(v));
 	json_array_foreach(json_object_get(c, "binds"), i, v)
 	{
 		/* SRC:DST[:OPTS], OPTS comma-separated (ro, rshared, ...). */
@@ -628,19 +623,33 @@ static json_t *linux_section(const json_t *c, const json_t *caps)
 	return linux;
 }
 
-static bool binds_valid(const json_t *c)
+bool spec_bind_ok(const char *s)
+{
+	const char *c1 = s ? strchr(s, ':') : NULL;
+	const char *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
+	if (!c1 || c1 == s || c1[1] != '/' || (c2 && strchr(c2 + 1, ':')))
+		return false;
+	if (s[0] == '/')
+		return true;
+	for (const char *p = s; p < c1; p++) /* a volume's name */
+		if (!islower((unsigned char)*p) && !isdigit((unsigned char)*p) && *p != '_' &&
+		    *p != '-')
+			return false;
+	return true;
+}
+
+static bool binds_valid(const json_t *c, const char *where)
 {
 	size_t i;
 	json_t *v;
 	json_array_foreach(json_object_get(c, "binds"), i, v)
 	{
 		const char *s = json_string_value(v);
-		const char *colon = s ? strchr(s, ':') : NULL;
-		if (!colon || s[0] != '/' || colon[1] != '/') {
+		if (!spec_bind_ok(s)) {
 			fprintf(stderr,
-				"stele: %s: bind \"%s\" is not valid; expected "
-				"/SOURCE:/DEST[:OPTIONS]\n",
-				name_of(c), s ? s : "");
+				"%s: bind \"%s\" is not valid; expected "
+				"/SOURCE:/DEST[:OPTIONS] or VOLUME:/DEST[:OPTIONS]\n",
+				where, s ? s : "");
 			return false;
 		}
 	}
@@ -648,32 +657,32 @@ static bool binds_valid(const json_t *c)
 }
 
 /* runc sets a hostname only in the container's own uts namespace. */
-static bool hostname_valid(const json_t *c)
+static bool hostname_valid(const json_t *c, const char *where)
 {
 	const char *uts = string_of(c, "uts");
 	if (!string_of(c, "hostname") || !uts || !ns_is_host(uts))
 		return true;
 	fprintf(stderr,
-		"stele: %s: hostname needs the container's own uts namespace; drop uts: %s or "
+		"%s: hostname needs the container's own uts namespace; drop uts: %s or "
 		"the hostname\n",
-		name_of(c), uts);
+		where, uts);
 	return false;
 }
 
-json_t *spec_config(const json_t *c, const json_t *image, const char *rootfs)
+json_t *spec_config(const json_t *c, const json_t *image, const char *rootfs, const char *where)
 {
-	if (!binds_valid(c) || !mounts_valid(c) || !hostname_valid(c))
+	if (!binds_valid(c, where) || !mounts_valid(c, where) || !hostname_valid(c, where))
 		return NULL;
 	json_t *args = arguments(c, image);
 	if (!json_array_size(args)) {
 		fprintf(stderr,
-			"stele: %s: no command, and the image has no Entrypoint or Cmd; add "
+			"%s: no command, and the image has no Entrypoint or Cmd; add "
 			"command: [...]\n",
-			name_of(c));
+			where);
 		json_decref(args);
 		return NULL;
 	}
-	json_t *usr = user(c, image, rootfs);
+	json_t *usr = user(c, image, rootfs, where);
 	if (!usr) {
 		json_decref(args);
 		return NULL;

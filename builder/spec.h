@@ -21,13 +21,26 @@
 #define STELE_CONFIG_SPEC_H
 
 #include <jansson.h>
+#include <stdbool.h>
 
 #define SPEC_INSECURE_ENV "STELE_GETTY_INSECURE=1"
 
 /* New reference: the entry with the image's defaults under it. */
 json_t *spec_merge(const json_t *entry, const json_t *image_config);
 
-json_t *spec_config(const json_t *merged, const json_t *image_config, const char *rootfs);
+/* where: "FILE:LINE: SECTION[N]", the prefix of its one-line errors (what
+ * the YAML gives was checked already: what fails here came from the
+ * image, its label or its /etc/passwd). */
+json_t *spec_config(const json_t *merged, const json_t *image_config, const char *rootfs,
+		    const char *where);
+
+/* A bind as LinuxKit takes it: SOURCE:/DEST[:OPTIONS], SOURCE absolute or
+ * the name of a volume ([a-z0-9_-]). */
+bool spec_bind_ok(const char *s);
+/* A `mounts` entry with LinuxKit's defaults filled in (type from the
+ * source, source from the type, destination from the type); new
+ * reference, or NULL when type or destination stays unknown. */
+json_t *spec_complete_mount(const json_t *given);
 
 /* One rlimits entry as LinuxKit spells it: "nofile,1024,4096",
  * "RLIMIT_NOFILE, 1024, unlimited" (any case, spaces). type gets
