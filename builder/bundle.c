@@ -143,6 +143,24 @@ static int settings_as_booted(const json_t *stele, const char *section, const ch
 	return 0;
 }
 
+/* The YAML's binds were checked with the schema; the label's are known
+ * only now. */
+static bool volume_binds_ok(const struct config *cfg, const json_t *merged, const char *where)
+{
+	size_t i;
+	json_t *v;
+	json_array_foreach(json_object_get(merged, "binds"), i, v)
+	{
+		char why[512];
+		const char *bind = json_string_value(v);
+		if (bind && schema_bind_volume_problem(cfg, bind, why, sizeof why)) {
+			fprintf(stderr, "%s: the image's label: %s\n", where, why);
+			return false;
+		}
+	}
+	return true;
+}
+
 static int stage_bundle(struct stage *st, const char *pkg_dir, const char *section, size_t index,
 			const json_t *entry)
 {
@@ -169,7 +187,9 @@ static int stage_bundle(struct stage *st, const char *pkg_dir, const char *secti
 	char where[PATH_MAX + 64];
 	snprintf(where, sizeof where, "%s:%d: %s[%zu]", schema_file_of(st->cfg, entry),
 		 yconv_line(entry, "image"), section, index);
-	json_t *config = spec_config(merged, image_config, rootfs, where);
+	json_t *config = volume_binds_ok(st->cfg, merged, where)
+			     ? spec_config(merged, image_config, rootfs, where)
+			     : NULL;
 	if (config && json_is_true(json_object_get(merged, "insecure")))
 		fprintf(stderr,
 			"stele: warning: %s %s: insecure: true gives a passwordless root "
@@ -196,8 +216,40 @@ static int stage_bundle(struct stage *st, const char *pkg_dir, const char *secti
 	return rc;
 }
 
+/* volumes: NAME/lower with the image's files (or empty), NAME/merged,
+ * and NAME/tmp for a read-write one, where boot mounts its tmpfs. */
+static int stage_volume(struct stage *st, const char *pkg_dir, const json_t *vol)
+{
+	const char *name = json_string_value(json_object_get(vol, "name"));
+	const char *ref = json_string_value(json_object_get(vol, "image"));
+	char rel[PATH_MAX], path[PATH_MAX * 2];
+	snprintf(rel, sizeof rel, "%s/%s/lower", SPEC_VOLUMES_DIR + 1, name);
+	json_t *image_config = NULL;
+	if (ref && image_unpack(ref, pkg_dir, st->tree, rel, st->meta, &image_config) < 0) {
+		fprintf(stderr, "%s:%d: volumes: %s: cannot unpack image %s\n",
+			schema_file_of(st->cfg, vol), yconv_line(vol, "image"), name, ref);
+		return -1;
+	}
+	json_decref(image_config);
+	static const char *const dirs[] = {"lower", "merged", "tmp"};
+	bool ro = json_is_true(json_object_get(vol, "readonly"));
+	for (size_t i = 0; i < (ro ? 2u : 3u); i++) {
+		snprintf(path, sizeof path, "%s%s/%s/%s", st->tree, SPEC_VOLUMES_DIR, name, dirs[i]);
+		if (mkdir_p(path, 0755) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 int bundles_stage(struct stage *st, const char *pkg_dir)
 {
+	size_t v;
+	json_t *vol;
+	json_array_foreach(json_object_get(st->cfg->root, "volumes"), v, vol)
+	{
+		if (stage_volume(st, pkg_dir, vol) < 0)
+			return -1;
+	}
 	for (size_t s = 0; s < 3; s++) {
 		size_t i;
 		json_t *entry;
@@ -211,6 +263,17 @@ int bundles_stage(struct stage *st, const char *pkg_dir)
 int bundles_check_images(const struct config *cfg, const char *pkg_dir)
 {
 	int bad = 0;
+	size_t v;
+	json_t *vol;
+	json_array_foreach(json_object_get(cfg->root, "volumes"), v, vol)
+	{
+		char why[PATH_MAX + 256];
+		const char *ref = json_string_value(json_object_get(vol, "image"));
+		if (ref && image_check(ref, pkg_dir, why, sizeof why) < 0) {
+			schema_error(cfg, vol, "image", "%s", why);
+			bad++;
+		}
+	}
 	for (size_t s = 0; s < 3; s++) {
 		size_t i;
 		json_t *entry;

@@ -223,6 +223,25 @@ static const struct yfield file_fields[] = {
     {0},
 };
 
+static void check_volume_format(struct yconv *c, int line, const char *key, const json_t *v)
+{
+	if (strcmp(json_string_value(v), "filesystem") != 0)
+		yconv_error(c, line, key,
+			    "\"%s\" is not supported; stele's volumes are filesystems: drop "
+			    "format or set format: filesystem",
+			    json_string_value(v));
+}
+
+/* LinuxKit's volumes: a folder (an image's files, or empty) that binds
+ * name; read-write ones are an overlay on a tmpfs at boot. */
+static const struct yfield volume_fields[] = {
+    {"name", Y_STR, NULL, NULL, false, NULL, false},
+    {"image", Y_STR, NULL, NULL, false, NULL, false},
+    {"readonly", Y_BOOL, NULL, NULL, false, NULL, false},
+    {"format", Y_STR, NULL, check_volume_format, false, NULL, false},
+    {0},
+};
+
 static const struct yfield top_fields[] = {
     {"kernel", Y_OBJ, kernel_fields, NULL, false, NULL, false},
     {"init", Y_STRLIST, NULL, NULL, false, NULL, false},
@@ -230,6 +249,7 @@ static const struct yfield top_fields[] = {
     {"onshutdown", Y_OBJLIST, container_fields, NULL, true, schema_bundle, false},
     {"services", Y_OBJLIST, container_fields, NULL, true, schema_bundle, false},
     {"files", Y_OBJLIST, file_fields, NULL, true, NULL, false},
+    {"volumes", Y_OBJLIST, volume_fields, NULL, true, NULL, false},
     /* init.conf's state_* keys: kept as text, checked as init reads them */
     {"state", Y_OBJ, NULL, NULL, false, schema_state, true},
     {"watchdog", Y_OBJ, NULL, NULL, false, schema_watchdog, true},
@@ -293,6 +313,92 @@ static int check_names(const struct config *cfg, const char *section)
 					     "unique names",
 					     section, name,
 					     yconv_line(json_array_get(list, j), "name"));
+				errors++;
+			}
+		}
+	}
+	return errors;
+}
+
+const json_t *schema_volume(const struct config *cfg, const char *name)
+{
+	size_t i;
+	json_t *v;
+	json_array_foreach(json_object_get(cfg->root, "volumes"), i, v)
+	{
+		const char *n = json_string_value(json_object_get(v, "name"));
+		if (n && name && strcmp(n, name) == 0)
+			return v;
+	}
+	return NULL;
+}
+
+const char *schema_bind_volume_problem(const struct config *cfg, const char *bind, char *out,
+				       size_t len)
+{
+	char name[128];
+	size_t n = strcspn(bind, ":");
+	if (bind[0] == '/' || n >= sizeof name)
+		return NULL;
+	memcpy(name, bind, n);
+	name[n] = '\0';
+	const json_t *vol = schema_volume(cfg, name);
+	if (!vol) {
+		snprintf(out, len,
+			 "\"%s\" names the volume \"%s\", which volumes: does not declare; add "
+			 "it there, or give an absolute source",
+			 bind, name);
+		return out;
+	}
+	const char *opts = strchr(bind + n + 1, ':');
+	if (json_is_true(json_object_get(vol, "readonly")) && (!opts || strcmp(opts + 1, "ro"))) {
+		snprintf(out, len,
+			 "\"%s\": the volume \"%s\" is read-only; end the bind with :ro", bind,
+			 name);
+		return out;
+	}
+	return NULL;
+}
+
+/* Volume names: LinuxKit's [a-z0-9_-], unique; the binds naming one. */
+static int check_volumes(const struct config *cfg)
+{
+	int errors = 0;
+	size_t i, j;
+	json_t *v;
+	json_t *vols = json_object_get(cfg->root, "volumes");
+	json_array_foreach(vols, i, v)
+	{
+		const char *name = json_string_value(json_object_get(v, "name"));
+		bool ok = name && *name;
+		for (const char *p = name; ok && *p; p++)
+			ok = (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_' ||
+			     *p == '-';
+		if (!ok) {
+			schema_error(cfg, v, "name",
+				     "volume name \"%s\" is not valid; expected [a-z0-9_-]",
+				     name ? name : "");
+			errors++;
+			continue;
+		}
+		if (schema_volume(cfg, name) != v) { /* an earlier one has the name */
+			schema_error(cfg, v, "name", "duplicate volume name \"%s\"", name);
+			errors++;
+		}
+	}
+	static const char *const keys[] = {"binds", "binds.add"};
+	for (size_t s = 0; s < 3; s++) {
+		json_t *c;
+		json_array_foreach(json_object_get(cfg->root, schema_sections[s]), i, c)
+		for (size_t k = 0; k < 2; k++) {
+			json_array_foreach(json_object_get(c, keys[k]), j, v)
+			{
+				char why[512], key[64];
+				const char *bind = json_string_value(v);
+				if (!bind || !schema_bind_volume_problem(cfg, bind, why, sizeof why))
+					continue;
+				snprintf(key, sizeof key, "%s[%zu]", keys[k], j);
+				schema_error(cfg, c, key, "%s", why);
 				errors++;
 			}
 		}
@@ -554,6 +660,7 @@ int schema_load_files(const char *const *files, size_t n, struct config *cfg)
 	}
 	errors += check_conf_section(cfg, "state", schema_state);
 	errors += check_conf_section(cfg, "watchdog", schema_watchdog);
+	errors += check_volumes(cfg);
 	if (!errors)
 		errors += check_dependencies(cfg);
 	cfg->errors = errors;

@@ -15,6 +15,7 @@
 #define STELE_CONFIG_SCHEMA_H
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 struct config {
@@ -33,6 +34,13 @@ int schema_load(const char *file, struct config *cfg);
  * that the caller can report the image, kernel and init ones with them
  * before it stops. */
 int schema_load_files(const char *const *files, size_t n, struct config *cfg);
+/* volumes: the entry called name, or NULL. */
+const json_t *schema_volume(const struct config *cfg, const char *name);
+/* A bind naming a volume (a source without '/'): NULL when fine, else
+ * out, the words for what is wrong (no such volume; a read-only one bound
+ * without :ro). */
+const char *schema_bind_volume_problem(const struct config *cfg, const char *bind, char *out,
+				       size_t len);
 /* The file obj came from (an entry of a later file names its own). */
 const char *schema_file_of(const struct config *cfg, const json_t *obj);
 void schema_free(struct config *cfg);

@@ -432,7 +432,11 @@ static json_t *mounts(const json_t *c)
 		if (extra)
 			*extra++ = '\0';
 		bind_options(extra, opts, sizeof opts);
-		add_mount(m, mount(dst, "bind", buf, opts));
+		/* LinuxKit's volumes: a source without '/' names one. */
+		char vol[1200];
+		if (buf[0] != '/')
+			snprintf(vol, sizeof vol, SPEC_VOLUMES_DIR "/%s/merged", buf);
+		add_mount(m, mount(dst, "bind", buf[0] == '/' ? buf : vol, opts));
 	}
 	json_array_foreach(json_object_get(c, "tmpfs"), i, v)
 	{

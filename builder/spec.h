@@ -24,6 +24,10 @@
 #include <stdbool.h>
 
 #define SPEC_INSECURE_ENV "STELE_GETTY_INSECURE=1"
+/* LinuxKit's volumes in the image: NAME/lower, NAME/merged, NAME/tmp
+ * (hostlib/volumes.h mounts them at boot); a bind VOLUME:/DEST binds
+ * NAME/merged. */
+#define SPEC_VOLUMES_DIR "/containers/volumes"
 
 /* New reference: the entry with the image's defaults under it. */
 json_t *spec_merge(const json_t *entry, const json_t *image_config);

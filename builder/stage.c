@@ -305,6 +305,8 @@ static bool init_complete(const struct config *cfg, json_t *list)
 	if ((has_containers(cfg, "onboot") || has_containers(cfg, "onshutdown")) &&
 	    !lists(list, "onboot"))
 		strcat(missing, ", onboot (runs onboot: and onshutdown:)");
+	else if (has_containers(cfg, "volumes") && !lists(list, "onboot"))
+		strcat(missing, ", onboot (sets up volumes:)");
 	if (!missing[0])
 		return true;
 	schema_error(cfg, cfg->root, "init", "lacks %s; the usual list: " INIT_EXAMPLE,

@@ -38,14 +38,17 @@ struct hook_mount {
 
 struct hook_iface {
 	const char *name;
-	const char *add;  /* NULL: move an existing interface; "veth": create a pair */
-	const char *peer; /* the other end of a veth */
+	const char *add;  /* NULL: move an existing interface; "veth": create a pair;
+			   * another link type (wireguard, dummy, ...): create one */
+	const char *peer; /* the other end of a veth (a peer alone means veth) */
 	bool create_in_root;
 };
 
 struct runtime_hooks {
 	const char **mkdirs;
 	size_t n_mkdirs;
+	const char **cgroups; /* LinuxKit's runtime.cgroups: folders under /sys/fs/cgroup */
+	size_t n_cgroups;
 	struct hook_mount *mounts;
 	size_t n_mounts;
 	struct hook_iface *ifaces;
