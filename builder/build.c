@@ -186,8 +186,6 @@ static struct format_job job_of(const struct build_opts *o, const struct config 
 				   .signer = o->sign_key ? signer : NULL};
 }
 
-/* kernel.ucode, LinuxKit's: the early microcode cpio goes first, and
- * uncompressed, before the initramfs: the kernel looks for it there. */
 static int append_to(FILE *out, const char *path)
 {
 	FILE *in = fopen(path, "rbe");
@@ -207,6 +205,8 @@ static int append_to(FILE *out, const char *path)
 	return rc;
 }
 
+/* kernel.ucode, LinuxKit's: the early microcode cpio goes first, and
+ * uncompressed, before the initramfs: the kernel looks for it there. */
 static int prepend_ucode(const char *ucode, const char *main_cpio, const char *initrd)
 {
 	FILE *out = fopen(initrd, "wbe");

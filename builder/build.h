@@ -32,7 +32,7 @@ struct build_opts {
 	const char *size_text;
 	const char *sign_key; /* both or neither: sign the UKI */
 	const char *sign_cert;
-	bool no_dedup;	/* identical files stay separate copies in the initramfs */
+	bool no_dedup; /* identical files stay separate copies in the initramfs */
 };
 
 int build_image(const struct build_opts *o);

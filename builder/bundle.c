@@ -234,7 +234,8 @@ static int stage_volume(struct stage *st, const char *pkg_dir, const json_t *vol
 	static const char *const dirs[] = {"lower", "merged", "tmp"};
 	bool ro = json_is_true(json_object_get(vol, "readonly"));
 	for (size_t i = 0; i < (ro ? 2u : 3u); i++) {
-		snprintf(path, sizeof path, "%s%s/%s/%s", st->tree, SPEC_VOLUMES_DIR, name, dirs[i]);
+		snprintf(path, sizeof path, "%s%s/%s/%s", st->tree, SPEC_VOLUMES_DIR, name,
+			 dirs[i]);
 		if (mkdir_p(path, 0755) < 0)
 			return -1;
 	}

@@ -49,7 +49,8 @@ static void check_syscall(struct yconv *c, int line, const char *key, const json
 static void check_ns(struct yconv *c, int line, const char *key, const json_t *v)
 {
 	const char *s = json_string_value(v);
-	bool net = strcmp(key, "net") == 0 || (strlen(key) > 4 && strcmp(key + strlen(key) - 4, ".net") == 0);
+	bool net = strcmp(key, "net") == 0 ||
+		   (strlen(key) > 4 && strcmp(key + strlen(key) - 4, ".net") == 0);
 	if (strcmp(s, "host") && strcmp(s, "root") && strcmp(s, "new") && s[0] != '/' &&
 	    !(net && strcmp(s, "none") == 0))
 		yconv_error(c, line, key,
@@ -352,9 +353,8 @@ const char *schema_bind_volume_problem(const struct config *cfg, const char *bin
 	}
 	const char *opts = strchr(bind + n + 1, ':');
 	if (json_is_true(json_object_get(vol, "readonly")) && (!opts || strcmp(opts + 1, "ro"))) {
-		snprintf(out, len,
-			 "\"%s\": the volume \"%s\" is read-only; end the bind with :ro", bind,
-			 name);
+		snprintf(out, len, "\"%s\": the volume \"%s\" is read-only; end the bind with :ro",
+			 bind, name);
 		return out;
 	}
 	return NULL;
@@ -389,13 +389,15 @@ static int check_volumes(const struct config *cfg)
 	static const char *const keys[] = {"binds", "binds.add"};
 	for (size_t s = 0; s < 3; s++) {
 		json_t *c;
-		json_array_foreach(json_object_get(cfg->root, schema_sections[s]), i, c)
-		for (size_t k = 0; k < 2; k++) {
+		json_array_foreach(json_object_get(cfg->root, schema_sections[s]), i,
+				   c) for (size_t k = 0; k < 2; k++)
+		{
 			json_array_foreach(json_object_get(c, keys[k]), j, v)
 			{
 				char why[512], key[64];
 				const char *bind = json_string_value(v);
-				if (!bind || !schema_bind_volume_problem(cfg, bind, why, sizeof why))
+				if (!bind ||
+				    !schema_bind_volume_problem(cfg, bind, why, sizeof why))
 					continue;
 				snprintf(key, sizeof key, "%s[%zu]", keys[k], j);
 				schema_error(cfg, c, key, "%s", why);
@@ -493,8 +495,8 @@ static void report_yaml(void *ctx, const char *path, enum schema_problem p,
 	const struct yaml_report *r = ctx;
 	char text[512];
 	schema_problem(p, f, value, text, sizeof text);
-	fprintf(stderr, "%s:%d: %s[%zu].%s: %s\n", schema_file_of(r->cfg, r->entry), yconv_line(r->entry, path),
-		r->section, r->index, path, text);
+	fprintf(stderr, "%s:%d: %s[%zu].%s: %s\n", schema_file_of(r->cfg, r->entry),
+		yconv_line(r->entry, path), r->section, r->index, path, text);
 }
 
 /* A container's stele.json keys, checked by the code stele-onboot and the
@@ -573,8 +575,7 @@ static void mark_file(json_t *root, const char *file)
 	json_t *k = json_object_get(root, "kernel");
 	for (size_t i = 0; k && i < 4; i++)
 		absolutize(k, kernel_paths[i], dir);
-	static const char *const lists[] = {"onboot", "onshutdown", "services", "files",
-					    "volumes"};
+	static const char *const lists[] = {"onboot", "onshutdown", "services", "files", "volumes"};
 	json_object_set_new(root, "//file", json_string(file));
 	for (size_t l = 0; l < 5; l++) {
 		size_t i;
@@ -608,7 +609,8 @@ static void append_config(json_t *into, json_t *more)
 			json_object_set(into, key, v);
 	}
 	/* Top-level keys' lines: the first file's, where it has them. */
-	json_t *lines = json_object_get(into, "//lines"), *more_lines = json_object_get(more, "//lines");
+	json_t *lines = json_object_get(into, "//lines"),
+	       *more_lines = json_object_get(more, "//lines");
 	if (json_is_object(lines) && json_is_object(more_lines))
 		json_object_update_missing(lines, more_lines);
 }

@@ -194,14 +194,12 @@ static json_t *user(const json_t *c, const json_t *image, const char *rootfs, co
 	json_t *res = NULL;
 	const json_t *uv = u ? u : iu, *gv = g ? g : ig;
 	if (uv && resolve_id(uv, rootfs, "passwd", &uid, &primary) < 0) {
-		fprintf(stderr,
-			"%s: uid \"%s\" is not in the image's /etc/passwd; use a number\n",
+		fprintf(stderr, "%s: uid \"%s\" is not in the image's /etc/passwd; use a number\n",
 			where, json_string_value(uv));
 		goto out;
 	}
 	if (gv && resolve_id(gv, rootfs, "group", &gid, NULL) < 0) {
-		fprintf(stderr,
-			"%s: gid \"%s\" is not in the image's /etc/group; use a number\n",
+		fprintf(stderr, "%s: gid \"%s\" is not in the image's /etc/group; use a number\n",
 			where, json_string_value(gv));
 		goto out;
 	}
@@ -217,10 +215,9 @@ static json_t *user(const json_t *c, const json_t *image, const char *rootfs, co
 		{
 			long id;
 			if (resolve_id(v, rootfs, "group", &id, NULL) < 0) {
-				fprintf(
-				    stderr,
-				    "%s: group \"%s\" is not in the image's /etc/group\n",
-				    where, json_string_value(v));
+				fprintf(stderr,
+					"%s: group \"%s\" is not in the image's /etc/group\n",
+					where, json_string_value(v));
 				json_decref(gids);
 				json_decref(res);
 				res = NULL;
@@ -512,10 +509,9 @@ static bool rlimit_value(const char *text, size_t n, unsigned long long *out)
 int spec_rlimit_parse(const char *s, char *type, size_t len, unsigned long long *soft,
 		      unsigned long long *hard)
 {
-	static const char *const known[] = {"CPU",	"FSIZE",  "DATA",	"STACK",
-					    "CORE",	"RSS",	  "NPROC",	"NOFILE",
-					    "MEMLOCK", "AS",	  "LOCKS",	"SIGPENDING",
-					    "MSGQUEUE", "NICE",	  "RTPRIO",	"RTTIME"};
+	static const char *const known[] = {
+	    "CPU",     "FSIZE", "DATA",	 "STACK",      "CORE",	   "RSS",  "NPROC",  "NOFILE",
+	    "MEMLOCK", "AS",	"LOCKS", "SIGPENDING", "MSGQUEUE", "NICE", "RTPRIO", "RTTIME"};
 	const char *c1 = s ? strchr(s, ',') : NULL, *c2 = c1 ? strchr(c1 + 1, ',') : NULL;
 	if (!c2 || !rlimit_value(c1 + 1, (size_t)(c2 - c1 - 1), soft) ||
 	    !rlimit_value(c2 + 1, strlen(c2 + 1), hard))
@@ -711,8 +707,7 @@ json_t *spec_config(const json_t *c, const json_t *image, const char *rootfs, co
 		      "user", usr, "args", args, "env", environment(c, image), "cwd",
 		      cwd && *cwd ? cwd : "/", "capabilities", "bounding", bounding, "effective",
 		      caps, "permitted", bounding, "inheritable", ambient, "ambient", ambient,
-		      "rlimits", rlimits(c),
-		      "noNewPrivileges", nnp ? json_is_true(nnp) : 1);
+		      "rlimits", rlimits(c), "noNewPrivileges", nnp ? json_is_true(nnp) : 1);
 	json_t *v;
 	if ((v = json_object_get(c, "oomScoreAdj")))
 		json_object_set(process, "oomScoreAdj", v);

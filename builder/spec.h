@@ -3,11 +3,13 @@
  *
  * Contract: spec_merge() combines, key by key, the image's LinuxKit-style
  * defaults (label org.mobyproject.config) with the YAML entry, the YAML
- * winning; then `binds.add` and `capabilities.add` are appended.
+ * winning, as LinuxKit's ConfigToOCI: `binds`/`capabilities` in the YAML
+ * replace the label's, else the label's are extended by the YAML's `.add`;
+ * `runtime` merges key by key.
  * spec_config() builds config.json from the merged entry and the image
  * config (Env, Entrypoint/Cmd, WorkingDir, User, YAML winning), with the
  * defaults documented in builder/README.md: no capabilities, inheritable
- * always empty, noNewPrivileges, Docker's seccomp allowlist, containerd's
+ * only the ambient ones, noNewPrivileges, Docker's seccomp allowlist, containerd's
  * masked and read-only paths, a read-only root, new pid and mount
  * namespaces, host net/ipc/uts. uid/gid names are looked up in the rootfs.
  * `insecure: true` adds SPEC_INSECURE_ENV to process.env: the getty

@@ -19,7 +19,8 @@ static void usage(FILE *f)
 	      "                   [--sign-key KEY.pem --sign-cert CERT.pem]\n"
 	      "                   [--compression none|gzip|zstd|lz4] [--pkg-dir DIR] [--bin-dir "
 	      "DIR]\n"
-	      "                   [--kernel-dir DIR] [--keep-tree] [--no-dedup] FILE.yml [MORE.yml...]\n"
+	      "                   [--kernel-dir DIR] [--keep-tree] [--no-dedup] FILE.yml "
+	      "[MORE.yml...]\n"
 	      "  formats: kernel+initrd (default), iso, uki, raw-efi, raw-bios, qcow2, vhd, vmdk, "
 	      "gcp\n"
 	      "       stele run [options] DIR/NAME      (stele run --help)\n",

@@ -24,8 +24,8 @@ static bool mounted_on(const char *dir, const char *parent)
 
 static int setup_one(const char *base, const char *name, char *err, size_t len)
 {
-	char lower[PATH_MAX + 512], merged[PATH_MAX + 512], tmp[PATH_MAX + 512], upper[PATH_MAX + 520],
-	    work[PATH_MAX + 520], opts[PATH_MAX * 3 + 1700];
+	char lower[PATH_MAX + 512], merged[PATH_MAX + 512], tmp[PATH_MAX + 512],
+	    upper[PATH_MAX + 520], work[PATH_MAX + 520], opts[PATH_MAX * 3 + 1700];
 	snprintf(lower, sizeof lower, "%s/lower", base);
 	snprintf(merged, sizeof merged, "%s/merged", base);
 	snprintf(tmp, sizeof tmp, "%s/tmp", base);
@@ -38,8 +38,8 @@ static int setup_one(const char *base, const char *name, char *err, size_t len)
 	if (stat(tmp, &st) < 0) { /* read-only */
 		if (mount(lower, merged, NULL, MS_BIND, NULL) < 0 ||
 		    mount(NULL, merged, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY, NULL) < 0)
-			return set_error(err, len, "volume %s: bind %s read-only: %s", name,
-					 lower, strerror(errno));
+			return set_error(err, len, "volume %s: bind %s read-only: %s", name, lower,
+					 strerror(errno));
 		return 0;
 	}
 	snprintf(upper, sizeof upper, "%s/upper", tmp);

@@ -9,8 +9,8 @@
  *   2 usage error. Anything else: go on, and report it. */
 #include "hostlib/volumes.h"
 #include "lib/log.h"
-#include "onboot/runner.h"
 #include "lib/timeline.h"
+#include "onboot/runner.h"
 
 #include <errno.h>
 #include <getopt.h>
