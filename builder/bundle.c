@@ -122,7 +122,7 @@ static int make_mount_points(const struct stage *st, const json_t *config, const
 /* stele.json as stele-onboot or the supervisor will parse it, with their
  * parser. The YAML was checked with it already; what can still fail here
  * came from the image's org.mobyproject.config label. */
-static int settings_as_booted(const json_t *stele, const char *section, const char *name)
+static int settings_as_booted(const json_t *stele, const char *section, const char *where)
 {
 	char *text = json_dumps(stele, 0);
 	if (!text)
@@ -134,9 +134,9 @@ static int settings_as_booted(const json_t *stele, const char *section, const ch
 	free(text);
 	if (rc < 0) {
 		fprintf(stderr,
-			"stele: %s %s: stele.json would be refused at boot: %s; the image's "
+			"%s: stele.json would be refused at boot: %s; the image's "
 			"org.mobyproject.config label gives it: set the key in the YAML\n",
-			section, name, err);
+			where, err);
 		return -1;
 	}
 	bundle_settings_free(&s);
@@ -175,32 +175,32 @@ static int stage_bundle(struct stage *st, const char *pkg_dir, const char *secti
 	snprintf(dir, sizeof dir, "%s/%s", st->tree, rel);
 	snprintf(rootfs, sizeof rootfs, "%s/%s", st->tree, rootfs_rel);
 
+	char where[PATH_MAX + 64];
+	snprintf(where, sizeof where, "%s:%d: %s[%zu]", schema_file_of(st->cfg, entry),
+		 yconv_line(entry, "image"), section, index);
 	json_t *image_config = NULL;
 	if (image_unpack(ref, pkg_dir, st->tree, rootfs_rel, st->meta, &image_config) < 0) {
-		fprintf(stderr, "stele: %s %s: cannot unpack image %s\n", section, name, ref);
+		fprintf(stderr, "%s: image: cannot unpack %s (above)\n", where, ref);
 		return -1;
 	}
 	json_t *yaml = json_copy((json_t *)entry);
 	json_object_del(yaml, "//lines");
 	json_object_del(yaml, "//file");
 	json_t *merged = spec_merge(yaml, image_config);
-	char where[PATH_MAX + 64];
-	snprintf(where, sizeof where, "%s:%d: %s[%zu]", schema_file_of(st->cfg, entry),
-		 yconv_line(entry, "image"), section, index);
 	json_t *config = volume_binds_ok(st->cfg, merged, where)
 			     ? spec_config(merged, image_config, rootfs, where)
 			     : NULL;
 	if (config && json_is_true(json_object_get(merged, "insecure")))
 		fprintf(stderr,
-			"stele: warning: %s %s: insecure: true gives a passwordless root "
-			"console; use it for development images only\n",
-			section, name);
+			"%s: warning: insecure: true gives a passwordless root console; use "
+			"it for development images only\n",
+			where);
 	const char *state_mp = json_string_value(
 	    json_object_get(json_object_get(st->cfg->root, "state"), "mountpoint"));
 	json_t *stele = spec_stele(merged, state_mp ? state_mp : "/var/lib");
 	char path[PATH_MAX * 2 + 16];
 	int rc = -1;
-	if (config && settings_as_booted(stele, section, name) == 0 &&
+	if (config && settings_as_booted(stele, section, where) == 0 &&
 	    make_mount_points(st, config, rootfs) == 0) {
 		snprintf(path, sizeof path, "%s/config.json", dir);
 		rc = write_json(path, config);
