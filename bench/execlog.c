@@ -12,6 +12,7 @@
  * never fails the call. Only bench images carry it: it costs one more fork
  * and exec per call. Exit 127 when the real program cannot be run. */
 #include "lib/clock.h"
+#include "lib/log.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -107,11 +108,12 @@ static void log_call(const char *prog, char **args, double start, double end, in
 
 int main(int argc, char **argv)
 {
+	log_init_host("stele-execlog");
 	(void)argc;
 	char self[PATH_MAX], real[PATH_MAX + 64];
 	const char *prog = own_name(self, sizeof self);
 	if (!prog) {
-		fprintf(stderr, "stele-execlog: cannot read /proc/self/exe: %s\n", strerror(errno));
+		log_err("cannot read /proc/self/exe: %s", strerror(errno));
 		return 127;
 	}
 	snprintf(real, sizeof real, "%s/%s", REAL_DIR, prog);
@@ -121,15 +123,14 @@ int main(int argc, char **argv)
 	double start = boottime_ms();
 	pid_t pid = fork();
 	if (pid < 0) {
-		fprintf(stderr, "stele-execlog: fork for %s: %s\n", real, strerror(errno));
+		log_err("fork for %s: %s", real, strerror(errno));
 		return 127;
 	}
 	if (pid == 0) {
 		signal(SIGTERM, SIG_DFL);
 		signal(SIGINT, SIG_DFL);
 		execv(real, argv);
-		fprintf(stderr, "stele-execlog: cannot run %s: %s (is this a bench image?)\n", real,
-			strerror(errno));
+		log_err("cannot run %s: %s (is this a bench image?)", real, strerror(errno));
 		_exit(127);
 	}
 	child = pid;

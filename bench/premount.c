@@ -10,6 +10,7 @@
  * /sbin/stele-supervisor. Every failure is one line on stderr, and the
  * supervisor is exec'd anyway: the boot shows what is missing. In a real
  * implementation this would be a phase of stage 1 after `modules`. */
+#include "lib/log.h"
 #include "lib/timeline.h"
 
 #include <errno.h>
@@ -47,34 +48,33 @@ static void premount(void)
 {
 	FILE *f = fopen(PREMOUNT_CONF, "re");
 	if (!f) {
-		fprintf(stderr, "stele-premount: %s: %s\n", PREMOUNT_CONF, strerror(errno));
+		log_err("%s: %s", PREMOUNT_CONF, strerror(errno));
 		return;
 	}
 	char device[256], dir[256], fstype[32];
 	int n = fscanf(f, "%255s %255s %31s", device, dir, fstype);
 	fclose(f);
 	if (n != 3) {
-		fprintf(stderr, "stele-premount: %s: expected one line DEVICE DIR FSTYPE\n",
-			PREMOUNT_CONF);
+		log_err("%s: expected one line DEVICE DIR FSTYPE", PREMOUNT_CONF);
 		return;
 	}
 	if (is_mount(dir))
 		return;
 	timeline_mark("bench", "phase", "premount", "start");
 	if (wait_for(device) < 0)
-		fprintf(stderr, "stele-premount: %s did not appear in 10 s\n", device);
+		log_err("%s did not appear in 10 s", device);
 	else if (mount(device, dir, fstype, MS_RDONLY, NULL) < 0)
-		fprintf(stderr, "stele-premount: mount %s on %s (%s): %s\n", device, dir, fstype,
-			strerror(errno));
+		log_err("mount %s on %s (%s): %s", device, dir, fstype, strerror(errno));
 	timeline_mark("bench", "phase", "premount", "end");
 }
 
 int main(int argc, char **argv)
 {
+	log_init_host("stele-premount");
 	(void)argc;
 	premount();
 	argv[0] = SUPERVISOR;
 	execv(SUPERVISOR, argv);
-	fprintf(stderr, "stele-premount: cannot run %s: %s\n", SUPERVISOR, strerror(errno));
+	log_err("cannot run %s: %s", SUPERVISOR, strerror(errno));
 	return 127;
 }

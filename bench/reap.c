@@ -15,6 +15,7 @@
  * Then it sends PID 1 SIGUSR2 (poweroff) and exits 0. Lines start with
  * "reap: "; errors are one line on stderr and exit 1. */
 #include "lib/clock.h"
+#include "lib/log.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -53,8 +54,7 @@ static long spawn_orphans(pid_t *pids, long n, int release_fd, int hold_fd)
 	for (; made < n; made++) {
 		pid_t pid = fork();
 		if (pid < 0) {
-			fprintf(stderr, "reap: fork #%ld: %s (raise pid_max or lower N)\n", made,
-				strerror(errno));
+			log_err("fork #%ld: %s (raise pid_max or lower N)", made, strerror(errno));
 			break;
 		}
 		if (pid == 0) {
@@ -74,18 +74,18 @@ static long wave(pid_t *pids, long n, double *ms)
 {
 	int pipefd[2];
 	if (pipe2(pipefd, O_CLOEXEC) < 0) {
-		fprintf(stderr, "reap: pipe: %s\n", strerror(errno));
+		log_err("pipe: %s", strerror(errno));
 		return -1;
 	}
 	long *made =
 	    mmap(NULL, sizeof *made, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (made == MAP_FAILED) {
-		fprintf(stderr, "reap: mmap: %s\n", strerror(errno));
+		log_err("mmap: %s", strerror(errno));
 		return -1;
 	}
 	pid_t spawner = fork();
 	if (spawner < 0) {
-		fprintf(stderr, "reap: fork: %s\n", strerror(errno));
+		log_err("fork: %s", strerror(errno));
 		return -1;
 	}
 	if (spawner == 0)
@@ -111,7 +111,7 @@ static int run(long n)
 	pid_t *pids = mmap(NULL, (size_t)wave_size * sizeof *pids, PROT_READ | PROT_WRITE,
 			   MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (pids == MAP_FAILED) {
-		fprintf(stderr, "reap: mmap %ld pids: %s\n", wave_size, strerror(errno));
+		log_err("mmap %ld pids: %s", wave_size, strerror(errno));
 		return -1;
 	}
 	long before = pid1_private_kb(), reaped = 0, waves = 0;
@@ -141,8 +141,8 @@ static int read_counts(int argc, char **argv, long *counts)
 	if (argc < 2) {
 		FILE *f = fopen("/etc/reapbench.conf", "re");
 		if (!f || !fgets(line, sizeof line, f)) {
-			fprintf(stderr, "reap: no counts: give them as arguments or in "
-					"/etc/reapbench.conf\n");
+			log_err("no counts: give them as arguments or in "
+				"/etc/reapbench.conf");
 			if (f)
 				fclose(f);
 			return -1;
@@ -159,7 +159,7 @@ static int read_counts(int argc, char **argv, long *counts)
 		char *end;
 		long v = strtol(word, &end, 10);
 		if (*end || v <= 0) {
-			fprintf(stderr, "reap: %s: counts are positive numbers\n", word);
+			log_err("%s: counts are positive numbers", word);
 			return -1;
 		}
 		counts[n++] = v;
@@ -169,16 +169,17 @@ static int read_counts(int argc, char **argv, long *counts)
 
 int main(int argc, char **argv)
 {
+	log_init_host("reap");
 	long counts[MAX_COUNTS];
 	int n = read_counts(argc, argv, counts);
 	int rc = n > 0 ? 0 : 1;
 	if (getpid() == 1)
-		fprintf(stderr, "reap: running as PID 1: orphans come back to me, not to init\n");
+		log_warn("running as PID 1: orphans come back to me, not to init");
 	for (int i = 0; i < n && rc == 0; i++)
 		if (run(counts[i]) < 0)
 			rc = 1;
 	/* stele's init powers off on SIGUSR2: the namespace ends. */
 	if (getppid() == 1 && kill(1, SIGUSR2) < 0)
-		fprintf(stderr, "reap: kill(1, SIGUSR2): %s\n", strerror(errno));
+		log_err("kill(1, SIGUSR2): %s", strerror(errno));
 	return rc;
 }

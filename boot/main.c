@@ -121,8 +121,10 @@ static void run_phases(struct settings *settings)
 
 static int refuse_non_pid1(void)
 {
-	fprintf(stderr, "stele init: must run as PID 1 (use a PID namespace to try it: "
-			"unshare --pid --fork --mount)\n");
+	/* Run from a shell: a user's mistake, told on stderr alone. */
+	log_init_host("stele init");
+	log_err("must run as PID 1 (use a PID namespace to try it: "
+		"unshare --pid --fork --mount)");
 	return 1;
 }
 

@@ -10,8 +10,8 @@
  * definition of a key wins, and the command line is applied after the file.
  * A bad line is reported in one line naming the file, the line and the fix;
  * parsing goes on. Keys are not checked against a list: each phase reads
- * its own (see boot/README.md), so other engineers' phases need no change
- * here. Strings returned stay valid until settings_free(). */
+ * its own (see boot/README.md), so a new phase needs no change here.
+ * Strings returned stay valid until settings_free(). */
 #ifndef STELE_INIT_SETTINGS_H
 #define STELE_INIT_SETTINGS_H
 

@@ -6,6 +6,7 @@
 #include "builder/modules.h"
 #include "builder/schema.h"
 #include "builder/stage.h"
+#include "lib/log.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -165,7 +166,7 @@ static int publish(const struct build_opts *o, const struct config *cfg, const s
 		snprintf(from, sizeof from, "%s/%s%s", out->work, cfg->name, *s);
 		snprintf(to, sizeof to, "%s/%s%s", o->out_dir, cfg->name, *s);
 		if (rename(from, to) < 0) {
-			fprintf(stderr, "stele: %s: %s\n", to, strerror(errno));
+			log_err("%s: %s", to, strerror(errno));
 			return -1;
 		}
 	}
@@ -190,7 +191,7 @@ static int append_to(FILE *out, const char *path)
 {
 	FILE *in = fopen(path, "rbe");
 	if (!in) {
-		fprintf(stderr, "stele: %s: %s\n", path, strerror(errno));
+		log_err("%s: %s", path, strerror(errno));
 		return -1;
 	}
 	char buf[65536];
@@ -211,12 +212,12 @@ static int prepend_ucode(const char *ucode, const char *main_cpio, const char *i
 {
 	FILE *out = fopen(initrd, "wbe");
 	if (!out) {
-		fprintf(stderr, "stele: %s: %s\n", initrd, strerror(errno));
+		log_err("%s: %s", initrd, strerror(errno));
 		return -1;
 	}
 	int rc = append_to(out, ucode) < 0 || append_to(out, main_cpio) < 0 ? -1 : 0;
 	if (fclose(out) != 0 || rc < 0) {
-		fprintf(stderr, "stele: %s: cannot write\n", initrd);
+		log_err("%s: cannot write", initrd);
 		rc = -1;
 	}
 	unlink(main_cpio);
@@ -233,7 +234,7 @@ static int write_outputs(const struct build_opts *o, const struct config *cfg, s
 	snprintf(kernel, sizeof kernel, "%s/%s-kernel", out->work, cfg->name);
 	snprintf(cmdline, sizeof cmdline, "%s/%s-cmdline", out->work, cfg->name);
 	static const char *const names[] = {"none", "gzip", "zstd", "lz4"};
-	fprintf(stderr, "stele: writing the initramfs (cpio, %s)\n", names[o->compression]);
+	log_info("writing the initramfs (cpio, %s)", names[o->compression]);
 	struct initramfs_opts cpio = {.compression = o->compression,
 				      .epoch = o->epoch,
 				      .dedup = !o->no_dedup,
@@ -273,12 +274,14 @@ static int check_formats(const struct build_opts *o, const struct config *cfg,
 
 static void say_built(const struct build_opts *o, const struct config *cfg)
 {
-	fprintf(stderr, "stele: built");
+	char line[2048] = "built";
+	size_t len = strlen(line);
 	for (int f = 0; f < FORMAT_COUNT; f++)
-		for (const char *const *s = format_outputs(f); (o->formats & FORMAT_BIT(f)) && *s;
-		     s++)
-			fprintf(stderr, " %s/%s%s", o->out_dir, cfg->name, *s);
-	fputc('\n', stderr);
+		for (const char *const *s = format_outputs(f);
+		     (o->formats & FORMAT_BIT(f)) && *s && len < sizeof line; s++)
+			len += (size_t)snprintf(line + len, sizeof line - len, " %s/%s%s",
+						o->out_dir, cfg->name, *s);
+	log_info("%s", line);
 }
 
 int build_image(const struct build_opts *o)
@@ -290,7 +293,7 @@ int build_image(const struct build_opts *o)
 	char yml_dir[PATH_MAX];
 	char *copy = strdup(cfg.file);
 	if (!copy || !realpath(dirname(copy), yml_dir)) {
-		fprintf(stderr, "stele: %s: %s\n", cfg.file, strerror(errno));
+		log_err("%s: %s", cfg.file, strerror(errno));
 		free(copy);
 		schema_free(&cfg);
 		return 1;
@@ -310,12 +313,12 @@ int build_image(const struct build_opts *o)
 	/* Absolute: the tools that write the formats run in "/". */
 	char out_dir[PATH_MAX];
 	if (!realpath(o->out_dir, out_dir)) {
-		fprintf(stderr, "stele: %s: %s\n", o->out_dir, strerror(errno));
+		log_err("%s: %s", o->out_dir, strerror(errno));
 		goto out;
 	}
 	int n = snprintf(out.work, sizeof out.work, "%s/.%s.XXXXXX", out_dir, cfg.name);
 	if (n < 0 || (size_t)n >= sizeof out.work || !mkdtemp(out.work)) {
-		fprintf(stderr, "stele: %s: %s\n", out.work, strerror(errno));
+		log_err("%s: %s", out.work, strerror(errno));
 		out.work[0] = '\0';
 		goto out;
 	}
@@ -331,8 +334,7 @@ int build_image(const struct build_opts *o)
 		snprintf(overrides, sizeof overrides, "%s/overrides", out.work);
 		snprintf(kept, sizeof kept, "%s.overrides", keep);
 		if (rename(out.tree, keep) < 0 || rename(overrides, kept) < 0)
-			fprintf(stderr, "stele: warning: cannot keep the tree at %s: %s\n", keep,
-				strerror(errno));
+			log_warn("cannot keep the tree at %s: %s", keep, strerror(errno));
 	}
 	say_built(o, &cfg);
 	rc = 0;

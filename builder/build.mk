@@ -6,7 +6,8 @@ CONFIG_LIBS := -larchive -lyaml -ljansson -lcap -lseccomp -lcrypto -lz
 CONFIG_SRCS := $(filter-out builder/mkinitramfs.c,$(wildcard builder/*.c))
 CONFIG_OBJS := $(CONFIG_SRCS:%.c=$(OBJ)/%.o)
 
-$(BIN)/stele-mkinitramfs: $(OBJ)/builder/mkinitramfs.o $(OBJ)/builder/initramfs.o $(OBJ)/builder/dedup.o
+$(BIN)/stele-mkinitramfs: $(OBJ)/builder/mkinitramfs.o $(OBJ)/builder/initramfs.o $(OBJ)/builder/dedup.o \
+		$(LIBSTELE)
 	@mkdir -p $(dir $@)
 	$(CC) -o $@ $^ $(CONFIG_LIBS)
 
@@ -42,7 +43,7 @@ TEST_LIBS_test_builder_gpt := -lcrypto -lz
 # (tests/fuzz/fuzz_config.c), run by `make fuzz` beside metadata's target;
 # tests/unit/test_config_fuzz.c replays its seeds in `make test`.
 FUZZ_CONFIG_SRCS := builder/schema.c builder/yamlconv.c builder/spec.c builder/seccomp.c \
-	hostlib/settings.c lib/error.c schema/check.c schema/fields.c
+	hostlib/settings.c lib/error.c lib/log.c lib/clock.c schema/check.c schema/fields.c
 FUZZ_CONFIG_BIN := $(BUILD)/fuzz/fuzz_config
 TEST_LIBS_test_config_fuzz := -ljansson -lyaml -lcap -lseccomp
 

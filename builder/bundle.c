@@ -5,6 +5,7 @@
 #include "builder/spec.h"
 #include "builder/yamlconv.h"
 #include "hostlib/settings.h"
+#include "lib/log.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -23,7 +24,7 @@ static int write_json(const char *path, const json_t *j)
 {
 	char *text = json_dumps(j, JSON_INDENT(2));
 	if (!text) {
-		fprintf(stderr, "stele: %s: cannot encode JSON\n", path);
+		log_err("%s: cannot encode JSON", path);
 		return -1;
 	}
 	size_t len = strlen(text);
@@ -63,7 +64,7 @@ static int make_mount_point(const char *rootfs, const char *dest, bool file)
 		}
 		int rc = last && file ? write_file(path, "", 0, 0644) : mkdir(path, 0755);
 		if (rc < 0) {
-			fprintf(stderr, "stele: mount point %s: %s\n", path, strerror(errno));
+			log_err("mount point %s: %s", path, strerror(errno));
 			return -1;
 		}
 	}
@@ -133,10 +134,10 @@ static int settings_as_booted(const json_t *stele, const char *section, const ch
 	int rc = bundle_settings_parse(text, strlen(text), kind, &s, err, sizeof err);
 	free(text);
 	if (rc < 0) {
-		fprintf(stderr,
-			"%s: stele.json would be refused at boot: %s; the image's "
-			"org.mobyproject.config label gives it: set the key in the YAML\n",
-			where, err);
+		log_msg_as(LOG_ERR, NULL,
+			   "%s: stele.json would be refused at boot: %s; the image's "
+			   "org.mobyproject.config label gives it: set the key in the YAML",
+			   where, err);
 		return -1;
 	}
 	bundle_settings_free(&s);
@@ -154,7 +155,7 @@ static bool volume_binds_ok(const struct config *cfg, const json_t *merged, cons
 		char why[512];
 		const char *bind = json_string_value(v);
 		if (bind && schema_bind_volume_problem(cfg, bind, why, sizeof why)) {
-			fprintf(stderr, "%s: the image's label: %s\n", where, why);
+			log_msg_as(LOG_ERR, NULL, "%s: the image's label: %s", where, why);
 			return false;
 		}
 	}
@@ -180,7 +181,7 @@ static int stage_bundle(struct stage *st, const char *pkg_dir, const char *secti
 		 yconv_line(entry, "image"), section, index);
 	json_t *image_config = NULL;
 	if (image_unpack(ref, pkg_dir, st->tree, rootfs_rel, st->meta, &image_config) < 0) {
-		fprintf(stderr, "%s: image: cannot unpack %s (above)\n", where, ref);
+		log_msg_as(LOG_ERR, NULL, "%s: image: cannot unpack %s (above)", where, ref);
 		return -1;
 	}
 	json_t *yaml = json_copy((json_t *)entry);
@@ -191,10 +192,9 @@ static int stage_bundle(struct stage *st, const char *pkg_dir, const char *secti
 			     ? spec_config(merged, image_config, rootfs, where)
 			     : NULL;
 	if (config && json_is_true(json_object_get(merged, "insecure")))
-		fprintf(stderr,
-			"%s: warning: insecure: true gives a passwordless root console; use "
-			"it for development images only\n",
-			where);
+		log_msg_as(LOG_WARN, where,
+			   "insecure: true gives a passwordless root console; use it for "
+			   "development images only");
 	const char *state_mp = json_string_value(
 	    json_object_get(json_object_get(st->cfg->root, "state"), "mountpoint"));
 	json_t *stele = spec_stele(merged, state_mp ? state_mp : "/var/lib");
@@ -226,8 +226,8 @@ static int stage_volume(struct stage *st, const char *pkg_dir, const json_t *vol
 	snprintf(rel, sizeof rel, "%s/%s/lower", SPEC_VOLUMES_DIR + 1, name);
 	json_t *image_config = NULL;
 	if (ref && image_unpack(ref, pkg_dir, st->tree, rel, st->meta, &image_config) < 0) {
-		fprintf(stderr, "%s:%d: volumes: %s: cannot unpack image %s\n",
-			schema_file_of(st->cfg, vol), yconv_line(vol, "image"), name, ref);
+		log_msg_as(LOG_ERR, NULL, "%s:%d: volumes: %s: cannot unpack image %s",
+			   schema_file_of(st->cfg, vol), yconv_line(vol, "image"), name, ref);
 		return -1;
 	}
 	json_decref(image_config);

@@ -4,6 +4,7 @@
 #include "builder/fsutil.h"
 #include "builder/gpt.h"
 #include "builder/tool.h"
+#include "lib/log.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -83,7 +84,7 @@ static int stamp(const char *raw, const char *format, const char *out, int64_t e
 		return 0; /* qcow2 holds no dates or random IDs */
 	char hex[DIGEST_HEX_LEN], seed[128];
 	if (file_sha256(raw, hex) < 0) {
-		fprintf(stderr, "stele: %s: %s\n", raw, strerror(errno));
+		log_err("%s: %s", raw, strerror(errno));
 		return -1;
 	}
 	snprintf(seed, sizeof seed, "stele/%s/%s", format, hex);
@@ -97,8 +98,7 @@ static int stamp(const char *raw, const char *format, const char *out, int64_t e
 	if (fd >= 0)
 		close(fd);
 	if (rc < 0)
-		fprintf(stderr, "stele: %s: not the %s qemu-img writes; cannot fix its IDs\n", out,
-			format);
+		log_err("%s: not the %s qemu-img writes; cannot fix its IDs", out, format);
 	return rc;
 }
 

@@ -1,5 +1,7 @@
 #include "builder/dedup.h"
 
+#include "lib/log.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <openssl/evp.h>
@@ -52,7 +54,8 @@ static int hash_file(const char *tree, struct candidate *c)
 	snprintf(path, sizeof path, "%s/%s", tree, c->file->rel);
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0) {
-		fprintf(stderr, "initramfs: cannot read %s: %s\n", c->file->rel, strerror(errno));
+		log_msg_as(LOG_ERR, "initramfs", "cannot read %s: %s", c->file->rel,
+			   strerror(errno));
 		return -1;
 	}
 	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
@@ -69,8 +72,8 @@ static int hash_file(const char *tree, struct candidate *c)
 	EVP_MD_CTX_free(ctx);
 	close(fd);
 	if (n != 0 || len != sizeof c->sha256) {
-		fprintf(stderr, "initramfs: cannot hash %s: %s\n", c->file->rel,
-			n < 0 ? strerror(err) : "no SHA-256 from libcrypto");
+		log_msg_as(LOG_ERR, "initramfs", "cannot hash %s: %s", c->file->rel,
+			   n < 0 ? strerror(err) : "no SHA-256 from libcrypto");
 		return -1;
 	}
 	return 0;
@@ -107,7 +110,7 @@ int dedup_find(const char *tree, const struct dedup_file *files, size_t n, size_
 	}
 	struct candidate *c = calloc(n ? n : 1, sizeof *c);
 	if (!c) {
-		fprintf(stderr, "initramfs: out of memory finding identical files\n");
+		log_msg_as(LOG_ERR, "initramfs", "out of memory finding identical files");
 		return -1;
 	}
 	for (size_t i = 0; i < n; i++)

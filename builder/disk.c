@@ -5,6 +5,7 @@
 #include "builder/gpt.h"
 #include "builder/tool.h"
 #include "builder/vfat.h"
+#include "lib/log.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -41,7 +42,7 @@ static int seed_with(struct layout *l, const struct disk_input *in, const char *
 	for (const char *const *f = files; *f && n + 18 < sizeof l->seed; f++) {
 		char hex[DIGEST_HEX_LEN];
 		if (file_sha256(*f, hex) < 0) {
-			fprintf(stderr, "stele: %s: %s\n", *f, strerror(errno));
+			log_err("%s: %s", *f, strerror(errno));
 			return -1;
 		}
 		n += (size_t)snprintf(l->seed + n, sizeof l->seed - n, "%.16s/", hex);
@@ -62,11 +63,12 @@ static int disk_bytes(const struct disk_input *in, const struct layout *l, uint6
 	uint64_t content = PART_START + part + DISK_TAIL;
 	uint64_t align = in->align ? in->align : MIB;
 	if (in->size && in->size < content) {
-		fprintf(stderr,
-			"stele build: --size %s is too small for %s: its partitions need %llu "
-			"MiB; give --size %lluM or more, or leave --size out\n",
-			in->size_text ? in->size_text : "", in->format ? in->format : l->format,
-			(unsigned long long)(content / MIB), (unsigned long long)(content / MIB));
+		log_msg_as(LOG_ERR, "stele build",
+			   "--size %s is too small for %s: its partitions need %llu "
+			   "MiB; give --size %lluM or more, or leave --size out",
+			   in->size_text ? in->size_text : "", in->format ? in->format : l->format,
+			   (unsigned long long)(content / MIB),
+			   (unsigned long long)(content / MIB));
 		return -1;
 	}
 	uint64_t wanted = in->size > content ? in->size : content;
@@ -78,7 +80,7 @@ static int create_sparse(const char *path, uint64_t bytes)
 {
 	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd < 0 || ftruncate(fd, (off_t)bytes) < 0 || close(fd) < 0) {
-		fprintf(stderr, "stele: %s: %s\n", path, strerror(errno));
+		log_err("%s: %s", path, strerror(errno));
 		return -1;
 	}
 	return 0;
@@ -148,7 +150,7 @@ static int read_boot_code(uint8_t code[440])
 	if (fd >= 0)
 		close(fd);
 	if (n != 440) {
-		fprintf(stderr, "stele: %s: cannot read 440 bytes of boot code\n", SYSLINUX_GPTMBR);
+		log_err("%s: cannot read 440 bytes of boot code", SYSLINUX_GPTMBR);
 		return -1;
 	}
 	return 0;

@@ -8,6 +8,7 @@
 #include "builder/tool.h"
 #include "builder/uki.h"
 #include "builder/vfat.h"
+#include "lib/log.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -111,10 +112,10 @@ int formats_parse(const char *list, unsigned *set)
 		if (f == FORMAT_COUNT) {
 			char all[256];
 			names(all, sizeof all);
-			fprintf(stderr,
-				"stele build: --format %s: unknown format \"%.*s\"; expected %s, "
-				"comma-separated\n",
-				list, (int)len, p, all);
+			log_msg_as(LOG_ERR, "stele build",
+				   "--format %s: unknown format \"%.*s\"; expected %s, "
+				   "comma-separated",
+				   list, (int)len, p, all);
 			return -1;
 		}
 		*set |= FORMAT_BIT(f);
@@ -140,10 +141,10 @@ int size_parse(const char *text, uint64_t *bytes)
 			v = 0;
 	}
 	if (errno || v == 0 || (shift && v > ULLONG_MAX >> shift)) {
-		fprintf(stderr,
-			"stele build: --size %s: expected a size like 512M, 2G or a number of "
-			"bytes\n",
-			text);
+		log_msg_as(LOG_ERR, "stele build",
+			   "--size %s: expected a size like 512M, 2G or a number of "
+			   "bytes",
+			   text);
 		return -1;
 	}
 	*bytes = (uint64_t)v << shift;
@@ -182,8 +183,9 @@ static int check_tools(unsigned requested, bool signing)
 		if (!t && signing && f == FORMAT_UKI)
 			t = tool_missing(signing_tools);
 		if (t) {
-			fprintf(stderr, "stele build: --format %s needs %s; apt-get install %s\n",
-				first_needing(requested, FORMAT_BIT(f)), t->path, t->package);
+			log_msg_as(LOG_ERR, "stele build",
+				   "--format %s needs %s; apt-get install %s",
+				   first_needing(requested, FORMAT_BIT(f)), t->path, t->package);
 			return -1;
 		}
 	}
@@ -198,14 +200,15 @@ int formats_check(const struct format_job *job, const char *kernel)
 	for (int f = 0; f < FORMAT_COUNT; f++)
 		disk |= (requested & FORMAT_BIT(f)) && formats[f].disk;
 	if (job->size && !disk) {
-		fprintf(stderr,
-			"stele build: --size applies to the disk formats raw-efi, raw-bios, qcow2, "
-			"vhd, vmdk and gcp; add one to --format or drop --size\n");
+		log_msg_as(LOG_ERR, "stele build",
+			   "--size applies to the disk formats raw-efi, raw-bios, qcow2, "
+			   "vhd, vmdk and gcp; add one to --format or drop --size");
 		return -1;
 	}
 	if (job->signer && !uki_user) {
-		fprintf(stderr, "stele build: --sign-key signs the UKI: add uki, raw-efi, iso, "
-				"qcow2, vhd, vmdk or gcp to --format, or drop --sign-key\n");
+		log_msg_as(LOG_ERR, "stele build",
+			   "--sign-key signs the UKI: add uki, raw-efi, iso, "
+			   "qcow2, vhd, vmdk or gcp to --format, or drop --sign-key");
 		return -1;
 	}
 	if (check_tools(requested, job->signer != NULL) < 0)
@@ -234,7 +237,7 @@ static int write_uki(const struct format_job *job, const char *kernel, const cha
 	snprintf(unsigned_uki, sizeof unsigned_uki, "%s.unsigned", uki);
 	struct uki_parts parts = {
 	    .name = job->name, .kernel = kernel, .initrd = initrd, .cmdline = job->cmdline};
-	fprintf(stderr, "stele: writing the UKI%s\n", job->signer ? " (signed)" : "");
+	log_info("writing the UKI%s", job->signer ? " (signed)" : "");
 	if (!job->signer)
 		return uki_write(job->work, &parts, job->epoch, uki);
 	/* With the root in the initramfs, this one signature covers the whole host. */
@@ -261,7 +264,7 @@ static int write_gcp(const struct format_job *job, const struct disk_input *disk
 	gcp.align = GIB;
 	gcp.format = "gcp";
 	out_path(job, ".img.tar.gz", out, sizeof out);
-	fprintf(stderr, "stele: writing %s.img.tar.gz\n", job->name);
+	log_info("writing %s.img.tar.gz", job->name);
 	if (disk_write_efi(&gcp, uki, sdboot, raw) < 0)
 		return -1;
 	return convert_gcp(job->work, dir, job->epoch, out);
@@ -276,7 +279,7 @@ static int write_conversions(const struct format_job *job, const char *raw)
 			continue;
 		char out[PATH_MAX];
 		out_path(job, formats[f].outputs[0], out, sizeof out);
-		fprintf(stderr, "stele: writing %s%s\n", job->name, formats[f].outputs[0]);
+		log_info("writing %s%s", job->name, formats[f].outputs[0]);
 		if (convert_disk(job->work, raw, formats[f].name, job->epoch, out) < 0)
 			return -1;
 	}
@@ -301,14 +304,14 @@ int formats_write(const struct format_job *job)
 	    write_uki(job, kernel, initrd, sdboot, sizeof sdboot) < 0)
 		return -1;
 	if (all & FORMAT_BIT(FORMAT_RAW_EFI)) {
-		fprintf(stderr, "stele: writing %s-efi.img\n", job->name);
+		log_info("writing %s-efi.img", job->name);
 		if (disk_write_efi(&disk, uki, sdboot, raw) < 0)
 			return -1;
 	}
 	if (all & FORMAT_BIT(FORMAT_RAW_BIOS)) {
 		char out[PATH_MAX];
 		out_path(job, "-bios.img", out, sizeof out);
-		fprintf(stderr, "stele: writing %s-bios.img\n", job->name);
+		log_info("writing %s-bios.img", job->name);
 		if (disk_write_bios(&disk, kernel, initrd, job->cmdline, out) < 0)
 			return -1;
 	}
@@ -317,7 +320,7 @@ int formats_write(const struct format_job *job)
 		out_path(job, ".iso", out, sizeof out);
 		struct iso_parts parts = {
 		    .kernel = kernel, .initrd = initrd, .uki = uki, .cmdline = job->cmdline};
-		fprintf(stderr, "stele: writing %s.iso\n", job->name);
+		log_info("writing %s.iso", job->name);
 		if (iso_write(job->work, &parts, out, job->epoch) < 0)
 			return -1;
 	}

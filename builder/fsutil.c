@@ -1,5 +1,7 @@
 #include "builder/fsutil.h"
 
+#include "lib/log.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -12,7 +14,7 @@
 
 static int fail(const char *path, const char *what)
 {
-	fprintf(stderr, "stele: %s: %s: %s\n", path, what, strerror(errno));
+	log_err("%s: %s: %s", path, what, strerror(errno));
 	return -1;
 }
 
@@ -22,7 +24,7 @@ int path_join(char *out, size_t len, const char *a, const char *b)
 		b++;
 	int n = snprintf(out, len, "%s/%s", a, b);
 	if (n < 0 || (size_t)n >= len) {
-		fprintf(stderr, "stele: %s/%s: path too long\n", a, b);
+		log_err("%s/%s: path too long", a, b);
 		return -1;
 	}
 	return 0;

@@ -1,5 +1,7 @@
 #include "builder/gpt.h"
 
+#include "lib/log.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <openssl/evp.h>
@@ -148,7 +150,7 @@ static int write_at(int fd, const void *buf, size_t len, uint64_t sector)
 int gpt_write(const char *path, const struct gpt_disk *d)
 {
 	if (!fits(d)) {
-		fprintf(stderr, "stele: %s: the partitions do not fit the disk\n", path);
+		log_err("%s: the partitions do not fit the disk", path);
 		return -1;
 	}
 	static uint8_t table[GPT_ENTRIES * GPT_ENTRY_SIZE];
@@ -168,7 +170,6 @@ int gpt_write(const char *path, const struct gpt_disk *d)
 	if (fd >= 0 && close(fd) < 0)
 		rc = -1;
 	if (rc < 0)
-		fprintf(stderr, "stele: %s: cannot write the partition table: %s\n", path,
-			strerror(errno));
+		log_err("%s: cannot write the partition table: %s", path, strerror(errno));
 	return rc;
 }

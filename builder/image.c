@@ -2,6 +2,7 @@
 
 #include "builder/digest.h"
 #include "builder/fsutil.h"
+#include "lib/log.h"
 
 #include <archive.h>
 #include <archive_entry.h>
@@ -111,9 +112,9 @@ static json_t *load_json(const char *path, const char *ref)
 	json_error_t e;
 	json_t *j = json_load_file(path, 0, &e);
 	if (!j && e.line > 0)
-		fprintf(stderr, "stele: image %s: %s:%d: %s\n", ref, path, e.line, e.text);
+		log_err("image %s: %s:%d: %s", ref, path, e.line, e.text);
 	else if (!j)
-		fprintf(stderr, "stele: image %s: %s\n", ref, e.text);
+		log_err("image %s: %s", ref, e.text);
 	return j;
 }
 
@@ -121,7 +122,7 @@ static int blob_path(const char *layout, const char *digest, char *out, size_t l
 {
 	const char *colon = digest ? strchr(digest, ':') : NULL;
 	if (!colon || strchr(colon, '/') || strstr(digest, "..")) {
-		fprintf(stderr, "stele: image %s: bad digest \"%s\"\n", ref, digest ? digest : "");
+		log_err("image %s: bad digest \"%s\"", ref, digest ? digest : "");
 		return -1;
 	}
 	snprintf(out, len, "%s/blobs/%.*s/%s", layout, (int)(colon - digest), digest, colon + 1);
@@ -132,19 +133,17 @@ static int blob_path(const char *layout, const char *digest, char *out, size_t l
 static int verify_blob(const char *path, const char *digest, const char *ref)
 {
 	if (strncmp(digest, "sha256:", 7) != 0) {
-		fprintf(stderr, "stele: image %s: digest %s: only sha256 is supported\n", ref,
-			digest);
+		log_err("image %s: digest %s: only sha256 is supported", ref, digest);
 		return -1;
 	}
 	char hex[DIGEST_HEX_LEN];
 	if (file_sha256(path, hex) < 0) {
-		fprintf(stderr, "stele: image %s: blob %s: %s\n", ref, path, strerror(errno));
+		log_err("image %s: blob %s: %s", ref, path, strerror(errno));
 		return -1;
 	}
 	if (strcmp(hex, digest + 7) != 0) {
-		fprintf(stderr,
-			"stele: image %s: blob %s does not match its digest; rebuild or re-copy "
-			"the image\n",
+		log_err("image %s: blob %s does not match its digest; rebuild or re-copy "
+			"the image",
 			ref, path);
 		return -1;
 	}
@@ -198,8 +197,7 @@ static json_t *find_manifest(const struct source *s, const char *ref)
 	json_t *pick = pick_tagged(index, s), *d;
 	size_t i;
 	if (!pick) {
-		fprintf(stderr, "stele: image %s: no manifest tagged \"%s\" in %s\n", ref, tag,
-			path);
+		log_err("image %s: no manifest tagged \"%s\" in %s", ref, tag, path);
 		json_decref(index);
 		return NULL;
 	}
@@ -226,7 +224,7 @@ static json_t *find_manifest(const struct source *s, const char *ref)
 			json_decref(pick);
 		pick = next;
 		if (!pick)
-			fprintf(stderr, "stele: image %s: no linux/amd64 manifest\n", ref);
+			log_err("image %s: no linux/amd64 manifest", ref);
 	}
 	json_decref(index);
 	return m;
@@ -355,8 +353,7 @@ static int write_entry(const struct target *t, struct archive *in, struct archiv
 	if (archive_write_header(out, e) != ARCHIVE_OK ||
 	    (archive_entry_size(e) > 0 && copy_data(in, out) < 0) ||
 	    archive_write_finish_entry(out) != ARCHIVE_OK) {
-		fprintf(stderr, "stele: image %s: %s: %s\n", t->ref, name,
-			archive_error_string(out));
+		log_err("image %s: %s: %s", t->ref, name, archive_error_string(out));
 		return -1;
 	}
 	if (link) {
@@ -389,7 +386,7 @@ static struct archive *layer_reader(const char *path)
 	archive_read_support_filter_all(a);
 	archive_read_support_format_tar(a);
 	if (archive_read_open_filename(a, path, 1 << 16) != ARCHIVE_OK) {
-		fprintf(stderr, "stele: layer %s: %s\n", path, archive_error_string(a));
+		log_err("layer %s: %s", path, archive_error_string(a));
 		archive_read_free(a);
 		return NULL;
 	}
@@ -413,9 +410,8 @@ static int unpack_layer(const struct target *t, const char *path)
 			if (!*name || strcmp(name, ".") == 0)
 				continue;
 			if (!safe_name(name)) {
-				fprintf(stderr,
-					"stele: image %s: layer entry \"%s\" leaves the rootfs; "
-					"rebuild the image\n",
+				log_err("image %s: layer entry \"%s\" leaves the rootfs; "
+					"rebuild the image",
 					t->ref, name);
 				rc = -1;
 			} else if (is_whiteout(name)) {
@@ -425,12 +421,11 @@ static int unpack_layer(const struct target *t, const char *path)
 			}
 		}
 		if (rc == 0 && r != ARCHIVE_EOF) {
-			fprintf(stderr, "stele: image %s: layer %s: %s\n", t->ref, path,
-				archive_error_string(in));
+			log_err("image %s: layer %s: %s", t->ref, path, archive_error_string(in));
 			rc = -1;
 		}
 		if (out && archive_write_close(out) != ARCHIVE_OK && rc == 0) {
-			fprintf(stderr, "stele: image %s: %s\n", t->ref, archive_error_string(out));
+			log_err("image %s: %s", t->ref, archive_error_string(out));
 			rc = -1;
 		}
 		archive_write_free(out);
@@ -446,15 +441,14 @@ static int in_rootfs(const struct target *t, int (*fn)(const struct target *, co
 {
 	int cwd = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (cwd < 0 || chdir(t->rootfs) < 0) {
-		fprintf(stderr, "stele: %s: %s\n", t->rootfs, strerror(errno));
+		log_err("%s: %s", t->rootfs, strerror(errno));
 		if (cwd >= 0)
 			close(cwd);
 		return -1;
 	}
 	int rc = fn(t, arg);
 	if (fchdir(cwd) < 0) {
-		fprintf(stderr, "stele: cannot return to the working directory: %s\n",
-			strerror(errno));
+		log_err("cannot return to the working directory: %s", strerror(errno));
 		rc = -1;
 	}
 	close(cwd);
@@ -484,8 +478,8 @@ static int unpack_oci(const struct target *t, const struct source *s, json_t **c
 		if (blob_path(s->path, digest, path, sizeof path, t->ref) < 0 ||
 		    verify_blob(path, digest, t->ref) < 0)
 			goto out;
-		fprintf(stderr, "stele: unpacking %s: layer %zu/%zu (%lld kB)\n", t->ref, i + 1, n,
-			(long long)json_integer_value(json_object_get(l, "size")) / 1024);
+		log_info("unpacking %s: layer %zu/%zu (%lld kB)", t->ref, i + 1, n,
+			 (long long)json_integer_value(json_object_get(l, "size")) / 1024);
 		if (in_rootfs(t, unpack_layer_cb, path) < 0)
 			goto out;
 	}
@@ -508,7 +502,7 @@ static int copy_dir_cb(const struct target *t, const void *arg)
 	struct archive *out = disk_writer();
 	int rc = 0, r;
 	if (archive_read_disk_open(in, src) != ARCHIVE_OK) {
-		fprintf(stderr, "stele: image %s: %s\n", t->ref, archive_error_string(in));
+		log_err("image %s: %s", t->ref, archive_error_string(in));
 		rc = -1;
 	}
 	size_t skip = strlen(src);
@@ -526,7 +520,7 @@ static int copy_dir_cb(const struct target *t, const void *arg)
 		rc = write_entry(t, in, out, e, name);
 	}
 	if (rc == 0 && r != ARCHIVE_EOF) {
-		fprintf(stderr, "stele: image %s: %s\n", t->ref, archive_error_string(in));
+		log_err("image %s: %s", t->ref, archive_error_string(in));
 		rc = -1;
 	}
 	archive_entry_free(e);
@@ -542,7 +536,7 @@ int image_unpack(const char *ref, const char *pkg_dir, const char *tree, const c
 {
 	char why[PATH_MAX + 256];
 	if (image_check(ref, pkg_dir, why, sizeof why) < 0) {
-		fprintf(stderr, "stele: %s\n", why);
+		log_err("%s", why);
 		return -1;
 	}
 	struct source s;
@@ -555,7 +549,7 @@ int image_unpack(const char *ref, const char *pkg_dir, const char *tree, const c
 	 * path relative to the working directory would no longer resolve. */
 	char src[PATH_MAX];
 	if (!realpath(s.path, src)) {
-		fprintf(stderr, "stele: image %s: %s: %s\n", ref, s.path, strerror(errno));
+		log_err("image %s: %s: %s", ref, s.path, strerror(errno));
 		return -1;
 	}
 	snprintf(s.path, sizeof s.path, "%s", src);

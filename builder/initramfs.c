@@ -1,6 +1,7 @@
 #include "builder/initramfs.h"
 
 #include "builder/dedup.h"
+#include "lib/log.h"
 
 #include <archive.h>
 #include <archive_entry.h>
@@ -103,8 +104,8 @@ static void account(int64_t n)
 	int pct = (int)(bytes.done * 100 / bytes.total);
 	if (pct >= bytes.shown + 20) {
 		bytes.shown = pct - pct % 20;
-		fprintf(stderr, "initramfs: %d%% (%lld/%lld MB)\n", bytes.shown,
-			(long long)(bytes.done >> 20), (long long)(bytes.total >> 20));
+		log_msg_as(LOG_INFO, "initramfs", "%d%% (%lld/%lld MB)", bytes.shown,
+			   (long long)(bytes.done >> 20), (long long)(bytes.total >> 20));
 	}
 }
 
@@ -173,7 +174,8 @@ static int load_overrides(const char *path, struct override **out, size_t *count
 		return 0;
 	FILE *f = fopen(path, "re");
 	if (!f) {
-		fprintf(stderr, "initramfs: cannot read overrides %s: %s\n", path, strerror(errno));
+		log_msg_as(LOG_ERR, "initramfs", "cannot read overrides %s: %s", path,
+			   strerror(errno));
 		return -1;
 	}
 	char line[700];
@@ -198,9 +200,9 @@ static int load_overrides(const char *path, struct override **out, size_t *count
 		} else
 			ok = 0;
 		if (!ok) {
-			fprintf(stderr,
-				"initramfs: %s:%d: bad line; expected nod/dir/own as documented\n",
-				path, lineno);
+			log_msg_as(LOG_ERR, "initramfs",
+				   "%s:%d: bad line; expected nod/dir/own as documented", path,
+				   lineno);
 			fclose(f);
 			free(*out);
 			return -1;
@@ -225,15 +227,15 @@ static int write_data(struct archive *a, const char *path, const char *rel)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0) {
-		fprintf(stderr, "initramfs: cannot read %s: %s\n", rel, strerror(errno));
+		log_msg_as(LOG_ERR, "initramfs", "cannot read %s: %s", rel, strerror(errno));
 		return -1;
 	}
 	char buf[65536];
 	ssize_t n;
 	while ((n = read(fd, buf, sizeof buf)) > 0 && (account(n), 1))
 		if (archive_write_data(a, buf, (size_t)n) != n) {
-			fprintf(stderr, "initramfs: writing %s: %s\n", rel,
-				archive_error_string(a));
+			log_msg_as(LOG_ERR, "initramfs", "writing %s: %s", rel,
+				   archive_error_string(a));
 			close(fd);
 			return -1;
 		}
@@ -250,7 +252,7 @@ static int emit(struct archive *a, const char *tree, struct archive_entry *e)
 	const char *rel = archive_entry_pathname(e);
 	int rc = 0;
 	if (archive_write_header(a, e) != ARCHIVE_OK) {
-		fprintf(stderr, "initramfs: %s: %s\n", rel, archive_error_string(a));
+		log_msg_as(LOG_ERR, "initramfs", "%s: %s", rel, archive_error_string(a));
 		rc = -1;
 	} else if (archive_entry_filetype(e) == AE_IFREG && archive_entry_size(e) > 0) {
 		char path[4096];
@@ -268,7 +270,7 @@ static int stat_tree_entry(const char *tree, size_t t, char *path, size_t len, s
 	const char *rel = walk_entries.paths[t];
 	snprintf(path, len, "%s/%s", tree, rel);
 	if (lstat(path, st) < 0) {
-		fprintf(stderr, "initramfs: %s: %s\n", rel, strerror(errno));
+		log_msg_as(LOG_ERR, "initramfs", "%s: %s", rel, strerror(errno));
 		return -1;
 	}
 	return 0;
@@ -361,7 +363,7 @@ static int add_override_entry(struct archive *a, const struct override *o, int64
 	}
 	int rc = archive_write_header(a, e) == ARCHIVE_OK ? 0 : -1;
 	if (rc)
-		fprintf(stderr, "initramfs: %s: %s\n", rel, archive_error_string(a));
+		log_msg_as(LOG_ERR, "initramfs", "%s: %s", rel, archive_error_string(a));
 	archive_entry_free(e);
 	return rc;
 }
@@ -450,7 +452,7 @@ static int plan_links(const struct override *ov, size_t nov)
 	plan.members = calloc(n, sizeof *plan.members);
 	plan.ino = calloc(n, sizeof *plan.ino);
 	if (!plan.files || !plan.leader || !plan.members || !plan.ino) {
-		fprintf(stderr, "initramfs: out of memory planning hard links\n");
+		log_msg_as(LOG_ERR, "initramfs", "out of memory planning hard links");
 		return -1;
 	}
 	struct visitor v = {plan_tree, plan_override};
@@ -491,8 +493,8 @@ static int write_override(struct visitor *v, const struct override *o)
 {
 	struct writer *w = (struct writer *)v;
 	if (strcmp(o->kind, "own") == 0)
-		fprintf(stderr, "initramfs: warning: own %s: no such entry in %s\n",
-			relative(o->path), walk_tree);
+		log_msg_as(LOG_WARN, "initramfs", "own %s: no such entry in %s", relative(o->path),
+			   walk_tree);
 	return add_override_entry(w->a, o, w->epoch);
 }
 
@@ -514,7 +516,7 @@ int initramfs_write(const char *tree, const char *overrides_path, const char *ou
 	walk_prefix = strlen(tree);
 	walk_tree = tree;
 	if (nftw(tree, collect, 64, FTW_PHYS) != 0) {
-		fprintf(stderr, "initramfs: cannot walk %s: %s\n", tree, strerror(errno));
+		log_msg_as(LOG_ERR, "initramfs", "cannot walk %s: %s", tree, strerror(errno));
 		free(ov);
 		return -1;
 	}
@@ -530,7 +532,8 @@ int initramfs_write(const char *tree, const char *overrides_path, const char *ou
 	    set_filter(a, opts->compression) != ARCHIVE_OK ||
 	    archive_write_set_bytes_in_last_block(a, 1) != ARCHIVE_OK ||
 	    archive_write_open_filename(a, tmp) != ARCHIVE_OK) {
-		fprintf(stderr, "initramfs: cannot create %s: %s\n", tmp, archive_error_string(a));
+		log_msg_as(LOG_ERR, "initramfs", "cannot create %s: %s", tmp,
+			   archive_error_string(a));
 		goto done;
 	}
 	qsort(ov, nov, sizeof *ov, override_order);
@@ -541,11 +544,11 @@ int initramfs_write(const char *tree, const char *overrides_path, const char *ou
 	if (walk_merged(&w.v, ov, nov) < 0 || flush_links(a, links, tree) < 0)
 		goto done;
 	if (archive_write_close(a) != ARCHIVE_OK) {
-		fprintf(stderr, "initramfs: finishing %s: %s\n", tmp, archive_error_string(a));
+		log_msg_as(LOG_ERR, "initramfs", "finishing %s: %s", tmp, archive_error_string(a));
 		goto done;
 	}
 	if (rename(tmp, out) < 0) {
-		fprintf(stderr, "initramfs: rename to %s: %s\n", out, strerror(errno));
+		log_msg_as(LOG_ERR, "initramfs", "rename to %s: %s", out, strerror(errno));
 		goto done;
 	}
 	rc = 0;

@@ -4,6 +4,7 @@
 #include "builder/fsutil.h"
 #include "builder/tool.h"
 #include "builder/vfat.h"
+#include "lib/log.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -21,7 +22,7 @@ static int set_date(const char *path, const struct stat *st, int flag, struct FT
 {
 	(void)st, (void)flag, (void)ftw;
 	if (utimensat(AT_FDCWD, path, fixed_time, AT_SYMLINK_NOFOLLOW) < 0) {
-		fprintf(stderr, "stele: %s: cannot set its date: %s\n", path, strerror(errno));
+		log_err("%s: cannot set its date: %s", path, strerror(errno));
 		return -1;
 	}
 	return 0;
@@ -119,7 +120,7 @@ int iso_write(const char *work, const struct iso_parts *p, const char *out, int6
 		return -1;
 	}
 	if (rename(tmp, out) < 0) {
-		fprintf(stderr, "stele: %s: %s\n", out, strerror(errno));
+		log_err("%s: %s", out, strerror(errno));
 		unlink(tmp);
 		return -1;
 	}

@@ -1,6 +1,7 @@
 #include "builder/meta.h"
 
 #include "builder/fsutil.h"
+#include "lib/log.h"
 
 #include <stdbool.h>
 #include <stdio.h>
@@ -67,7 +68,7 @@ static int add(struct meta *m, struct meta_entry e)
 	m->v[m->len++] = e;
 	return 0;
 nomem:
-	fprintf(stderr, "stele: out of memory recording %s\n", e.path);
+	log_err("out of memory recording %s", e.path);
 	return -1;
 }
 
@@ -111,7 +112,7 @@ int meta_write(struct meta *m, const char *file)
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
 	if (!f) {
-		fprintf(stderr, "stele: out of memory writing %s\n", file);
+		log_err("out of memory writing %s", file);
 		return -1;
 	}
 	for (size_t i = 0; i < m->len; i++) {
@@ -129,7 +130,7 @@ int meta_write(struct meta *m, const char *file)
 				e->mode & 07777);
 	}
 	if (fclose(f) != 0) {
-		fprintf(stderr, "stele: out of memory writing %s\n", file);
+		log_err("out of memory writing %s", file);
 		free(buf);
 		return -1;
 	}

@@ -1,6 +1,7 @@
 /* stele-mkinitramfs: the initramfs writer on its own, for tests and for
  * images staged by hand. `stele build` uses the same module. */
 #include "builder/initramfs.h"
+#include "lib/log.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -17,6 +18,7 @@ static void usage(void)
 
 int main(int argc, char **argv)
 {
+	log_init_host("stele-mkinitramfs");
 	struct initramfs_opts opts = {.compression = COMPRESS_GZIP, .dedup = true};
 	const char *overrides = NULL;
 	int opt, c;

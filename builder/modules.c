@@ -1,6 +1,7 @@
 #include "builder/modules.h"
 
 #include "builder/fsutil.h"
+#include "lib/log.h"
 
 #include <limits.h>
 #include <stdbool.h>
@@ -112,9 +113,8 @@ int modules_stage(const char *src, const char *version, const json_t *names, con
 	snprintf(dst, sizeof dst, "%s/lib/modules/%s", tree, version);
 	char *text = read_text(path, NULL);
 	if (!text) {
-		fprintf(stderr,
-			"stele: kernel modules: %s is missing; run depmod -b on the kernel tree or "
-			"set kernel.modules_dir\n",
+		log_err("kernel modules: %s is missing; run depmod -b on the kernel tree or "
+			"set kernel.modules_dir",
 			path);
 		return -1;
 	}
@@ -148,9 +148,8 @@ int modules_stage(const char *src, const char *version, const json_t *names, con
 		if (d)
 			want(v, n, d);
 		else if (!builtin(src, name)) {
-			fprintf(stderr,
-				"stele: kernel.modules: no module \"%s\" in %s; check the name "
-				"with modinfo\n",
+			log_err("kernel.modules: no module \"%s\" in %s; check the name "
+				"with modinfo",
 				s, src);
 			errors++;
 		}

@@ -1,5 +1,7 @@
 #include "builder/pe.h"
 
+#include "lib/log.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
@@ -64,12 +66,11 @@ static int open_headers(const char *path, int flags, struct pe_headers *h)
 {
 	int fd = open(path, flags | O_CLOEXEC);
 	if (fd < 0) {
-		fprintf(stderr, "stele: %s: %s\n", path, strerror(errno));
+		log_err("%s: %s", path, strerror(errno));
 		return -1;
 	}
 	if (read_headers(fd, h) < 0) {
-		fprintf(stderr, "stele: %s: not an x86-64 EFI executable (no PE32+ header)\n",
-			path);
+		log_err("%s: not an x86-64 EFI executable (no PE32+ header)", path);
 		close(fd);
 		return -1;
 	}
@@ -80,23 +81,21 @@ int pe_check_efi_kernel(const char *path, const char *need)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
-		fprintf(stderr, "stele: kernel %s: %s\n", path, strerror(errno));
+		log_err("kernel %s: %s", path, strerror(errno));
 		return -1;
 	}
 	struct pe_headers h;
 	bool efi = read_headers(fd, &h) == 0;
 	close(fd);
 	if (!efi) {
-		fprintf(stderr,
-			"stele: kernel %s has no EFI stub (no PE header): %s needs a kernel built "
-			"with CONFIG_EFI_STUB=y\n",
+		log_err("kernel %s has no EFI stub (no PE header): %s needs a kernel built "
+			"with CONFIG_EFI_STUB=y",
 			path, need);
 		return -1;
 	}
 	if (h.len < 0x206 || memcmp(h.buf + 0x202, "HdrS", 4) != 0) {
-		fprintf(stderr,
-			"stele: kernel %s is an EFI program but not a Linux bzImage (no \"HdrS\"); "
-			"set kernel.path to a vmlinuz\n",
+		log_err("kernel %s is an EFI program but not a Linux bzImage (no \"HdrS\"); "
+			"set kernel.path to a vmlinuz",
 			path);
 		return -1;
 	}
@@ -114,7 +113,7 @@ int pe_image_end(const char *path, uint64_t align, uint64_t *end)
 	unsigned sections = le16(p + COFF_SECTIONS);
 	size_t table = h.pe + OPT + le16(p + COFF_OPT_SIZE);
 	if (table + (size_t)sections * PE_SECTION_SIZE > h.len) {
-		fprintf(stderr, "stele: %s: section table beyond the first 4 KiB\n", path);
+		log_err("%s: section table beyond the first 4 KiB", path);
 		return -1;
 	}
 	uint64_t last = 0;
@@ -176,8 +175,7 @@ int pe_set_timestamp(const char *path, uint32_t stamp)
 	if (rc == 0)
 		rc = put32(fd, h.pe + OPT_CHECKSUM, sum);
 	if (rc < 0)
-		fprintf(stderr, "stele: %s: cannot set its PE timestamp: %s\n", path,
-			strerror(errno));
+		log_err("%s: cannot set its PE timestamp: %s", path, strerror(errno));
 	close(fd);
 	return rc;
 }

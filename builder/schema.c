@@ -3,7 +3,9 @@
 #include "builder/spec.h"
 #include "builder/yamlconv.h"
 #include "hostlib/settings.h"
+#include "lib/log.h"
 
+#include <limits.h>
 #include <seccomp.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -266,9 +268,10 @@ void schema_error(const struct config *cfg, const json_t *obj, const char *key, 
 {
 	va_list ap;
 	va_start(ap, fmt);
-	fprintf(stderr, "%s:%d: %s: ", schema_file_of(cfg, obj), yconv_line(obj, key), key);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	char where[PATH_MAX + 300];
+	snprintf(where, sizeof where, "%s:%d: %s", schema_file_of(cfg, obj), yconv_line(obj, key),
+		 key);
+	log_vmsg_as(LOG_ERR, where, fmt, ap);
 	va_end(ap);
 }
 
@@ -284,16 +287,17 @@ static int check_names(const struct config *cfg, const char *section)
 	{
 		const char *name = json_string_value(json_object_get(c, "name"));
 		if (!name || !*name) {
-			fprintf(stderr, "%s:%d: %s[%zu]: missing name; expected name: NAME\n",
-				schema_file_of(cfg, c), yconv_line(c, "image"), section, i);
+			log_msg_as(LOG_ERR, NULL,
+				   "%s:%d: %s[%zu]: missing name; expected name: NAME",
+				   schema_file_of(cfg, c), yconv_line(c, "image"), section, i);
 			errors++;
 			continue;
 		}
 		if (!schema_name_valid(name)) {
 			char why[300];
 			schema_problem(SCHEMA_VALUE, &schema_name_field, name, why, sizeof why);
-			fprintf(stderr, "%s:%d: %s[%zu].name: %s\n", schema_file_of(cfg, c),
-				yconv_line(c, "name"), section, i, why);
+			log_msg_as(LOG_ERR, NULL, "%s:%d: %s[%zu].name: %s", schema_file_of(cfg, c),
+				   yconv_line(c, "name"), section, i, why);
 			errors++;
 		}
 		if (!json_object_get(c, "image")) {
@@ -495,8 +499,8 @@ static void report_yaml(void *ctx, const char *path, enum schema_problem p,
 	const struct yaml_report *r = ctx;
 	char text[512];
 	schema_problem(p, f, value, text, sizeof text);
-	fprintf(stderr, "%s:%d: %s[%zu].%s: %s\n", schema_file_of(r->cfg, r->entry),
-		yconv_line(r->entry, path), r->section, r->index, path, text);
+	log_msg_as(LOG_ERR, NULL, "%s:%d: %s[%zu].%s: %s", schema_file_of(r->cfg, r->entry),
+		   yconv_line(r->entry, path), r->section, r->index, path, text);
 }
 
 /* A container's stele.json keys, checked by the code stele-onboot and the
@@ -538,8 +542,8 @@ static int check_conf_section(const struct config *cfg, const char *section,
 		char path[300], why[512];
 		snprintf(path, sizeof path, "%s.%s", section, key);
 		schema_problem(SCHEMA_VALUE, f, text, why, sizeof why);
-		fprintf(stderr, "%s:%d: %s: %s\n", cfg->file, yconv_line(cfg->root, path), path,
-			why);
+		log_msg_as(LOG_ERR, NULL, "%s:%d: %s: %s", schema_file_of(cfg, cfg->root), yconv_line(cfg->root, path),
+			   path, why);
 		errors++;
 	}
 	return errors;

@@ -1,6 +1,7 @@
 #include "builder/sign.h"
 
 #include "builder/tool.h"
+#include "lib/log.h"
 
 #include <errno.h>
 #include <openssl/err.h>
@@ -21,9 +22,9 @@ static EVP_PKEY *read_key(const char *path)
 {
 	FILE *f = fopen(path, "re");
 	if (!f) {
-		fprintf(stderr,
-			"stele build: --sign-key %s: %s; give the PEM private key that signs\n",
-			path, strerror(errno));
+		log_msg_as(LOG_ERR, "stele build",
+			   "--sign-key %s: %s; give the PEM private key that signs", path,
+			   strerror(errno));
 		return NULL;
 	}
 	EVP_PKEY *key = PEM_read_PrivateKey(f, NULL, no_password, NULL);
@@ -32,10 +33,10 @@ static EVP_PKEY *read_key(const char *path)
 		unsigned long e = ERR_peek_last_error();
 		bool encrypted = ERR_GET_REASON(e) == PEM_R_BAD_PASSWORD_READ ||
 				 ERR_GET_REASON(e) == PEM_R_PROBLEMS_GETTING_PASSWORD;
-		fprintf(stderr,
-			"stele build: --sign-key %s: %s; give a PEM private key without a password "
-			"(openssl pkey -in KEY -out PLAIN.key)\n",
-			path, encrypted ? "the key is encrypted" : "not a PEM private key");
+		log_msg_as(LOG_ERR, "stele build",
+			   "--sign-key %s: %s; give a PEM private key without a password "
+			   "(openssl pkey -in KEY -out PLAIN.key)",
+			   path, encrypted ? "the key is encrypted" : "not a PEM private key");
 	}
 	ERR_clear_error();
 	return key;
@@ -45,19 +46,19 @@ static X509 *read_cert(const char *path)
 {
 	FILE *f = fopen(path, "re");
 	if (!f) {
-		fprintf(stderr,
-			"stele build: --sign-cert %s: %s; give the PEM certificate of the signing "
-			"key\n",
-			path, strerror(errno));
+		log_msg_as(LOG_ERR, "stele build",
+			   "--sign-cert %s: %s; give the PEM certificate of the signing "
+			   "key",
+			   path, strerror(errno));
 		return NULL;
 	}
 	X509 *cert = PEM_read_X509(f, NULL, no_password, NULL);
 	fclose(f);
 	if (!cert)
-		fprintf(stderr,
-			"stele build: --sign-cert %s: not a PEM certificate; give the PEM "
-			"certificate of the signing key\n",
-			path);
+		log_msg_as(LOG_ERR, "stele build",
+			   "--sign-cert %s: not a PEM certificate; give the PEM "
+			   "certificate of the signing key",
+			   path);
 	ERR_clear_error();
 	return cert;
 }
@@ -70,10 +71,10 @@ int sign_check(const struct signer *s)
 	if (cert && X509_check_private_key(cert, key) == 1)
 		rc = 0;
 	else if (cert)
-		fprintf(stderr,
-			"stele build: --sign-key %s does not match --sign-cert %s; give the key "
-			"the certificate was made for\n",
-			s->key, s->cert);
+		log_msg_as(LOG_ERR, "stele build",
+			   "--sign-key %s does not match --sign-cert %s; give the key "
+			   "the certificate was made for",
+			   s->key, s->cert);
 	ERR_clear_error();
 	X509_free(cert);
 	EVP_PKEY_free(key);

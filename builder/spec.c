@@ -1,6 +1,7 @@
 #include "builder/spec.h"
 
 #include "builder/seccomp.h"
+#include "lib/log.h"
 #include "schema/schema.h"
 
 #include <ctype.h>
@@ -194,13 +195,15 @@ static json_t *user(const json_t *c, const json_t *image, const char *rootfs, co
 	json_t *res = NULL;
 	const json_t *uv = u ? u : iu, *gv = g ? g : ig;
 	if (uv && resolve_id(uv, rootfs, "passwd", &uid, &primary) < 0) {
-		fprintf(stderr, "%s: uid \"%s\" is not in the image's /etc/passwd; use a number\n",
-			where, json_string_value(uv));
+		log_msg_as(LOG_ERR, NULL,
+			   "%s: uid \"%s\" is not in the image's /etc/passwd; use a number", where,
+			   json_string_value(uv));
 		goto out;
 	}
 	if (gv && resolve_id(gv, rootfs, "group", &gid, NULL) < 0) {
-		fprintf(stderr, "%s: gid \"%s\" is not in the image's /etc/group; use a number\n",
-			where, json_string_value(gv));
+		log_msg_as(LOG_ERR, NULL,
+			   "%s: gid \"%s\" is not in the image's /etc/group; use a number", where,
+			   json_string_value(gv));
 		goto out;
 	}
 	if (!gv && primary >= 0)
@@ -215,9 +218,9 @@ static json_t *user(const json_t *c, const json_t *image, const char *rootfs, co
 		{
 			long id;
 			if (resolve_id(v, rootfs, "group", &id, NULL) < 0) {
-				fprintf(stderr,
-					"%s: group \"%s\" is not in the image's /etc/group\n",
-					where, json_string_value(v));
+				log_msg_as(LOG_ERR, NULL,
+					   "%s: group \"%s\" is not in the image's /etc/group",
+					   where, json_string_value(v));
 				json_decref(gids);
 				json_decref(res);
 				res = NULL;
@@ -386,15 +389,15 @@ static bool mounts_valid(const json_t *c, const char *where)
 		}
 		const char *type = string_of(v, "type");
 		if (type)
-			fprintf(stderr,
-				"%s: mount of type \"%s\" has no destination; add "
-				"destination: /PATH\n",
-				where, type);
+			log_msg_as(LOG_ERR, NULL,
+				   "%s: mount of type \"%s\" has no destination; add "
+				   "destination: /PATH",
+				   where, type);
 		else
-			fprintf(stderr,
-				"%s: a mount has no type; add type: (proc, sysfs, "
-				"cgroup, tmpfs, bind, ...)\n",
-				where);
+			log_msg_as(LOG_ERR, NULL,
+				   "%s: a mount has no type; add type: (proc, sysfs, "
+				   "cgroup, tmpfs, bind, ...)",
+				   where);
 		return false;
 	}
 	return true;
@@ -646,10 +649,10 @@ static bool binds_valid(const json_t *c, const char *where)
 	{
 		const char *s = json_string_value(v);
 		if (!spec_bind_ok(s)) {
-			fprintf(stderr,
-				"%s: bind \"%s\" is not valid; expected "
-				"/SOURCE:/DEST[:OPTIONS] or VOLUME:/DEST[:OPTIONS]\n",
-				where, s ? s : "");
+			log_msg_as(LOG_ERR, NULL,
+				   "%s: bind \"%s\" is not valid; expected "
+				   "/SOURCE:/DEST[:OPTIONS] or VOLUME:/DEST[:OPTIONS]",
+				   where, s ? s : "");
 			return false;
 		}
 	}
@@ -662,10 +665,10 @@ static bool hostname_valid(const json_t *c, const char *where)
 	const char *uts = string_of(c, "uts");
 	if (!string_of(c, "hostname") || !uts || !ns_is_host(uts))
 		return true;
-	fprintf(stderr,
-		"%s: hostname needs the container's own uts namespace; drop uts: %s or "
-		"the hostname\n",
-		where, uts);
+	log_msg_as(LOG_ERR, NULL,
+		   "%s: hostname needs the container's own uts namespace; drop uts: %s or "
+		   "the hostname",
+		   where, uts);
 	return false;
 }
 
@@ -675,10 +678,10 @@ json_t *spec_config(const json_t *c, const json_t *image, const char *rootfs, co
 		return NULL;
 	json_t *args = arguments(c, image);
 	if (!json_array_size(args)) {
-		fprintf(stderr,
-			"%s: no command, and the image has no Entrypoint or Cmd; add "
-			"command: [...]\n",
-			where);
+		log_msg_as(LOG_ERR, NULL,
+			   "%s: no command, and the image has no Entrypoint or Cmd; add "
+			   "command: [...]",
+			   where);
 		json_decref(args);
 		return NULL;
 	}

@@ -1,6 +1,7 @@
 #include "builder/stage.h"
 
 #include "builder/fsutil.h"
+#include "lib/log.h"
 #include "lib/resolver.h"
 #include "lib/spawn.h"
 #include "schema/schema.h"
@@ -45,14 +46,14 @@ static int ldd(const char *src, char **out)
 	*out = NULL;
 	int fd = memfd_create("ldd", MFD_CLOEXEC);
 	if (fd < 0) {
-		fprintf(stderr, "stele: memfd: %s\n", strerror(errno));
+		log_err("memfd: %s", strerror(errno));
 		return -1;
 	}
 	char *argv[] = {"/usr/bin/ldd", (char *)src, NULL};
 	int status = run_bounded(argv, fd, 30000, 1000);
 	off_t size = lseek(fd, 0, SEEK_END);
 	if (status < 0 || size < 0) {
-		fprintf(stderr, "stele: ldd %s: %s\n", src, strerror(errno));
+		log_err("ldd %s: %s", src, strerror(errno));
 		close(fd);
 		return -1;
 	}
@@ -153,8 +154,7 @@ static int busybox_applets(struct stage *st)
 	off_t size = lseek(fd, 0, SEEK_END);
 	char *text = size > 0 ? calloc(1, (size_t)size + 1) : NULL;
 	if (status != 0 || !text || pread(fd, text, (size_t)size, 0) != size) {
-		fprintf(stderr,
-			"stele: busybox --list-full failed; is /bin/busybox busybox-static?\n");
+		log_err("busybox --list-full failed; is /bin/busybox busybox-static?");
 		free(text);
 		close(fd);
 		return -1;
@@ -175,7 +175,7 @@ static int busybox_applets(struct stage *st)
 			strcat(target, "../");
 		strcat(target, "bin/busybox");
 		if (mkdir_parents(path) < 0 || symlink(target, path) < 0) {
-			fprintf(stderr, "stele: %s: %s\n", path, strerror(errno));
+			log_err("%s: %s", path, strerror(errno));
 			rc = -1;
 		}
 	}
@@ -192,10 +192,9 @@ static int stage_component(struct stage *st, const struct component *c, bool req
 		else if (path_join(src, sizeof src, st->bin_dir, c->files[i][0]) < 0)
 			return -1;
 		if (!path_exists(src)) {
-			fprintf(stderr,
-				"stele: %s: init component \"%s\" needs %s, which is missing; %s\n",
-				required ? "error" : "warning", c->name, src,
-				c->host ? "install it (tools/deps.sh)" : "run make");
+			log_msg(required ? LOG_ERR : LOG_WARN,
+				"init component \"%s\" needs %s, which is missing; %s", c->name,
+				src, c->host ? "install it (tools/deps.sh)" : "run make");
 			if (required)
 				return -1;
 			continue;
@@ -215,7 +214,7 @@ static int stage_component(struct stage *st, const struct component *c, bool req
 		char link[PATH_MAX];
 		if (tree_path(st, "init", link, sizeof link) < 0 ||
 		    symlink("sbin/init", link) < 0) {
-			fprintf(stderr, "stele: /init: %s\n", strerror(errno));
+			log_err("/init: %s", strerror(errno));
 			return -1;
 		}
 	}
@@ -223,8 +222,7 @@ static int stage_component(struct stage *st, const struct component *c, bool req
 		char link[PATH_MAX];
 		if (tree_path(st, c->link[0], link, sizeof link) < 0 || mkdir_parents(link) < 0 ||
 		    symlink(c->link[1], link) < 0) {
-			fprintf(stderr, "stele: %s -> %s: %s\n", c->link[0], c->link[1],
-				strerror(errno));
+			log_err("%s -> %s: %s", c->link[0], c->link[1], strerror(errno));
 			return -1;
 		}
 	}
@@ -429,7 +427,7 @@ static int stage_resolv_conf(struct stage *st)
 	if (tree_path(st, "etc/resolv.conf", path, sizeof path) < 0 || mkdir_parents(path) < 0)
 		return -1;
 	if (symlink(RESOLVER_FILE, path) < 0) {
-		fprintf(stderr, "stele: /etc/resolv.conf: %s\n", strerror(errno));
+		log_err("/etc/resolv.conf: %s", strerror(errno));
 		return -1;
 	}
 	return 0;
@@ -626,7 +624,7 @@ static int stage_file(struct stage *st, json_t *file)
 		unlink(path);
 		rc = symlink(symlink_to, path);
 		if (rc < 0)
-			fprintf(stderr, "stele: files: %s: %s\n", dest, strerror(errno));
+			log_err("files: %s: %s", dest, strerror(errno));
 	} else if (json_object_get(file, "metadata")) {
 		rc = write_metadata(st->cfg, path, mode);
 	} else if (source) {

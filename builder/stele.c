@@ -1,8 +1,10 @@
 /* stele: the host CLI. `stele build` turns a YAML file into an image;
  * `stele run` boots one in qemu (it execs stele-run, beside this binary). */
 #include "builder/build.h"
+
 #include "builder/formats.h"
 #include "builder/fsutil.h"
+#include "lib/log.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -61,8 +63,8 @@ static int absolute_dir(const char *option, const char *arg, char *out)
 	else if (!is_dir(out))
 		why = "not a folder";
 	if (why)
-		fprintf(stderr, "stele build: --%s %s: %s; give an existing folder\n", option, arg,
-			why);
+		log_msg_as(LOG_ERR, "stele build", "--%s %s: %s; give an existing folder", option,
+			   arg, why);
 	return why ? -1 : 0;
 }
 
@@ -118,10 +120,10 @@ static int cmd_build(int argc, char **argv)
 			break;
 		case 'c':
 			if ((c = initramfs_compression_parse(optarg)) < 0) {
-				fprintf(stderr,
-					"stele build: --compression %s: expected none, gzip, zstd "
-					"or lz4\n",
-					optarg);
+				log_msg_as(LOG_ERR, "stele build",
+					   "--compression %s: expected none, gzip, zstd "
+					   "or lz4",
+					   optarg);
 				return 2;
 			}
 			o.compression = (enum initramfs_compression)c;
@@ -157,7 +159,8 @@ static int cmd_build(int argc, char **argv)
 		return 2;
 	}
 	if (!o.sign_key != !o.sign_cert) {
-		fprintf(stderr, "stele build: --sign-key and --sign-cert go together; give both\n");
+		log_msg_as(LOG_ERR, "stele build",
+			   "--sign-key and --sign-cert go together; give both");
 		return 2;
 	}
 	o.yml = argv[optind];
@@ -173,12 +176,13 @@ static int cmd_run(char **argv)
 	snprintf(run, sizeof run, "%s/stele-run", bin);
 	argv[0] = run;
 	execv(run, argv);
-	fprintf(stderr, "stele run: cannot run %s: %s\n", run, strerror(errno));
+	log_msg_as(LOG_ERR, "stele run", "cannot run %s: %s", run, strerror(errno));
 	return 127;
 }
 
 int main(int argc, char **argv)
 {
+	log_init_host("stele");
 	if (argc < 2) {
 		usage(stderr);
 		return 2;
@@ -191,7 +195,7 @@ int main(int argc, char **argv)
 		usage(stdout);
 		return 0;
 	}
-	fprintf(stderr, "stele: unknown command \"%s\"\n", argv[1]);
+	log_err("unknown command \"%s\"", argv[1]);
 	usage(stderr);
 	return 2;
 }

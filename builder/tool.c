@@ -1,6 +1,7 @@
 #include "builder/tool.h"
 
 #include "builder/fsutil.h"
+#include "lib/log.h"
 #include "lib/spawn.h"
 
 #include <errno.h>
@@ -37,7 +38,7 @@ int tool_run(const char *what, char *const argv[], const char *log, int timeout_
 {
 	int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (fd < 0) {
-		fprintf(stderr, "stele: %s: cannot create %s\n", what, log);
+		log_err("%s: cannot create %s", what, log);
 		return -1;
 	}
 	int status = run_bounded(argv, fd, timeout_s * 1000, 2000);
@@ -53,8 +54,7 @@ int tool_run(const char *what, char *const argv[], const char *log, int timeout_
 	else
 		describe_status(status, why, sizeof why);
 	last_line(log, line, sizeof line);
-	fprintf(stderr, "stele: %s: %s failed (%s)%s%s\n", what, argv[0], why, line[0] ? ": " : "",
-		line);
+	log_err("%s: %s failed (%s)%s%s", what, argv[0], why, line[0] ? ": " : "", line);
 	return -1;
 }
 

@@ -3,6 +3,7 @@
 #include "builder/fsutil.h"
 #include "builder/pe.h"
 #include "builder/tool.h"
+#include "lib/log.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -36,7 +37,7 @@ static int place(struct section *s, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		struct stat st;
 		if (stat(s[i].path, &st) < 0) {
-			fprintf(stderr, "stele: %s: %s\n", s[i].path, strerror(errno));
+			log_err("%s: %s", s[i].path, strerror(errno));
 			return -1;
 		}
 		snprintf(s[i].add, sizeof s[i].add, "%s=%s", s[i].name, s[i].path);
@@ -79,7 +80,7 @@ int uki_write(const char *work, const struct uki_parts *p, int64_t epoch, const 
 	}
 	/* objcopy copies the stub's mode; an image is not run on the host. */
 	if (chmod(tmp, 0644) < 0 || rename(tmp, out) < 0) {
-		fprintf(stderr, "stele: %s: %s\n", out, strerror(errno));
+		log_err("%s: %s", out, strerror(errno));
 		unlink(tmp);
 		return -1;
 	}

@@ -2,6 +2,7 @@
 
 #include "builder/fsutil.h"
 #include "builder/tool.h"
+#include "lib/log.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -28,7 +29,7 @@ int vfat_size(const struct vfat_file *files, size_t n, uint64_t *bytes)
 	for (size_t i = 0; i < n; i++) {
 		struct stat st;
 		if (stat(files[i].src, &st) < 0) {
-			fprintf(stderr, "stele: %s: %s\n", files[i].src, strerror(errno));
+			log_err("%s: %s", files[i].src, strerror(errno));
 			return -1;
 		}
 		/* A cluster is at most 4 KiB at these sizes; a directory or two each. */
@@ -45,7 +46,7 @@ static int make_fs(const struct vfat *v, const char *log)
 	if (v->offset == 0 && !path_exists(v->image)) {
 		int fd = open(v->image, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
 		if (fd < 0 || ftruncate(fd, (off_t)v->size) < 0) {
-			fprintf(stderr, "stele: %s: %s\n", v->image, strerror(errno));
+			log_err("%s: %s", v->image, strerror(errno));
 			if (fd >= 0)
 				close(fd);
 			return -1;
@@ -102,7 +103,7 @@ static int make_dirs(const char *image, const struct vfat_file *files, size_t n,
 			if (j < ndirs)
 				continue;
 			if (ndirs == MAX_DIRS) {
-				fprintf(stderr, "stele: %s: too many folders\n", image);
+				log_err("%s: too many folders", image);
 				return -1;
 			}
 			snprintf(dirs[ndirs++], PATH_MAX, "%s", dir);

@@ -1,6 +1,9 @@
 #include "builder/yamlconv.h"
 
+#include "lib/log.h"
+
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,9 +36,9 @@ void yconv_error(struct yconv *c, int line, const char *key, const char *fmt, ..
 {
 	va_list ap;
 	va_start(ap, fmt);
-	fprintf(stderr, "%s:%d: %s: ", c->file, line, key);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	char where[PATH_MAX + 300];
+	snprintf(where, sizeof where, "%s:%d: %s", c->file, line, key);
+	log_vmsg_as(LOG_ERR, where, fmt, ap);
 	va_end(ap);
 	c->errors++;
 }
@@ -420,7 +423,7 @@ json_t *yamlconv_load(const char *file, const struct yfield *table, int *errors)
 	*errors = 0;
 	FILE *f = fopen(file, "re");
 	if (!f) {
-		fprintf(stderr, "%s: cannot read: %s\n", file, strerror(errno));
+		log_msg_as(LOG_ERR, NULL, "%s: cannot read: %s", file, strerror(errno));
 		*errors = 1;
 		return NULL;
 	}
@@ -429,9 +432,9 @@ json_t *yamlconv_load(const char *file, const struct yfield *table, int *errors)
 	yaml_parser_set_input_file(&parser, f);
 	json_t *out = NULL;
 	if (!yaml_parser_load(&parser, &c.doc)) {
-		fprintf(stderr, "%s:%zu: YAML syntax: %s %s\n", file, parser.problem_mark.line + 1,
-			parser.problem ? parser.problem : "error",
-			parser.context ? parser.context : "");
+		log_msg_as(LOG_ERR, NULL, "%s:%zu: YAML syntax: %s %s", file,
+			   parser.problem_mark.line + 1, parser.problem ? parser.problem : "error",
+			   parser.context ? parser.context : "");
 		*errors = 1;
 		yaml_parser_delete(&parser);
 		fclose(f);

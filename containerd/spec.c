@@ -3,6 +3,8 @@
  * untouched; runc validates it at task create. */
 #include "containerd/ctrd.h"
 
+#include "lib/error.h"
+
 #include <errno.h>
 #include <jansson.h>
 #include <limits.h>
@@ -20,7 +22,7 @@ static char *fail(char *err, size_t errlen, json_t *root, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
+	vset_error(err, errlen, fmt, ap);
 	va_end(ap);
 	json_decref(root);
 	return NULL;

@@ -13,7 +13,9 @@
  * 4 the supervisor cannot be reached (and, for a power request, neither
  * could PID 1 be signalled). */
 #include "ctl/analyze.h"
+
 #include "ctl/plot.h"
+#include "lib/log.h"
 #include "lib/timeline.h"
 #include "supervisor/control.h"
 
@@ -37,16 +39,15 @@ static int timeout_s = 10; /* each connect, send and read of an exchange */
 
 static int usage(FILE *out)
 {
-	fputs("usage: stelectl [--run DIR] COMMAND\n"
-	      "  status [NAME]          services and their states (exit 3: NAME not running)\n"
-	      "  logs [-f] [-n N] NAME  a service's output (also: containerd, onboot)\n"
-	      "  start NAME | stop NAME | restart NAME\n"
-	      "  analyze                boot timeline: durations and the critical chain\n"
-	      "  plot                   boot timeline as an SVG chart, on stdout\n"
-	      "  poweroff | reboot | halt   (PID 1 is signalled if the supervisor is down)\n"
-	      "DIR is the supervisor's runtime dir (/run/stele, or $STELE_RUN).\n"
-	      "--timeout SECS bounds each exchange with the supervisor (default 10).\n",
-	      out);
+	fputs(
+	    "usage: stelectl [--run DIR] COMMAND\n  status [NAME]          services and their "
+	    "states (exit 3: NAME not running)\n  logs [-f] [-n N] NAME  a service's output (also: "
+	    "containerd, onboot)\n  start NAME | stop NAME | restart NAME\n  analyze               "
+	    " boot timeline: durations and the critical chain\n  plot                   boot "
+	    "timeline as an SVG chart, on stdout\n  poweroff | reboot | halt   (PID 1 is signalled "
+	    "if the supervisor is down)\nDIR is the supervisor's runtime dir (/run/stele, or "
+	    "$STELE_RUN).\n--timeout SECS bounds each exchange with the supervisor (default 10).\n",
+	    out);
 	return EXIT_USAGE;
 }
 
@@ -63,7 +64,7 @@ static int connect_supervisor(void)
 	struct sockaddr_un addr = {.sun_family = AF_UNIX};
 	if ((size_t)snprintf(addr.sun_path, sizeof addr.sun_path, "%s/%s", run_dir,
 			     CONTROL_SOCKET) >= sizeof addr.sun_path) {
-		fprintf(stderr, "stelectl: %s: path too long\n", run_dir);
+		log_err("%s: path too long", run_dir);
 		return -1;
 	}
 	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -71,7 +72,7 @@ static int connect_supervisor(void)
 		set_timeouts(fd, timeout_s);
 	if (fd < 0 || connect(fd, (struct sockaddr *)&addr, sizeof addr) < 0) {
 		int e = errno;
-		fprintf(stderr, "stelectl: %s: %s: %s\n", addr.sun_path, strerror(e),
+		log_err("%s: %s: %s", addr.sun_path, strerror(e),
 			e == EACCES ? "run stelectl as root"
 				    : "is stele-supervisor running? (--run DIR if elsewhere)");
 		if (fd >= 0)
@@ -152,20 +153,19 @@ static int request(const char *req, char *ok_text, size_t len, int *code)
 	}
 	close(fd);
 	if (strncmp(first, "error ", 6) == 0) {
-		fprintf(stderr, "stelectl: %s\n", first + 6);
+		log_err("%s", first + 6);
 		*code = strstr(first, "permission denied") ? EXIT_UNREACHABLE : EXIT_REFUSED;
 	} else if (timed_out) {
-		fprintf(stderr,
-			"stelectl: the supervisor did not answer within %d s (--timeout "
-			"SECS to wait longer)\n",
+		log_err("the supervisor did not answer within %d s (--timeout "
+			"SECS to wait longer)",
 			timeout_s);
 		*code = EXIT_UNREACHABLE;
 	} else if (send_errno) {
-		fprintf(stderr, "stelectl: sending the request: %s\n", strerror(send_errno));
+		log_err("sending the request: %s", strerror(send_errno));
 		*code = EXIT_UNREACHABLE;
 	} else {
-		fprintf(stderr, "stelectl: no answer from the supervisor (it may be restarting: "
-				"try again)\n");
+		log_err("no answer from the supervisor (it may be restarting: "
+			"try again)");
 		*code = EXIT_UNREACHABLE;
 	}
 	return -1;
@@ -263,8 +263,7 @@ static int cmd_logs(int argc, char **argv)
 		case 'n':
 			lines = strtol(optarg, &end, 10);
 			if (*end || lines < 0) {
-				fprintf(stderr, "stelectl: -n %s: give a number of lines\n",
-					optarg);
+				log_err("-n %s: give a number of lines", optarg);
 				return EXIT_USAGE;
 			}
 			break;
@@ -307,11 +306,9 @@ static int power_signal(const char *verb)
 static int power_via_pid1(const char *verb)
 {
 	int sig = power_signal(verb);
-	fprintf(stderr, "stelectl: asking PID 1 directly for %s (signal %s)\n", verb,
-		sigabbrev_np(sig));
+	log_notice("asking PID 1 directly for %s (signal %s)", verb, sigabbrev_np(sig));
 	if (kill(1, sig) < 0) {
-		fprintf(stderr, "stelectl: signalling PID 1: %s: run stelectl as root\n",
-			strerror(errno));
+		log_err("signalling PID 1: %s: run stelectl as root", strerror(errno));
 		return EXIT_UNREACHABLE;
 	}
 	return 0;
@@ -391,8 +388,7 @@ static int cmd_service(const char *verb, const char *name)
 			break;
 		usleep(100 * 1000);
 	}
-	fprintf(stderr, "stelectl: %s is %s (%s): see stelectl logs %s\n", name, state, detail,
-		name);
+	log_err("%s is %s (%s): see stelectl logs %s", name, state, detail, name);
 	return EXIT_REFUSED;
 }
 
@@ -401,7 +397,7 @@ static int load_timeline(struct timeline_spans *t)
 	char path[512], err[512];
 	snprintf(path, sizeof path, "%s/boot-timeline.json", run_dir);
 	if (analyze_load(path, t, err, sizeof err) < 0) {
-		fprintf(stderr, "stelectl: %s\n", err);
+		log_err("%s", err);
 		return -1;
 	}
 	return 0;
@@ -425,7 +421,7 @@ static int cmd_plot(void)
 	int rc = plot_svg(&t, stdout);
 	analyze_free(&t);
 	if (rc < 0) {
-		fprintf(stderr, "stelectl: plot: writing the SVG: %s\n", strerror(errno));
+		log_err("plot: writing the SVG: %s", strerror(errno));
 		return EXIT_REFUSED;
 	}
 	return 0;
@@ -433,6 +429,7 @@ static int cmd_plot(void)
 
 int main(int argc, char **argv)
 {
+	log_init_host("stelectl");
 	if (getenv("STELE_RUN"))
 		run_dir = getenv("STELE_RUN");
 	int i = 1;
@@ -443,9 +440,8 @@ int main(int argc, char **argv)
 			char *end;
 			long t = strtol(argv[++i], &end, 10);
 			if (*end || t < 1 || t > 86400) {
-				fprintf(stderr,
-					"stelectl: --timeout %s: give whole seconds, 1 to "
-					"86400\n",
+				log_err("--timeout %s: give whole seconds, 1 to "
+					"86400",
 					argv[i]);
 				return EXIT_USAGE;
 			}

@@ -18,10 +18,18 @@ static bool log_to_console = true;
 static enum log_level console_threshold = LOG_DEBUG;
 static bool log_to_kmsg = true;
 static int kmsg_fd = -1;
+static bool log_host = false;
 
 void log_init(const char *prog)
 {
 	log_prog = prog;
+}
+
+void log_init_host(const char *prog)
+{
+	log_prog = prog;
+	log_host = true;
+	log_to_kmsg = false;
 }
 
 void log_set_level(enum log_level level)
@@ -112,11 +120,37 @@ static bool kernel_prints_all_we_would(void)
 	return unlimited && (int)shown < console_loglevel;
 }
 
-void log_vmsg(enum log_level level, const char *fmt, va_list ap)
+/* A host tool's line: one write, so lines of parallel tools do not mix.
+ * Larger than the console's: a builder error may quote long paths. */
+static void host_line(enum log_level level, const char *who, const char *fmt, va_list ap)
+{
+	char text[4096];
+	int len = vsnprintf(text, sizeof text, fmt, ap);
+	if (len < 0)
+		len = 0;
+	if ((size_t)len >= sizeof text)
+		len = sizeof text - 1;
+	char line[4200];
+	int n = snprintf(line, sizeof line, "%s%s%s%.*s\n", who ? who : "", who ? ": " : "",
+			 level == LOG_WARN ? "warning: " : "", len, text);
+	if (n > 0)
+		write_quietly(STDERR_FILENO, line,
+			      (size_t)n < sizeof line ? (size_t)n : sizeof line - 1);
+}
+
+void log_vmsg_as(enum log_level level, const char *who, const char *fmt, va_list ap)
 {
 	if (level > log_threshold)
 		return;
 	int saved_errno = errno;
+	if (log_host) {
+		host_line(level, who, fmt, ap);
+		errno = saved_errno;
+		return;
+	}
+	const char *sep = who ? ": " : "";
+	if (!who)
+		who = "";
 	char text[1024];
 	int len = vsnprintf(text, sizeof text, fmt, ap);
 	if (len < 0)
@@ -129,20 +163,33 @@ void log_vmsg(enum log_level level, const char *fmt, va_list ap)
 	bool echoed = false;
 	int fd = kmsg();
 	if (fd >= 0) {
-		n = snprintf(line, sizeof line, "<%d>%s: %.*s\n", (int)level, log_prog, len, text);
+		n = snprintf(line, sizeof line, "<%d>%s%s%.*s\n", (int)level, who, sep, len, text);
 		if (n > 0 &&
 		    write_quietly(fd, line, (size_t)n < sizeof line ? (size_t)n : sizeof line - 1))
 			echoed = kernel_prints_all_we_would();
 	}
 	if (log_to_console && level <= console_threshold && !echoed) {
 		double ms = boottime_ms();
-		n = snprintf(line, sizeof line, "[%5ld.%06ld] %s: %.*s\n", (long)(ms / 1000),
-			     (long)(ms * 1000) % 1000000, log_prog, len, text);
+		n = snprintf(line, sizeof line, "[%5ld.%06ld] %s%s%.*s\n", (long)(ms / 1000),
+			     (long)(ms * 1000) % 1000000, who, sep, len, text);
 		if (n > 0)
 			write_quietly(STDERR_FILENO, line,
 				      (size_t)n < sizeof line ? (size_t)n : sizeof line - 1);
 	}
 	errno = saved_errno;
+}
+
+void log_vmsg(enum log_level level, const char *fmt, va_list ap)
+{
+	log_vmsg_as(level, log_prog, fmt, ap);
+}
+
+void log_msg_as(enum log_level level, const char *who, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	log_vmsg_as(level, who, fmt, ap);
+	va_end(ap);
 }
 
 void log_msg(enum log_level level, const char *fmt, ...)

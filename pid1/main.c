@@ -44,9 +44,9 @@ static void back_to_stage1(enum shutdown_kind kind, void *ctx)
 int main(int argc, char **argv)
 {
 	if (getpid() != 1) {
-		fprintf(stderr, PID1_NAME
-			": must run as PID 1: /sbin/init runs it at the end of "
-			"boot (to try it: unshare --pid --fork --mount, then /sbin/init)\n");
+		log_init_host(PID1_NAME);
+		log_err("must run as PID 1: /sbin/init runs it at the end of "
+			"boot (to try it: unshare --pid --fork --mount, then /sbin/init)");
 		return 1;
 	}
 	log_init("stele");

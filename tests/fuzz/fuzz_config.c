@@ -17,6 +17,7 @@
 
 #include "builder/schema.h"
 #include "builder/spec.h"
+#include "lib/log.h"
 
 static void build_specs(const struct config *cfg, const char *label)
 {
@@ -39,6 +40,7 @@ static void build_specs(const struct config *cfg, const char *label)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	log_init_host("stele");
 	const uint8_t *nul = memchr(data, '\0', size);
 	size_t yaml_len = nul ? (size_t)(nul - data) : size;
 	char label[4096] = "{}";

@@ -15,6 +15,7 @@
 #include <zlib.h>
 
 #include "builder/gpt.h"
+#include "lib/log.h"
 
 #define DISK (4u * 1024 * 1024)
 
@@ -130,6 +131,7 @@ static void test_refuses_overlap(void **state)
 
 int main(void)
 {
+	log_init_host("stele");
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_parse),
 	    cmocka_unit_test(test_derive),

@@ -14,6 +14,7 @@
 
 #include "builder/fsutil.h"
 #include "builder/meta.h"
+#include "lib/log.h"
 
 static char *written(struct meta *m)
 {
@@ -62,6 +63,7 @@ static void test_forget_drops_a_subtree_only(void **state)
 
 int main(void)
 {
+	log_init_host("stele");
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_sorted_and_replaced),
 	    cmocka_unit_test(test_forget_drops_a_subtree_only),

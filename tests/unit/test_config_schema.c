@@ -16,6 +16,7 @@
 
 #include "builder/schema.h"
 #include "builder/yamlconv.h"
+#include "lib/log.h"
 
 static char path[64];
 
@@ -104,6 +105,7 @@ static void test_mistakes_fail(void **state)
 
 int main(void)
 {
+	log_init_host("stele");
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_good_file_types),
 	    cmocka_unit_test(test_stele_keys),

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "builder/spec.h"
+#include "lib/log.h"
 
 static json_t *parse(const char *text)
 {
@@ -165,6 +166,7 @@ static void test_stele_json(void **state)
 
 int main(void)
 {
+	log_init_host("stele");
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_defaults_are_hardened),
 	    cmocka_unit_test(test_capability_keywords),

@@ -1,4 +1,4 @@
-// sources: containerd/spec.c
+// sources: containerd/spec.c lib/error.c
 /* spec: a bundle's config.json made usable without a snapshotter
  * (root.path absolute), and one-line refusals of broken bundles. */
 #include <setjmp.h>
