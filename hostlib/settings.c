@@ -8,7 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
-const char *const ns_names[NS_COUNT] = {"net", "uts", "ipc", "pid", "mnt", "cgroup"};
+const char *const ns_names[NS_COUNT] = {"net", "uts", "ipc", "pid", "mnt", "cgroup", "user"};
 
 const char *on_failure_name(enum on_failure f)
 {

@@ -26,7 +26,7 @@
 enum on_failure { ON_FAILURE_CONTINUE, ON_FAILURE_RETRY, ON_FAILURE_HALT, ON_FAILURE_POWEROFF };
 
 /* Namespaces bindNS may pin, in the order of /proc/PID/ns/ names. */
-enum ns_kind { NS_NET, NS_UTS, NS_IPC, NS_PID, NS_MNT, NS_CGROUP, NS_COUNT };
+enum ns_kind { NS_NET, NS_UTS, NS_IPC, NS_PID, NS_MNT, NS_CGROUP, NS_USER, NS_COUNT };
 extern const char *const ns_names[NS_COUNT];
 
 struct hook_mount {

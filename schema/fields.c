@@ -11,7 +11,7 @@ static const char *const restart_values[] = {"always", "on-failure", "never", NU
 static const char *const ready_values[] = {"running", "notify", NULL};
 static const char *const on_failure_values[] = {"continue", "halt", "poweroff", NULL};
 /* In the order of /proc/PID/ns/ names; hostlib/settings.h's enum ns_kind. */
-static const char *const ns_values[] = {"net", "uts", "ipc", "pid", "mnt", "cgroup", NULL};
+static const char *const ns_values[] = {"net", "uts", "ipc", "pid", "mnt", "cgroup", "user", NULL};
 
 const struct schema_field schema_name_field = {
     .key = "name",
@@ -145,7 +145,8 @@ static const struct schema_field runtime_fields[] = {
      .scope_fix = ONBOOT_HOOK_FIX,
      .values = ns_values,
      .item = &abs_path,
-     .expected = "a mapping of namespaces (net, uts, ipc, pid, mnt, cgroup) to absolute paths"},
+     .expected = "a mapping of namespaces (net, uts, ipc, pid, mnt, cgroup, user) to absolute "
+		 "paths"},
     {.key = "cgroups",
      .type = SCHEMA_LIST,
      .scope = SCHEMA_ALL,
