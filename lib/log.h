@@ -13,8 +13,10 @@
  * would reorder the console).
  *
  * Host mode (log_init_host()) is for the programs a user runs from a shell:
- * `stele build`, `stele-mkinitramfs`, `stelectl`. There a message is one
- * line on stderr alone, with no timestamp and never on /dev/kmsg:
+ * `stele build`, `stele-mkinitramfs`, `stelectl`, bench's tools, and init
+ * or stele-pid1 refusing to run outside PID 1. There a message is one line
+ * (up to 4 KiB, the console's are cut at 1 KiB) on stderr alone, written
+ * in one write(2), with no timestamp and never on /dev/kmsg:
  *   PROG: text
  * or just "text" when PROG is NULL; LOG_WARN lines read
  * "PROG: warning: text". log_msg_as() names another speaker in PROG's
