@@ -46,7 +46,7 @@ test-reliability: deps
 	$(MAKE) test-build
 	tests/run $$(grep -v '^#' tests/reliability/rows | cut -d'|' -f1)
 
-# Eight of LinuxKit's own files (tests/config/linuxkit/) booted in qemu;
+# Ten of LinuxKit's own files (tests/config/linuxkit/) booted in qemu;
 # make test boots three of them.
 test-linuxkit: deps
 	$(MAKE) test-build
