@@ -162,7 +162,11 @@ out:
 	return rc;
 }
 
-static const char *const default_modules[] = {"button", "evdev"};
+/* The power button (PID 1's ACPI shutdown), and virtio's PCI, network and
+ * block drivers, which LinuxKit's kernels have built in: a LinuxKit file
+ * that lists no modules still gets a network and disks under qemu. */
+static const char *const default_modules[] = {"button", "evdev", "virtio_pci", "virtio_net",
+					      "virtio_blk"};
 
 static bool listed(const json_t *names, const char *name)
 {

@@ -48,9 +48,15 @@ test-reliability: deps
 	$(MAKE) test-build
 	POWER_CUTS=$(POWER_CUTS) tests/run $$(grep -v '^#' tests/reliability/rows | cut -d'|' -f1)
 
+# Ten of LinuxKit's own files (tests/config/linuxkit/) booted in qemu;
+# make test boots three of them.
+test-linuxkit: deps
+	$(MAKE) test-build
+	LINUXKIT_BOOT=all tests/run config/68-vm-linuxkit-boot
+
 # The long soak: two hours instead of make test's ten minutes.
 SOAK_SECONDS ?= 7200
 soak: deps
 	$(MAKE) test-build
 	SOAK_SECONDS=$(SOAK_SECONDS) tests/run reliability/10-soak
-.PHONY: test test-build test-reliability soak
+.PHONY: test test-build test-reliability test-linuxkit soak
