@@ -117,6 +117,19 @@ static int find_kernel(const struct build_opts *o, const struct config *cfg, con
 	return add_default_modules(cfg, out->modules_src);
 }
 
+/* A signed image checks its updates against its own certificate, with
+ * sbverify (update/README.md). */
+static int stage_update_key(struct stage *st, const char *cert)
+{
+	char dest[PATH_MAX];
+	if (!cert)
+		return 0;
+	if (path_join(dest, sizeof dest, st->tree, "etc/stele/update.crt") < 0 ||
+	    mkdir_parents(dest) < 0 || copy_file(cert, dest, 0644) < 0)
+		return -1;
+	return stage_host_binary(st, "/usr/bin/sbverify", "/usr/bin/sbverify");
+}
+
 static int stage_tree(const struct build_opts *o, const struct config *cfg, const char *yml_dir,
 		      struct outputs *out, struct meta *meta)
 {
@@ -128,7 +141,7 @@ static int stage_tree(const struct build_opts *o, const struct config *cfg, cons
 	if (json_array_size(modules) &&
 	    modules_stage(out->modules_src, out->version, modules, out->tree) < 0)
 		return -1;
-	if (bundles_stage(&st, o->pkg_dir) < 0)
+	if (bundles_stage(&st, o->pkg_dir) < 0 || stage_update_key(&st, o->sign_cert) < 0)
 		return -1;
 	/* files: last, so they can replace anything above. */
 	return stage_files(&st);

@@ -163,7 +163,11 @@ out:
 	return rc;
 }
 
-static const char *const default_modules[] = {"button", "evdev"};
+/* button and evdev: PID 1's power button. vfat, its code pages and
+ * efivarfs: stelectl update reaches the ESP and the boot loader's
+ * variables (update/README.md). */
+static const char *const default_modules[] = {"button",	   "evdev",	 "vfat",
+					      "nls_cp437", "nls_ascii", "efivarfs"};
 
 static bool listed(const json_t *names, const char *name)
 {

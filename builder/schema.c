@@ -179,6 +179,7 @@ static const struct yfield top_fields[] = {
     /* init.conf's state_* keys: kept as text, checked as init reads them */
     {"state", Y_OBJ, NULL, NULL, false, schema_state, true},
     {"watchdog", Y_OBJ, NULL, NULL, false, schema_watchdog, true},
+    {"update", Y_OBJ, NULL, NULL, false, schema_update, true},
     {"sysctl", Y_STRMAP, NULL, NULL, false, NULL, false},
     {"hostname", Y_STR, NULL, NULL, false, NULL, false},
     {"debug", Y_BOOL, NULL, NULL, false, NULL, false},
@@ -401,6 +402,7 @@ int schema_load(const char *file, struct config *cfg)
 	}
 	errors += check_conf_section(cfg, "state", schema_state);
 	errors += check_conf_section(cfg, "watchdog", schema_watchdog);
+	errors += check_conf_section(cfg, "update", schema_update);
 	if (!errors)
 		errors += check_dependencies(cfg);
 	if (errors) {
