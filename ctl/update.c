@@ -93,31 +93,41 @@ static void trial_write(const char *fmt, ...)
 	rename(TRIAL_FILE ".tmp", TRIAL_FILE);
 }
 
+static void print_slots(FILE *out);
+
 void update_status(void)
+{
+	print_slots(stdout);
+}
+
+/* The slot lines of stelectl status; --boot puts them on the console. */
+static void print_slots(FILE *out)
 {
 	char err[512];
 	struct slot s[2];
-	if (esp_mount(err, sizeof err) < 0 || slots_scan(ESP_MOUNT, s) < 0)
-		return;
 	char run = slot_running();
+	if (!run || esp_mount(err, sizeof err) < 0 || slots_scan(ESP_MOUNT, s) < 0)
+		return;
 	for (int i = 0; i < 2; i++) {
 		struct uki_info info;
 		slot_info(&s[i], &info);
-		printf("slot %c: %s", s[i].letter, slot_state_name(s[i].state));
+		fprintf(out, "%sslot %c: %s", out == console ? "stele: update: " : "", s[i].letter,
+			slot_state_name(s[i].state));
 		if (s[i].state == SLOT_TRYING)
-			printf(" (%d tries left)", s[i].tries_left);
+			fprintf(out, " (%d tries left)", s[i].tries_left);
 		if (s[i].state != SLOT_EMPTY)
-			printf(", %s version %s build %s", info.name[0] ? info.name : "?",
-			       info.version[0] ? info.version : "?",
-			       info.build[0] ? info.build : "?");
-		printf("%s\n", s[i].letter == run ? ", running" : "");
+			fprintf(out, ", %s version %s build %s", info.name[0] ? info.name : "?",
+				info.version[0] ? info.version : "?",
+				info.build[0] ? info.build : "?");
+		fprintf(out, "%s\n", s[i].letter == run ? ", running" : "");
 	}
 	int other = run == 'a' ? 1 : 0;
 	if (run && s[run - 'a'].state == SLOT_GOOD && s[other].state == SLOT_BAD) {
 		char why[512];
 		trial_read(why, sizeof why);
-		printf("update rolled back: slot %c failed %d boots; %s\n", s[other].letter,
-		       s[other].tries_done, why[0] ? why : "why unknown (it left no record)");
+		fprintf(out, "%supdate rolled back: slot %c failed %d boots; %s\n",
+			out == console ? "stele: update: " : "", s[other].letter,
+			s[other].tries_done, why[0] ? why : "why unknown (it left no record)");
 	}
 }
 
@@ -196,12 +206,15 @@ static int bless_when_healthy(const struct slot *run)
 	return ctl_power("reboot");
 }
 
-/* userdata {"stele": {"update": {"url": "..."}}}: a path or file:// URL. */
-static int userdata_url(char *out, size_t len)
+/* userdata {"stele": {"update": {"url": "...", "tries": N}}}: a path or
+ * file:// URL. */
+static int userdata_url(char *out, size_t len, int *tries)
 {
 	json_t *root = json_load_file(UPDATE_USERDATA, 0, NULL);
-	const char *url = json_string_value(
-	    json_object_get(json_object_get(json_object_get(root, "stele"), "update"), "url"));
+	json_t *upd = json_object_get(json_object_get(root, "stele"), "update");
+	const char *url = json_string_value(json_object_get(upd, "url"));
+	json_int_t t = json_integer_value(json_object_get(upd, "tries"));
+	*tries = t >= 1 && t <= 9 ? (int)t : UPDATE_TRIES_DEF;
 	int rc = -1;
 	if (url && (strncmp(url, "file://", 7) == 0 || url[0] == '/')) {
 		snprintf(out, len, "%s", url[0] == '/' ? url : url + 7);
@@ -233,15 +246,15 @@ static int install(const char *file, int tries, bool reboot)
 static int follow_userdata(const struct slot s[2], char run)
 {
 	char path[PATH_MAX];
-	if (userdata_url(path, sizeof path) < 0)
+	int tries;
+	if (userdata_url(path, sizeof path, &tries) < 0)
 		return 0;
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	struct uki_info want, have;
 	if (fd < 0 || uki_check_fd(fd, &want) < 0) {
-		say("userdata stele.update.url %s: %s", path, fd < 0 ? strerror(errno) : want.why);
 		if (fd >= 0)
 			close(fd);
-		return 1;
+		return install(path, tries, true); /* which says why it refuses */
 	}
 	close(fd);
 	for (int i = 0; i < 2; i++) {
@@ -250,12 +263,13 @@ static int follow_userdata(const struct slot s[2], char run)
 		if (same && s[i].letter == run)
 			return 0; /* done already */
 		if (same && s[i].state == SLOT_BAD) {
-			say("userdata asks for build %s, which was rolled back; not trying it again",
+			say("userdata asks for build %s, which was rolled back; not trying it "
+			    "again",
 			    want.build);
 			return 0;
 		}
 	}
-	return install(path, UPDATE_TRIES_DEF, true);
+	return install(path, tries, true);
 }
 
 static int boot_mode(void)
@@ -263,11 +277,9 @@ static int boot_mode(void)
 	console = fopen("/dev/console", "we");
 	char err[512];
 	struct slot s[2];
-	if (esp_mount(err, sizeof err) < 0 || slots_scan(ESP_MOUNT, s) < 0)
-		return 0; /* not a slotted host: nothing to do */
 	char run = slot_running();
-	if (!run)
-		return 0;
+	if (!run || esp_mount(err, sizeof err) < 0 || slots_scan(ESP_MOUNT, s) < 0)
+		return 0; /* not a slotted host: nothing to do */
 	struct slot *me = &s[run - 'a'], *other = &s[run == 'a' ? 1 : 0];
 	if (me->state != SLOT_GOOD)
 		return bless_when_healthy(me);
@@ -279,8 +291,11 @@ static int boot_mode(void)
 		say("an update was rolled back: slot %c (version %s build %s) failed %d boots; %s",
 		    other->letter, info.version[0] ? info.version : "?",
 		    info.build[0] ? info.build : "?", other->tries_done,
-		    why[0] ? why : "why unknown (it left no record: it failed before boot complete)");
+		    why[0] ? why
+			   : "why unknown (it left no record: it failed before boot complete)");
 	}
+	if (console)
+		print_slots(console);
 	return follow_userdata(s, run);
 }
 
@@ -308,7 +323,8 @@ int cmd_update(int argc, char **argv)
 			char *end;
 			long t = strtol(argv[++i], &end, 10);
 			if (*end || t < 1 || t > 9) {
-				fprintf(stderr, "stelectl: update: --tries %s: give 1 to 9\n", argv[i]);
+				fprintf(stderr, "stelectl: update: --tries %s: give 1 to 9\n",
+					argv[i]);
 				return 2;
 			}
 			tries = (int)t;
@@ -325,7 +341,8 @@ int cmd_update(int argc, char **argv)
 			fprintf(stderr, "stelectl: update: %s\n", err);
 			return 1;
 		}
-		say("rolling back: the other slot is the default now%s", reboot ? "; rebooting" : "");
+		say("rolling back: the other slot is the default now%s",
+		    reboot ? "; rebooting" : "");
 		return reboot ? ctl_power("reboot") : 0;
 	}
 	if (!file || rollback)

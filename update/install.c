@@ -7,18 +7,18 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
-#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#define SBVERIFY	"/usr/bin/sbverify"
-#define ESP_MARGIN	(64 * 1024) /* FAT entries and rounding */
-#define VERIFY_SECS	30
+#define SBVERIFY    "/usr/bin/sbverify"
+#define ESP_MARGIN  (64 * 1024) /* FAT entries and rounding */
+#define VERIFY_SECS 30
 
 static int fail(char *err, size_t len, const char *fmt, ...)
 {
@@ -121,18 +121,20 @@ struct plan {
 	struct slot *target;
 };
 
+/* The running slot first: a host not started by systemd-boot from a
+ * slot has no ESP of ours to mount. */
 static int plan_slots(struct plan *p, char *err, size_t len)
 {
-	if (esp_mount(err, len) < 0)
-		return -1;
-	if (slots_scan(ESP_MOUNT, p->s) < 0)
-		return fail(err, len, ESP_MOUNT "/" SLOTS_DIR ": %s", strerror(errno));
 	p->running = slot_running();
 	if (!p->running)
 		return fail(err, len,
 			    "cannot tell which slot is running (no LoaderEntrySelected EFI "
 			    "variable naming stele-a or stele-b): boot the host through "
 			    "systemd-boot from a raw-efi disk");
+	if (esp_mount(err, len) < 0)
+		return -1;
+	if (slots_scan(ESP_MOUNT, p->s) < 0)
+		return fail(err, len, ESP_MOUNT "/" SLOTS_DIR ": %s", strerror(errno));
 	p->target = &p->s[p->running == 'a' ? 1 : 0];
 	return 0;
 }

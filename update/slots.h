@@ -17,9 +17,9 @@
 #include <limits.h>
 #include <stddef.h>
 
-#define SLOTS_DIR    "EFI/Linux"
-#define SLOT_PREFIX  "stele-"
-#define LOADER_CONF  "loader/loader.conf"
+#define SLOTS_DIR   "EFI/Linux"
+#define SLOT_PREFIX "stele-"
+#define LOADER_CONF "loader/loader.conf"
 
 enum slot_state { SLOT_EMPTY, SLOT_GOOD, SLOT_TRYING, SLOT_BAD };
 

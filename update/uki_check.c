@@ -11,9 +11,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#define MAX_SECTIONS   96
-#define SECTION_BYTES  40
-#define CHECK_TIMEOUT  5000 /* ms, for the confined parse */
+#define MAX_SECTIONS  96
+#define SECTION_BYTES 40
+#define CHECK_TIMEOUT 5000 /* ms, for the confined parse */
 
 static uint32_t le32(const uint8_t *p)
 {
