@@ -48,16 +48,20 @@ static int read_version(const char *kernel_dir, const char *modules_root, char *
 	return found == 1 ? 0 : -1;
 }
 
-/* kernel.modules plus what every image gets (modules.h). */
-static int add_default_modules(const struct config *cfg, const char *modules_src)
+/* kernel.modules plus what every image gets (modules.h), and what the
+ * disks with an ESP of A/B slots need. */
+static int add_default_modules(const struct build_opts *o, const struct config *cfg,
+			       const char *modules_src)
 {
+	unsigned esp = FORMAT_BIT(FORMAT_RAW_EFI) | FORMAT_BIT(FORMAT_QCOW2) |
+		       FORMAT_BIT(FORMAT_VHD) | FORMAT_BIT(FORMAT_VMDK) | FORMAT_BIT(FORMAT_GCP);
 	json_t *k = json_object_get(cfg->root, "kernel");
 	if (!k && json_object_set_new(cfg->root, "kernel", k = json_object()) < 0)
 		return -1;
 	json_t *names = json_object_get(k, "modules");
 	if (!names && json_object_set_new(k, "modules", names = json_array()) < 0)
 		return -1;
-	return modules_add_defaults(modules_src, names);
+	return modules_add_defaults(modules_src, names, (o->formats & esp) != 0);
 }
 
 /* kernel.path (or LinuxKit's kernel.image) and kernel.modules_dir, with
@@ -99,7 +103,7 @@ static int find_kernel(const struct build_opts *o, const struct config *cfg, con
 		char *copy = strdup(out->modules_src);
 		snprintf(out->version, sizeof out->version, "%s", copy ? basename(copy) : "");
 		free(copy);
-		return add_default_modules(cfg, out->modules_src);
+		return add_default_modules(o, cfg, out->modules_src);
 	}
 	/* Only the default kernel's modules are looked up unasked. */
 	bool asked = json_array_size(json_object_get(k, "modules")) > 0;
@@ -114,7 +118,7 @@ static int find_kernel(const struct build_opts *o, const struct config *cfg, con
 		return -1;
 	}
 	snprintf(out->modules_src, sizeof out->modules_src, "%s/%s", root, out->version);
-	return add_default_modules(cfg, out->modules_src);
+	return add_default_modules(o, cfg, out->modules_src);
 }
 
 /* A signed image checks its updates against its own certificate, with
