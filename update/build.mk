@@ -3,3 +3,4 @@
 UPDATE_SRCS := $(wildcard update/*.c) metadata/sandbox.c
 UPDATE_OBJS := $(UPDATE_SRCS:%.c=$(OBJ)/%.o)
 UPDATE_LIBS := -lseccomp -lcap
+TEST_LIBS_test_update_slots := -lseccomp -lcap
