@@ -278,8 +278,17 @@ static int boot_mode(void)
 	char err[512];
 	struct slot s[2];
 	char run = slot_running();
-	if (!run || esp_mount(err, sizeof err) < 0 || slots_scan(ESP_MOUNT, s) < 0)
-		return 0; /* not a slotted host: nothing to do */
+	if (!run) {
+		/* Not started by systemd-boot from a slot: nothing to do. */
+		if (access("/sys/firmware/efi", F_OK) == 0)
+			say("no slot to check: the boot loader named no stele-a or stele-b entry "
+			    "(LoaderEntrySelected)");
+		return 0;
+	}
+	if (esp_mount(err, sizeof err) < 0 || slots_scan(ESP_MOUNT, s) < 0) {
+		say("slot %c: %s", run, err[0] ? err : strerror(errno));
+		return 1;
+	}
 	struct slot *me = &s[run - 'a'], *other = &s[run == 'a' ? 1 : 0];
 	if (me->state != SLOT_GOOD)
 		return bless_when_healthy(me);

@@ -55,13 +55,14 @@ static int find_esp(char *dev, size_t len)
 
 int esp_mount(char *err, size_t errlen)
 {
+	err[0] = '\0';
 	if (fs_is(ESP_MOUNT, MSDOS_MAGIC_N))
 		return 0;
 	char dev[300];
 	if (find_esp(dev, sizeof dev) < 0) {
 		snprintf(err, errlen,
 			 "no partition named ESP: updates need a host booted from a raw-efi "
-			 "disk (stele build --format raw-efi)");
+			 "disk whose driver (virtio_blk, nvme, ...) is in kernel.modules");
 		return -1;
 	}
 	mkdir("/run/stele", 0755);
