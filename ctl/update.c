@@ -196,6 +196,7 @@ static int bless_when_healthy(const struct slot *run)
 			}
 			unlink(TRIAL_FILE);
 			say("slot %c blessed: it is the default now", run->letter);
+			print_slots(console);
 			return 0;
 		}
 		sleep(1);
