@@ -280,10 +280,13 @@ static int boot_mode(void)
 	struct slot s[2];
 	char run = slot_running();
 	if (!run) {
-		/* Not started by systemd-boot from a slot: nothing to do. */
-		if (access("/sys/firmware/efi", F_OK) == 0)
-			say("no slot to check: the boot loader named no stele-a or stele-b entry "
-			    "(LoaderEntrySelected)");
+		/* Not started by systemd-boot (a UKI or kernel booted on its
+		 * own has no slots): nothing to say. Started by it from an
+		 * entry that is no slot: say so. */
+		char entry[256];
+		if (efivar_read("LoaderEntrySelected", entry, sizeof entry) == 0)
+			say("no slot to check: the boot loader started %s, not stele-a or stele-b",
+			    entry);
 		return 0;
 	}
 	if (esp_mount(err, sizeof err) < 0 || slots_scan(ESP_MOUNT, s) < 0) {
