@@ -29,7 +29,7 @@ struct layout {
 	uint64_t attributes;
 	const uint8_t *boot_code;
 	uint64_t reserve; /* free bytes the file system keeps, for slot B */
-	char seed[512]; /* "stele/NAME/FORMAT/" and 16 hex digits of each file's SHA-256 */
+	char seed[512];	  /* "stele/NAME/FORMAT/" and 16 hex digits of each file's SHA-256 */
 };
 
 void syslinux_config(const char *cmdline, char *out, size_t len)
@@ -133,7 +133,8 @@ int disk_write_efi(const struct disk_input *in, const char *uki, const char *sys
 {
 	/* Slot A holds the image, blessed (no boot counter); slot B is empty
 	 * until stelectl update fills it (update/README.md). */
-	static const char conf_text[] = "timeout 0\neditor no\nauto-entries no\nauto-firmware no\ndefault " UPDATE_SLOT_A "\n";
+	static const char conf_text[] =
+	    "timeout 0\neditor no\nauto-entries no\nauto-firmware no\ndefault " UPDATE_SLOT_A "\n";
 	char conf[PATH_MAX];
 	if (path_join(conf, sizeof conf, in->work, "loader.conf") < 0 ||
 	    write_file(conf, conf_text, strlen(conf_text), 0644) < 0)
