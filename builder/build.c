@@ -48,13 +48,15 @@ static int read_version(const char *kernel_dir, const char *modules_root, char *
 	return found == 1 ? 0 : -1;
 }
 
-/* kernel.modules plus what every image gets (modules.h), and what the
- * disks with an ESP of A/B slots need. */
+/* kernel.modules plus what every image gets (modules.h), and what an
+ * image that boots from an ESP of A/B slots needs: a disk with the ESP, or
+ * a UKI, which is what an update installs. */
 static int add_default_modules(const struct build_opts *o, const struct config *cfg,
 			       const char *modules_src)
 {
-	unsigned esp = FORMAT_BIT(FORMAT_RAW_EFI) | FORMAT_BIT(FORMAT_QCOW2) |
-		       FORMAT_BIT(FORMAT_VHD) | FORMAT_BIT(FORMAT_VMDK) | FORMAT_BIT(FORMAT_GCP);
+	unsigned esp = FORMAT_BIT(FORMAT_UKI) | FORMAT_BIT(FORMAT_RAW_EFI) |
+		       FORMAT_BIT(FORMAT_QCOW2) | FORMAT_BIT(FORMAT_VHD) | FORMAT_BIT(FORMAT_VMDK) |
+		       FORMAT_BIT(FORMAT_GCP);
 	json_t *k = json_object_get(cfg->root, "kernel");
 	if (!k && json_object_set_new(cfg->root, "kernel", k = json_object()) < 0)
 		return -1;

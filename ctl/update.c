@@ -284,9 +284,13 @@ static int boot_mode(void)
 		 * own has no slots): nothing to say. Started by it from an
 		 * entry that is no slot: say so. */
 		char entry[256];
-		if (efivar_read("LoaderEntrySelected", entry, sizeof entry) == 0)
+		int r = efivar_read("LoaderEntrySelected", entry, sizeof entry);
+		if (r == 0)
 			say("no slot to check: the boot loader started %s, not stele-a or stele-b",
 			    entry);
+		else if (r == -2)
+			say("cannot read the boot loader's EFI variables: efivarfs does not mount "
+			    "(is the efivarfs module in the image?)");
 		return 0;
 	}
 	if (esp_mount(err, sizeof err) < 0 || slots_scan(ESP_MOUNT, s) < 0) {

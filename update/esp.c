@@ -93,7 +93,7 @@ int efivar_read(const char *name, char *out, size_t len)
 {
 	out[0] = '\0';
 	if (efivars_ready() < 0)
-		return -1;
+		return access("/sys/firmware/efi", F_OK) == 0 ? -2 : -1;
 	char path[PATH_MAX];
 	snprintf(path, sizeof path, EFIVARS "/%s-" LOADER_GUID, name);
 	int fd = open(path, O_RDONLY | O_CLOEXEC);

@@ -6,7 +6,8 @@
  * already, and returns 0; -1 with err[] one line naming the fix.
  * efivar_read() reads a systemd-boot variable (vendor GUID
  * 4a67b082-...) as ASCII, mounting efivarfs first when it is not there;
- * returns 0, or -1 (not set, or no EFI). */
+ * returns 0, -1 (not set, or no EFI), or -2 (EFI, but efivarfs cannot be
+ * mounted: no efivarfs module). */
 #ifndef STELE_UPDATE_ESP_H
 #define STELE_UPDATE_ESP_H
 
