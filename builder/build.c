@@ -50,16 +50,22 @@ static int read_version(const char *kernel_dir, const char *modules_root, char *
 	return found == 1 ? 0 : -1;
 }
 
-/* kernel.modules plus what every image gets (modules.h). */
-static int add_default_modules(const struct config *cfg, const char *modules_src)
+/* kernel.modules plus what every image gets (modules.h), and what an
+ * image that boots from an ESP of A/B slots needs: a disk with the ESP, or
+ * a UKI, which is what an update installs. */
+static int add_default_modules(const struct build_opts *o, const struct config *cfg,
+			       const char *modules_src)
 {
+	unsigned esp = FORMAT_BIT(FORMAT_UKI) | FORMAT_BIT(FORMAT_RAW_EFI) |
+		       FORMAT_BIT(FORMAT_QCOW2) | FORMAT_BIT(FORMAT_VHD) | FORMAT_BIT(FORMAT_VMDK) |
+		       FORMAT_BIT(FORMAT_GCP);
 	json_t *k = json_object_get(cfg->root, "kernel");
 	if (!k && json_object_set_new(cfg->root, "kernel", k = json_object()) < 0)
 		return -1;
 	json_t *names = json_object_get(k, "modules");
 	if (!names && json_object_set_new(k, "modules", names = json_array()) < 0)
 		return -1;
-	return modules_add_defaults(modules_src, names);
+	return modules_add_defaults(modules_src, names, (o->formats & esp) != 0);
 }
 
 /* kernel.path (or LinuxKit's kernel.image) and kernel.modules_dir, with
@@ -113,7 +119,7 @@ static int find_kernel(const struct build_opts *o, const struct config *cfg, con
 		char *copy = strdup(out->modules_src);
 		snprintf(out->version, sizeof out->version, "%s", copy ? basename(copy) : "");
 		free(copy);
-		return add_default_modules(cfg, out->modules_src);
+		return add_default_modules(o, cfg, out->modules_src);
 	}
 	/* Only the default kernel's modules are looked up unasked. */
 	bool asked = json_array_size(json_object_get(k, "modules")) > 0;
@@ -128,7 +134,20 @@ static int find_kernel(const struct build_opts *o, const struct config *cfg, con
 		return -1;
 	}
 	snprintf(out->modules_src, sizeof out->modules_src, "%s/%s", root, out->version);
-	return add_default_modules(cfg, out->modules_src);
+	return add_default_modules(o, cfg, out->modules_src);
+}
+
+/* A signed image checks its updates against its own certificate, with
+ * sbverify (update/README.md). */
+static int stage_update_key(struct stage *st, const char *cert)
+{
+	char dest[PATH_MAX];
+	if (!cert)
+		return 0;
+	if (path_join(dest, sizeof dest, st->tree, "etc/stele/update.crt") < 0 ||
+	    mkdir_parents(dest) < 0 || copy_file(cert, dest, 0644) < 0)
+		return -1;
+	return stage_host_binary(st, "/usr/bin/sbverify", "/usr/bin/sbverify");
 }
 
 static int stage_tree(const struct build_opts *o, const struct config *cfg, const char *yml_dir,
@@ -141,6 +160,8 @@ static int stage_tree(const struct build_opts *o, const struct config *cfg, cons
 		return -1;
 	if (json_array_size(modules) &&
 	    modules_stage(out->modules_src, out->version, modules, out->tree) < 0)
+		return -1;
+	if (stage_update_key(&st, o->sign_cert) < 0)
 		return -1;
 	/* files: before the bundles, so that a bind of one gets a file as its
 	 * mount point (bundle.c looks the source up in the tree), and after

@@ -256,6 +256,7 @@ static const struct yfield top_fields[] = {
     /* init.conf's state_* keys: kept as text, checked as init reads them */
     {"state", Y_OBJ, NULL, NULL, false, schema_state, true},
     {"watchdog", Y_OBJ, NULL, NULL, false, schema_watchdog, true},
+    {"update", Y_OBJ, NULL, NULL, false, schema_update, true},
     {"sysctl", Y_STRMAP, NULL, NULL, false, NULL, false},
     {"hostname", Y_STR, NULL, NULL, false, NULL, false},
     {"debug", Y_BOOL, NULL, NULL, false, NULL, false},
@@ -542,8 +543,8 @@ static int check_conf_section(const struct config *cfg, const char *section,
 		char path[300], why[512];
 		snprintf(path, sizeof path, "%s.%s", section, key);
 		schema_problem(SCHEMA_VALUE, f, text, why, sizeof why);
-		log_msg_as(LOG_ERR, NULL, "%s:%d: %s: %s", schema_file_of(cfg, cfg->root), yconv_line(cfg->root, path),
-			   path, why);
+		log_msg_as(LOG_ERR, NULL, "%s:%d: %s: %s", schema_file_of(cfg, cfg->root),
+			   yconv_line(cfg->root, path), path, why);
 		errors++;
 	}
 	return errors;
@@ -667,6 +668,7 @@ int schema_load_files(const char *const *files, size_t n, struct config *cfg)
 	errors += check_conf_section(cfg, "state", schema_state);
 	errors += check_conf_section(cfg, "watchdog", schema_watchdog);
 	errors += check_volumes(cfg);
+	errors += check_conf_section(cfg, "update", schema_update);
 	if (!errors)
 		errors += check_dependencies(cfg);
 	cfg->errors = errors;

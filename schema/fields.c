@@ -342,6 +342,21 @@ const struct schema_field schema_state[] = {
     {0},
 };
 
+/* update: in init.conf as update_healthy_after=, which stelectl update
+ * --boot reads (update/README.md). */
+const struct schema_field schema_update[] = {
+    {.key = "healthy_after",
+     .conf_key = "update_healthy_after",
+     .type = SCHEMA_INT,
+     .min = 0,
+     .max = 86400,
+     .def_onboot = 60,
+     .def_service = 60,
+     .def = "60",
+     .expected = "whole seconds, 0 to 86400"},
+    {0},
+};
+
 /* watchdog: in init.conf as watchdog= and watchdog_timeout=, which stage 1
  * hands to stele-pid1 (pid1/watchdog.h). */
 const struct schema_field schema_watchdog[] = {

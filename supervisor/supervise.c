@@ -10,6 +10,7 @@
 #include "lib/clock.h"
 
 #include "lib/log.h"
+#include "lib/spawn.h"
 #include "lib/timeline.h"
 #include "supervisor/console.h"
 #include "supervisor/prepare.h"
@@ -609,6 +610,22 @@ static bool settled(const struct service *s)
 	return s->started_once || lifecycle_down_for_good(s->state);
 }
 
+/* The slot check of an A/B host (update/README.md): blessing a slot on
+ * trial, reporting a rollback, following userdata's update. It runs on
+ * its own, bounded by itself; the SIGCHLD reaping collects it. Only under
+ * PID 1: a supervisor under test must not touch its host's ESP. */
+static void start_update_check(void)
+{
+	static const char ctl[] = "/usr/bin/stelectl";
+	if (getppid() != 1 || access(ctl, X_OK) < 0)
+		return;
+	char *argv[] = {(char *)ctl, "update", "--boot", NULL};
+	struct spawn_opts so = SPAWN_OPTS_DEFAULT;
+	so.oom_score_adj = "0";
+	if (spawn(ctl, argv, &so) < 0)
+		log_warn("%s update --boot: %s", ctl, strerror(errno));
+}
+
 static void check_boot_complete(struct services *t)
 {
 	if (t->boot_complete || !t->onboot_done || !t->conn || t->shutdown != TABLE_UP)
@@ -633,6 +650,8 @@ static void check_boot_complete(struct services *t)
 	if (timeline_mark("supervisor", "mark", "boot-complete", "end") < 0 ||
 	    timeline_export() < 0)
 		log_warn("timeline: %m");
+	if (!t->readopted)
+		start_update_check();
 }
 
 static void kick(struct services *t)

@@ -19,13 +19,26 @@ def ns(spec, kind):
     return "host"
 
 
+# stele's one deliberate env difference (builder/README.md, "Coming from
+# LinuxKit"): when the env has no PATH, the usual one is added so that runc
+# finds the command. Anything else in env must be LinuxKit's.
+USUAL_PATH = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+
+def env_of(proc, want_env):
+    env = sorted(proc.get("env") or [])
+    if USUAL_PATH in env and not any(e.startswith("PATH=") for e in want_env):
+        env.remove(USUAL_PATH)
+    return env
+
+
 def check(want, spec):
     """Yields (category, problem or None)."""
     proc = spec.get("process", {})
     yield "capabilities", None if sorted(proc.get("capabilities", {}).get("bounding") or []) == want["capabilities"] \
         else f"want {want['capabilities']}, got {sorted(proc.get('capabilities', {}).get('bounding') or [])}"
-    yield "env", None if sorted(proc.get("env") or []) == want["env"] \
-        else f"want {want['env']}, got {sorted(proc.get('env') or [])}"
+    env = env_of(proc, want["env"])
+    yield "env", None if env == want["env"] else f"want {want['env']}, got {env}"
     got_host = spec.get("hostname") or ""
     yield "hostname", None if got_host == want["hostname"] else f"want {want['hostname']!r}, got {got_host!r}"
     mounts = {m["destination"]: m for m in spec.get("mounts") or []}
