@@ -33,6 +33,7 @@ include metadata/build.mk
 include onboot/build.mk
 include containerd/build.mk
 include supervisor/build.mk
+include update/build.mk
 include ctl/build.mk
 include packages/build.mk
 include builder/build.mk

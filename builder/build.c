@@ -23,6 +23,7 @@ struct outputs {
 	char tree[PATH_MAX + 8];
 	char kernel_src[PATH_MAX * 2];
 	char modules_src[PATH_MAX * 2];
+	char ucode_src[PATH_MAX * 2]; /* kernel.ucode, or empty */
 	char version[256];
 };
 
@@ -49,16 +50,22 @@ static int read_version(const char *kernel_dir, const char *modules_root, char *
 	return found == 1 ? 0 : -1;
 }
 
-/* kernel.modules plus what every image gets (modules.h). */
-static int add_default_modules(const struct config *cfg, const char *modules_src)
+/* kernel.modules plus what every image gets (modules.h), and what an
+ * image that boots from an ESP of A/B slots needs: a disk with the ESP, or
+ * a UKI, which is what an update installs. */
+static int add_default_modules(const struct build_opts *o, const struct config *cfg,
+			       const char *modules_src)
 {
+	unsigned esp = FORMAT_BIT(FORMAT_UKI) | FORMAT_BIT(FORMAT_RAW_EFI) |
+		       FORMAT_BIT(FORMAT_QCOW2) | FORMAT_BIT(FORMAT_VHD) | FORMAT_BIT(FORMAT_VMDK) |
+		       FORMAT_BIT(FORMAT_GCP);
 	json_t *k = json_object_get(cfg->root, "kernel");
 	if (!k && json_object_set_new(cfg->root, "kernel", k = json_object()) < 0)
 		return -1;
 	json_t *names = json_object_get(k, "modules");
 	if (!names && json_object_set_new(k, "modules", names = json_array()) < 0)
 		return -1;
-	return modules_add_defaults(modules_src, names);
+	return modules_add_defaults(modules_src, names, (o->formats & esp) != 0);
 }
 
 /* kernel.path (or LinuxKit's kernel.image) and kernel.modules_dir, with
@@ -91,6 +98,18 @@ static int find_kernel(const struct build_opts *o, const struct config *cfg, con
 			     out->kernel_src);
 		return -1;
 	}
+	const char *ucode = json_string_value(json_object_get(k, "ucode"));
+	if (ucode) {
+		snprintf(out->ucode_src, sizeof out->ucode_src, "%s%s%s",
+			 ucode[0] == '/' ? "" : yml_dir, ucode[0] == '/' ? "" : "/", ucode);
+		if (!path_exists(out->ucode_src)) {
+			schema_error(cfg, k, "ucode",
+				     "%s does not exist; expected an uncompressed early microcode "
+				     "cpio (kernel/x86/microcode/*.bin inside)",
+				     out->ucode_src);
+			return -1;
+		}
+	}
 	const char *mods = json_string_value(json_object_get(k, "modules_dir"));
 	char root[PATH_MAX];
 	snprintf(root, sizeof root, "%s/root/lib/modules", o->kernel_dir);
@@ -100,7 +119,7 @@ static int find_kernel(const struct build_opts *o, const struct config *cfg, con
 		char *copy = strdup(out->modules_src);
 		snprintf(out->version, sizeof out->version, "%s", copy ? basename(copy) : "");
 		free(copy);
-		return add_default_modules(cfg, out->modules_src);
+		return add_default_modules(o, cfg, out->modules_src);
 	}
 	/* Only the default kernel's modules are looked up unasked. */
 	bool asked = json_array_size(json_object_get(k, "modules")) > 0;
@@ -115,7 +134,20 @@ static int find_kernel(const struct build_opts *o, const struct config *cfg, con
 		return -1;
 	}
 	snprintf(out->modules_src, sizeof out->modules_src, "%s/%s", root, out->version);
-	return add_default_modules(cfg, out->modules_src);
+	return add_default_modules(o, cfg, out->modules_src);
+}
+
+/* A signed image checks its updates against its own certificate, with
+ * sbverify (update/README.md). */
+static int stage_update_key(struct stage *st, const char *cert)
+{
+	char dest[PATH_MAX];
+	if (!cert)
+		return 0;
+	if (path_join(dest, sizeof dest, st->tree, "etc/stele/update.crt") < 0 ||
+	    mkdir_parents(dest) < 0 || copy_file(cert, dest, 0644) < 0)
+		return -1;
+	return stage_host_binary(st, "/usr/bin/sbverify", "/usr/bin/sbverify");
 }
 
 static int stage_tree(const struct build_opts *o, const struct config *cfg, const char *yml_dir,
@@ -129,10 +161,14 @@ static int stage_tree(const struct build_opts *o, const struct config *cfg, cons
 	if (json_array_size(modules) &&
 	    modules_stage(out->modules_src, out->version, modules, out->tree) < 0)
 		return -1;
-	if (bundles_stage(&st, o->pkg_dir) < 0)
+	if (stage_update_key(&st, o->sign_cert) < 0)
 		return -1;
-	/* files: last, so they can replace anything above. */
-	return stage_files(&st);
+	/* files: before the bundles, so that a bind of one gets a file as its
+	 * mount point (bundle.c looks the source up in the tree), and after
+	 * the rest, so that they can replace it. */
+	if (stage_files(&st) < 0)
+		return -1;
+	return bundles_stage(&st, o->pkg_dir);
 }
 
 static const char *cmdline_of(const struct config *cfg)
@@ -172,6 +208,43 @@ static struct format_job job_of(const struct build_opts *o, const struct config 
 				   .signer = o->sign_key ? signer : NULL};
 }
 
+static int append_to(FILE *out, const char *path)
+{
+	FILE *in = fopen(path, "rbe");
+	if (!in) {
+		log_err("%s: %s", path, strerror(errno));
+		return -1;
+	}
+	char buf[65536];
+	size_t n;
+	int rc = 0;
+	while (rc == 0 && (n = fread(buf, 1, sizeof buf, in)) > 0)
+		if (fwrite(buf, 1, n, out) != n)
+			rc = -1;
+	if (ferror(in))
+		rc = -1;
+	fclose(in);
+	return rc;
+}
+
+/* kernel.ucode, LinuxKit's: the early microcode cpio goes first, and
+ * uncompressed, before the initramfs: the kernel looks for it there. */
+static int prepend_ucode(const char *ucode, const char *main_cpio, const char *initrd)
+{
+	FILE *out = fopen(initrd, "wbe");
+	if (!out) {
+		log_err("%s: %s", initrd, strerror(errno));
+		return -1;
+	}
+	int rc = append_to(out, ucode) < 0 || append_to(out, main_cpio) < 0 ? -1 : 0;
+	if (fclose(out) != 0 || rc < 0) {
+		log_err("%s: cannot write", initrd);
+		rc = -1;
+	}
+	unlink(main_cpio);
+	return rc;
+}
+
 static int write_outputs(const struct build_opts *o, const struct config *cfg, struct outputs *out,
 			 struct meta *meta)
 {
@@ -187,8 +260,13 @@ static int write_outputs(const struct build_opts *o, const struct config *cfg, s
 				      .epoch = o->epoch,
 				      .dedup = !o->no_dedup,
 				      .progress = true};
+	char main_cpio[PATH_MAX * 2 + 8];
+	snprintf(main_cpio, sizeof main_cpio, "%s.main", initrd);
+	const char *cpio_out = out->ucode_src[0] ? main_cpio : initrd;
 	if (meta_write(meta, overrides) < 0 ||
-	    initramfs_write(out->tree, overrides, initrd, &cpio) < 0)
+	    initramfs_write(out->tree, overrides, cpio_out, &cpio) < 0)
+		return -1;
+	if (out->ucode_src[0] && prepend_ucode(out->ucode_src, main_cpio, initrd) < 0)
 		return -1;
 	if (copy_file(out->kernel_src, kernel, 0644) < 0)
 		return -1;
@@ -230,12 +308,13 @@ static void say_built(const struct build_opts *o, const struct config *cfg)
 int build_image(const struct build_opts *o)
 {
 	struct config cfg;
-	if (schema_load(o->yml, &cfg) < 0)
+	const char *one[1] = {o->yml};
+	if (schema_load_files(o->ymls ? o->ymls : one, o->ymls ? o->n_yml : 1, &cfg) < 0)
 		return 1;
 	char yml_dir[PATH_MAX];
-	char *copy = strdup(o->yml);
+	char *copy = strdup(cfg.file);
 	if (!copy || !realpath(dirname(copy), yml_dir)) {
-		log_err("%s: %s", o->yml, strerror(errno));
+		log_err("%s: %s", cfg.file, strerror(errno));
 		free(copy);
 		schema_free(&cfg);
 		return 1;
@@ -244,8 +323,13 @@ int build_image(const struct build_opts *o)
 	struct outputs out = {0};
 	struct meta meta = {0};
 	int rc = 1;
-	if (bundles_check_images(&cfg, o->pkg_dir) > 0 || find_kernel(o, &cfg, yml_dir, &out) < 0 ||
-	    check_formats(o, &cfg, &out) < 0 || mkdir_p(o->out_dir, 0755) < 0)
+	/* One round: the schema's, init's, the images', the files' and the
+	 * kernel's mistakes all reported before stopping. */
+	int errors = cfg.errors + stage_check_init(&cfg) + bundles_check_images(&cfg, o->pkg_dir) +
+		     stage_check_files(&cfg, yml_dir);
+	if (find_kernel(o, &cfg, yml_dir, &out) < 0)
+		errors++;
+	if (errors || check_formats(o, &cfg, &out) < 0 || mkdir_p(o->out_dir, 0755) < 0)
 		goto out;
 	/* Absolute: the tools that write the formats run in "/". */
 	char out_dir[PATH_MAX];

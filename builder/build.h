@@ -13,10 +13,13 @@
 #include "builder/initramfs.h"
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 struct build_opts {
 	const char *yml;
+	const char *const *ymls; /* several files, merged in order (yml unused) */
+	size_t n_yml;
 	const char *out_dir;
 	unsigned formats; /* FORMAT_BIT()s, formats.h */
 	enum initramfs_compression compression;
@@ -29,7 +32,7 @@ struct build_opts {
 	const char *size_text;
 	const char *sign_key; /* both or neither: sign the UKI */
 	const char *sign_cert;
-	bool no_dedup;	/* identical files stay separate copies in the initramfs */
+	bool no_dedup; /* identical files stay separate copies in the initramfs */
 };
 
 int build_image(const struct build_opts *o);

@@ -62,3 +62,6 @@ fuzz-config: $(FUZZ_CONFIG_BIN)
 		$(BUILD)/fuzz/corpus-config tests/fuzz/corpus-config
 fuzz: fuzz-config
 .PHONY: fuzz-config
+
+# The UKI's .osrel names stele's version (update/README.md).
+$(OBJ)/builder/uki.o: CFLAGS += -DSTELE_VERSION='"$(STELE_VERSION)"'

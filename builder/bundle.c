@@ -3,6 +3,7 @@
 #include "builder/fsutil.h"
 #include "builder/image.h"
 #include "builder/spec.h"
+#include "builder/yamlconv.h"
 #include "hostlib/settings.h"
 #include "lib/log.h"
 
@@ -122,7 +123,7 @@ static int make_mount_points(const struct stage *st, const json_t *config, const
 /* stele.json as stele-onboot or the supervisor will parse it, with their
  * parser. The YAML was checked with it already; what can still fail here
  * came from the image's org.mobyproject.config label. */
-static int settings_as_booted(const json_t *stele, const char *section, const char *name)
+static int settings_as_booted(const json_t *stele, const char *section, const char *where)
 {
 	char *text = json_dumps(stele, 0);
 	if (!text)
@@ -133,13 +134,32 @@ static int settings_as_booted(const json_t *stele, const char *section, const ch
 	int rc = bundle_settings_parse(text, strlen(text), kind, &s, err, sizeof err);
 	free(text);
 	if (rc < 0) {
-		log_err("%s %s: stele.json would be refused at boot: %s; the image's "
-			"org.mobyproject.config label gives it: set the key in the YAML",
-			section, name, err);
+		log_msg_as(LOG_ERR, NULL,
+			   "%s: stele.json would be refused at boot: %s; the image's "
+			   "org.mobyproject.config label gives it: set the key in the YAML",
+			   where, err);
 		return -1;
 	}
 	bundle_settings_free(&s);
 	return 0;
+}
+
+/* The YAML's binds were checked with the schema; the label's are known
+ * only now. */
+static bool volume_binds_ok(const struct config *cfg, const json_t *merged, const char *where)
+{
+	size_t i;
+	json_t *v;
+	json_array_foreach(json_object_get(merged, "binds"), i, v)
+	{
+		char why[512];
+		const char *bind = json_string_value(v);
+		if (bind && schema_bind_volume_problem(cfg, bind, why, sizeof why)) {
+			log_msg_as(LOG_ERR, NULL, "%s: the image's label: %s", where, why);
+			return false;
+		}
+	}
+	return true;
 }
 
 static int stage_bundle(struct stage *st, const char *pkg_dir, const char *section, size_t index,
@@ -156,25 +176,31 @@ static int stage_bundle(struct stage *st, const char *pkg_dir, const char *secti
 	snprintf(dir, sizeof dir, "%s/%s", st->tree, rel);
 	snprintf(rootfs, sizeof rootfs, "%s/%s", st->tree, rootfs_rel);
 
+	char where[PATH_MAX + 64];
+	snprintf(where, sizeof where, "%s:%d: %s[%zu]", schema_file_of(st->cfg, entry),
+		 yconv_line(entry, "image"), section, index);
 	json_t *image_config = NULL;
 	if (image_unpack(ref, pkg_dir, st->tree, rootfs_rel, st->meta, &image_config) < 0) {
-		log_err("%s %s: cannot unpack image %s", section, name, ref);
+		log_msg_as(LOG_ERR, NULL, "%s: image: cannot unpack %s (above)", where, ref);
 		return -1;
 	}
 	json_t *yaml = json_copy((json_t *)entry);
 	json_object_del(yaml, "//lines");
+	json_object_del(yaml, "//file");
 	json_t *merged = spec_merge(yaml, image_config);
-	json_t *config = spec_config(merged, image_config, rootfs);
+	json_t *config = volume_binds_ok(st->cfg, merged, where)
+			     ? spec_config(merged, image_config, rootfs, where)
+			     : NULL;
 	if (config && json_is_true(json_object_get(merged, "insecure")))
-		log_warn("%s %s: insecure: true gives a passwordless root "
-			 "console; use it for development images only",
-			 section, name);
+		log_msg_as(LOG_WARN, where,
+			   "insecure: true gives a passwordless root console; use it for "
+			   "development images only");
 	const char *state_mp = json_string_value(
 	    json_object_get(json_object_get(st->cfg->root, "state"), "mountpoint"));
 	json_t *stele = spec_stele(merged, state_mp ? state_mp : "/var/lib");
 	char path[PATH_MAX * 2 + 16];
 	int rc = -1;
-	if (config && settings_as_booted(stele, section, name) == 0 &&
+	if (config && settings_as_booted(stele, section, where) == 0 &&
 	    make_mount_points(st, config, rootfs) == 0) {
 		snprintf(path, sizeof path, "%s/config.json", dir);
 		rc = write_json(path, config);
@@ -190,8 +216,41 @@ static int stage_bundle(struct stage *st, const char *pkg_dir, const char *secti
 	return rc;
 }
 
+/* volumes: NAME/lower with the image's files (or empty), NAME/merged,
+ * and NAME/tmp for a read-write one, where boot mounts its tmpfs. */
+static int stage_volume(struct stage *st, const char *pkg_dir, const json_t *vol)
+{
+	const char *name = json_string_value(json_object_get(vol, "name"));
+	const char *ref = json_string_value(json_object_get(vol, "image"));
+	char rel[PATH_MAX], path[PATH_MAX * 2];
+	snprintf(rel, sizeof rel, "%s/%s/lower", SPEC_VOLUMES_DIR + 1, name);
+	json_t *image_config = NULL;
+	if (ref && image_unpack(ref, pkg_dir, st->tree, rel, st->meta, &image_config) < 0) {
+		log_msg_as(LOG_ERR, NULL, "%s:%d: volumes: %s: cannot unpack image %s",
+			   schema_file_of(st->cfg, vol), yconv_line(vol, "image"), name, ref);
+		return -1;
+	}
+	json_decref(image_config);
+	static const char *const dirs[] = {"lower", "merged", "tmp"};
+	bool ro = json_is_true(json_object_get(vol, "readonly"));
+	for (size_t i = 0; i < (ro ? 2u : 3u); i++) {
+		snprintf(path, sizeof path, "%s%s/%s/%s", st->tree, SPEC_VOLUMES_DIR, name,
+			 dirs[i]);
+		if (mkdir_p(path, 0755) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 int bundles_stage(struct stage *st, const char *pkg_dir)
 {
+	size_t v;
+	json_t *vol;
+	json_array_foreach(json_object_get(st->cfg->root, "volumes"), v, vol)
+	{
+		if (stage_volume(st, pkg_dir, vol) < 0)
+			return -1;
+	}
 	for (size_t s = 0; s < 3; s++) {
 		size_t i;
 		json_t *entry;
@@ -205,6 +264,17 @@ int bundles_stage(struct stage *st, const char *pkg_dir)
 int bundles_check_images(const struct config *cfg, const char *pkg_dir)
 {
 	int bad = 0;
+	size_t v;
+	json_t *vol;
+	json_array_foreach(json_object_get(cfg->root, "volumes"), v, vol)
+	{
+		char why[PATH_MAX + 256];
+		const char *ref = json_string_value(json_object_get(vol, "image"));
+		if (ref && image_check(ref, pkg_dir, why, sizeof why) < 0) {
+			schema_error(cfg, vol, "image", "%s", why);
+			bad++;
+		}
+	}
 	for (size_t s = 0; s < 3; s++) {
 		size_t i;
 		json_t *entry;

@@ -6,16 +6,23 @@
 #include "builder/tool.h"
 #include "builder/vfat.h"
 #include "lib/log.h"
+#include "lib/partnames.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define PART_START MIB
 #define DISK_TAIL  MIB /* the backup GPT, kept MiB aligned */
+
+/* The UKI's file in the ESP of raw-efi: slot A (update/README.md). The
+ * ESP keeps room for slot B, an update as large as the image's UKI and
+ * half again. */
+#define UPDATE_SLOT_A "stele-a.efi"
 
 struct layout {
 	const char *format; /* "raw-efi", for names and errors */
@@ -23,7 +30,8 @@ struct layout {
 	const char *part_name;
 	uint64_t attributes;
 	const uint8_t *boot_code;
-	char seed[512]; /* "stele/NAME/FORMAT/" and 16 hex digits of each file's SHA-256 */
+	uint64_t reserve; /* free bytes the file system keeps, for slot B */
+	char seed[512];	  /* "stele/NAME/FORMAT/" and 16 hex digits of each file's SHA-256 */
 };
 
 void syslinux_config(const char *cmdline, char *out, size_t len)
@@ -91,8 +99,10 @@ static int assemble(const struct disk_input *in, const struct layout *l,
 		    const struct vfat_file *files, size_t n, const char *out)
 {
 	uint64_t part, bytes;
-	if (vfat_size(files, n, &part) < 0 || disk_bytes(in, l, part, &bytes) < 0 ||
-	    create_sparse(out, bytes) < 0)
+	if (vfat_size(files, n, &part) < 0)
+		return -1;
+	part += (l->reserve + MIB - 1) / MIB * MIB;
+	if (disk_bytes(in, l, part, &bytes) < 0 || create_sparse(out, bytes) < 0)
 		return -1;
 	struct gpt_partition p = {.first_lba = PART_START / GPT_SECTOR,
 				  .last_lba = (PART_START + part) / GPT_SECTOR - 1,
@@ -124,19 +134,29 @@ static int assemble(const struct disk_input *in, const struct layout *l,
 int disk_write_efi(const struct disk_input *in, const char *uki, const char *systemd_boot,
 		   const char *out)
 {
-	static const char conf_text[] = "timeout 0\neditor no\n";
-	char conf[PATH_MAX], uki_dest[PATH_MAX];
+	/* Slot A holds the image, blessed (no boot counter); slot B is empty
+	 * until stelectl update fills it (update/README.md). */
+	static const char conf_text[] =
+	    "timeout 0\neditor no\nauto-entries no\nauto-firmware no\ndefault " UPDATE_SLOT_A "\n";
+	char conf[PATH_MAX];
 	if (path_join(conf, sizeof conf, in->work, "loader.conf") < 0 ||
 	    write_file(conf, conf_text, strlen(conf_text), 0644) < 0)
 		return -1;
-	snprintf(uki_dest, sizeof uki_dest, "EFI/Linux/%s.efi", in->name);
 	struct vfat_file files[] = {
 	    {systemd_boot, "EFI/BOOT/BOOTX64.EFI"},
 	    {systemd_boot, "EFI/systemd/systemd-bootx64.efi"},
-	    {uki, uki_dest},
+	    {uki, "EFI/Linux/" UPDATE_SLOT_A},
 	    {conf, "loader/loader.conf"},
 	};
-	struct layout l = {.format = "raw-efi", .type = GPT_TYPE_ESP, .part_name = "STELE-ESP"};
+	struct stat st;
+	if (stat(uki, &st) < 0) {
+		log_err("%s: %s", uki, strerror(errno));
+		return -1;
+	}
+	struct layout l = {.format = "raw-efi",
+			   .type = GPT_TYPE_ESP,
+			   .part_name = PARTNAME_ESP,
+			   .reserve = (uint64_t)st.st_size * 3 / 2};
 	const char *content[] = {uki, systemd_boot, NULL};
 	if (seed_with(&l, in, content) < 0)
 		return -1;
@@ -175,7 +195,7 @@ int disk_write_bios(const struct disk_input *in, const char *kernel, const char 
 		return -1;
 	struct layout l = {.format = "raw-bios",
 			   .type = GPT_TYPE_XBOOTLDR,
-			   .part_name = "STELE-BOOT",
+			   .part_name = PARTNAME_BOOT,
 			   .attributes = GPT_ATTR_LEGACY_BOOT,
 			   .boot_code = code};
 	const char *content[] = {kernel, initrd, conf, NULL};

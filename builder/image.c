@@ -61,6 +61,8 @@ static int parse_ref(const char *ref, const char *pkg_dir, struct source *s)
 	return 0;
 }
 
+static json_t *pick_tagged(const json_t *index, const struct source *s);
+
 int image_check(const char *ref, const char *pkg_dir, char *why, size_t len)
 {
 	struct source s;
@@ -89,7 +91,20 @@ int image_check(const char *ref, const char *pkg_dir, char *why, size_t len)
 			 s.is_dir ? "a directory" : "an OCI image layout (no index.json)");
 		return -1;
 	}
-	return 0;
+	if (s.is_dir)
+		return 0;
+	/* The tag too, before anything is unpacked. */
+	json_t *idx = json_load_file(index, 0, NULL);
+	int rc = 0;
+	if (!idx || !pick_tagged(idx, &s)) {
+		snprintf(why, len, "image \"%s\": %s", ref,
+			 idx ? "no manifest with that tag in its index.json (the tag is its "
+			       "org.opencontainers.image.ref.name annotation)"
+			     : "its index.json is not JSON");
+		rc = -1;
+	}
+	json_decref(idx);
+	return rc;
 }
 
 static json_t *load_json(const char *path, const char *ref)
@@ -151,14 +166,10 @@ static bool is_index(const json_t *descriptor)
 	return mt && (strstr(mt, "image.index") || strstr(mt, "manifest.list"));
 }
 
-/* The manifest for the tag: by ref.name annotation, else the only one. */
-static json_t *find_manifest(const struct source *s, const char *ref)
+/* index.json's descriptor for the tag: by ref.name annotation (default
+ * "latest"), else the only one when no tag was asked for; or NULL. */
+static json_t *pick_tagged(const json_t *index, const struct source *s)
 {
-	char path[PATH_MAX + 16];
-	snprintf(path, sizeof path, "%s/index.json", s->path);
-	json_t *index = load_json(path, ref);
-	if (!index)
-		return NULL;
 	json_t *list = json_object_get(index, "manifests"), *pick = NULL, *d;
 	const char *tag = s->tag[0] ? s->tag : "latest";
 	size_t i;
@@ -171,6 +182,20 @@ static json_t *find_manifest(const struct source *s, const char *ref)
 	}
 	if (!pick && !s->tag[0] && json_array_size(list) == 1)
 		pick = json_array_get(list, 0);
+	return pick;
+}
+
+/* The manifest for the tag: by ref.name annotation, else the only one. */
+static json_t *find_manifest(const struct source *s, const char *ref)
+{
+	char path[PATH_MAX + 16];
+	snprintf(path, sizeof path, "%s/index.json", s->path);
+	json_t *index = load_json(path, ref);
+	if (!index)
+		return NULL;
+	const char *tag = s->tag[0] ? s->tag : "latest";
+	json_t *pick = pick_tagged(index, s), *d;
+	size_t i;
 	if (!pick) {
 		log_err("image %s: no manifest tagged \"%s\" in %s", ref, tag, path);
 		json_decref(index);

@@ -162,7 +162,15 @@ out:
 	return rc;
 }
 
-static const char *const default_modules[] = {"button", "evdev"};
+/* The power button (PID 1's ACPI shutdown), and virtio's PCI, network and
+ * block drivers, which LinuxKit's kernels have built in: a LinuxKit file
+ * that lists no modules still gets a network and disks under qemu. */
+static const char *const default_modules[] = {"button", "evdev", "virtio_pci", "virtio_net",
+					      "virtio_blk"};
+/* vfat, its code pages and efivarfs: on a disk with A/B slots, stelectl
+ * update reaches the ESP and the boot loader's variables
+ * (update/README.md). */
+static const char *const slot_modules[] = {"vfat", "nls_cp437", "nls_ascii", "efivarfs"};
 
 static bool listed(const json_t *names, const char *name)
 {
@@ -193,17 +201,27 @@ static bool in_dep(const char *text, const char *name)
 	return false;
 }
 
-int modules_add_defaults(const char *src, json_t *names)
+static int add_listed(const char *text, const char *const *list, size_t n, json_t *names)
+{
+	int rc = 0;
+	for (size_t i = 0; i < n && rc == 0; i++)
+		if (in_dep(text, list[i]) && !listed(names, list[i]))
+			rc = json_array_append_new(names, json_string(list[i]));
+	return rc;
+}
+
+int modules_add_defaults(const char *src, json_t *names, bool slots)
 {
 	char path[PATH_MAX];
 	snprintf(path, sizeof path, "%s/modules.dep", src);
 	char *text = path_exists(path) ? read_text(path, NULL) : NULL;
 	if (!text)
 		return 0;
-	int rc = 0;
-	for (size_t i = 0; i < sizeof default_modules / sizeof *default_modules && rc == 0; i++)
-		if (in_dep(text, default_modules[i]) && !listed(names, default_modules[i]))
-			rc = json_array_append_new(names, json_string(default_modules[i]));
+	int rc = add_listed(text, default_modules, sizeof default_modules / sizeof *default_modules,
+			    names);
+	if (rc == 0 && slots)
+		rc = add_listed(text, slot_modules, sizeof slot_modules / sizeof *slot_modules,
+				names);
 	free(text);
 	return rc;
 }

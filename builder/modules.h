@@ -10,13 +10,16 @@
 #define STELE_CONFIG_MODULES_H
 
 #include <jansson.h>
+#include <stdbool.h>
 
 int modules_stage(const char *src, const char *version, const json_t *names, const char *tree);
 
 /* Adds to names the modules every image gets when SRC has them as
  * modules: `button` and `evdev`, through which PID 1 sees the ACPI power
  * button (pid1/powerbutton.h). Nothing when SRC lacks modules.dep or
- * names has them already. 0, or -1 when out of memory. */
-int modules_add_defaults(const char *src, json_t *names);
+ * names has them already. With slots (a disk with an ESP of A/B slots):
+ * vfat, nls_cp437, nls_ascii, efivarfs too, for stelectl update. 0, or
+ * -1 when out of memory. */
+int modules_add_defaults(const char *src, json_t *names, bool slots);
 
 #endif

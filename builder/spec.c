@@ -5,6 +5,8 @@
 #include "schema/schema.h"
 
 #include <ctype.h>
+#include <errno.h>
+#include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,11 +32,6 @@ static const char *const readonly_paths[] = {
     "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger", NULL,
 };
 
-static const char *name_of(const json_t *c)
-{
-	return json_string_value(json_object_get(c, "name"));
-}
-
 static json_t *strings(const char *const *v)
 {
 	json_t *a = json_array();
@@ -43,28 +40,61 @@ static json_t *strings(const char *const *v)
 	return a;
 }
 
+/* LinuxKit's AppendConfig-free merge (moby/config.go ConfigToOCI): a key
+ * the YAML gives replaces the label's; `capabilities` and `binds` from
+ * the YAML replace outright, otherwise the label's list is extended by
+ * the YAML's `.add` (a label's own `.add` is ignored, as LinuxKit does);
+ * `runtime` is merged key by key, bindNS namespace by namespace. */
+static void combine_list(json_t *merged, const json_t *label, const json_t *yaml, const char *key,
+			 const char *add_key)
+{
+	json_t *given = json_object_get(yaml, key), *add = json_object_get(yaml, add_key);
+	json_object_del(merged, add_key);
+	if (given) {
+		json_object_set(merged, key, given);
+		return;
+	}
+	json_t *base = json_object_get(label, key);
+	if (!base && !add)
+		return;
+	json_t *all = json_is_array(base) ? json_copy(base) : json_array();
+	if (json_is_array(add))
+		json_array_extend(all, add);
+	json_object_set_new(merged, key, all);
+}
+
+static void combine_runtime(json_t *merged, const json_t *label, const json_t *yaml)
+{
+	json_t *l = json_object_get(label, "runtime"), *y = json_object_get(yaml, "runtime");
+	if (!json_is_object(l) || !json_is_object(y))
+		return;
+	json_t *rt = json_deep_copy(l);
+	json_t *bind_ns = json_deep_copy(json_object_get(l, "bindNS"));
+	json_object_update(rt, y);
+	json_t *ybind = json_object_get(y, "bindNS");
+	if (json_is_object(bind_ns) && json_is_object(ybind)) {
+		json_object_update(bind_ns, ybind);
+		json_object_set(rt, "bindNS", bind_ns);
+	}
+	json_decref(bind_ns);
+	json_object_set_new(merged, "runtime", rt);
+}
+
 json_t *spec_merge(const json_t *entry, const json_t *image_config)
 {
 	json_t *labels = json_object_get(image_config, "Labels");
 	const char *defaults = json_string_value(json_object_get(labels, "org.mobyproject.config"));
-	json_t *merged = defaults ? json_loads(defaults, 0, NULL) : NULL;
-	if (!json_is_object(merged)) {
-		json_decref(merged);
-		merged = json_object();
+	json_t *label = defaults ? json_loads(defaults, 0, NULL) : NULL;
+	if (!json_is_object(label)) {
+		json_decref(label);
+		label = json_object();
 	}
+	json_t *merged = json_deep_copy(label);
 	json_object_update(merged, (json_t *)entry);
-	static const char *const additive[][2] = {{"binds.add", "binds"},
-						  {"capabilities.add", "capabilities"}};
-	for (size_t i = 0; i < 2; i++) {
-		json_t *add = json_object_get(merged, additive[i][0]);
-		if (!add)
-			continue;
-		json_t *base = json_object_get(merged, additive[i][1]);
-		json_t *all = base ? json_copy(base) : json_array();
-		json_array_extend(all, add);
-		json_object_set_new(merged, additive[i][1], all);
-		json_object_del(merged, additive[i][0]);
-	}
+	combine_list(merged, label, entry, "binds", "binds.add");
+	combine_list(merged, label, entry, "capabilities", "capabilities.add");
+	combine_runtime(merged, label, entry);
+	json_decref(label);
 	return merged;
 }
 
@@ -146,7 +176,7 @@ static int resolve_id(const json_t *v, const char *rootfs, const char *file, lon
 	return *id < 0 ? -1 : 0;
 }
 
-static json_t *user(const json_t *c, const json_t *image, const char *rootfs)
+static json_t *user(const json_t *c, const json_t *image, const char *rootfs, const char *where)
 {
 	long uid = 0, gid = 0, primary = -1;
 	const char *image_user = json_string_value(json_object_get(image, "User"));
@@ -165,13 +195,15 @@ static json_t *user(const json_t *c, const json_t *image, const char *rootfs)
 	json_t *res = NULL;
 	const json_t *uv = u ? u : iu, *gv = g ? g : ig;
 	if (uv && resolve_id(uv, rootfs, "passwd", &uid, &primary) < 0) {
-		log_err("%s: uid \"%s\" is not in the image's /etc/passwd; use a number",
-			name_of(c), json_string_value(uv));
+		log_msg_as(LOG_ERR, NULL,
+			   "%s: uid \"%s\" is not in the image's /etc/passwd; use a number", where,
+			   json_string_value(uv));
 		goto out;
 	}
 	if (gv && resolve_id(gv, rootfs, "group", &gid, NULL) < 0) {
-		log_err("%s: gid \"%s\" is not in the image's /etc/group; use a number", name_of(c),
-			json_string_value(gv));
+		log_msg_as(LOG_ERR, NULL,
+			   "%s: gid \"%s\" is not in the image's /etc/group; use a number", where,
+			   json_string_value(gv));
 		goto out;
 	}
 	if (!gv && primary >= 0)
@@ -186,8 +218,9 @@ static json_t *user(const json_t *c, const json_t *image, const char *rootfs)
 		{
 			long id;
 			if (resolve_id(v, rootfs, "group", &id, NULL) < 0) {
-				log_err("%s: group \"%s\" is not in the image's /etc/group",
-					name_of(c), json_string_value(v));
+				log_msg_as(LOG_ERR, NULL,
+					   "%s: group \"%s\" is not in the image's /etc/group",
+					   where, json_string_value(v));
 				json_decref(gids);
 				json_decref(res);
 				res = NULL;
@@ -219,22 +252,20 @@ static void env_set(json_t *env, const char *kv)
 	json_array_append_new(env, json_string(kv));
 }
 
-/* The image's Env, then the YAML's, a YAML variable replacing the image's;
- * `insecure: true` last, so no env entry can switch it off by accident. */
+/* LinuxKit's: the YAML's env (or the label's) replaces the image's Env
+ * whole; `insecure: true` last, so no env entry can switch it off by
+ * accident; a PATH when none is left, so that commands are found. */
 static json_t *environment(const json_t *c, const json_t *image)
 {
 	json_t *env = json_array();
-	const json_t *lists[] = {json_object_get(image, "Env"), json_object_get(c, "env")};
-	for (size_t l = 0; l < 2; l++) {
-		size_t i;
-		json_t *v;
-		json_array_foreach(lists[l], i, v) env_set(env, json_string_value(v));
-	}
+	const json_t *given = json_object_get(c, "env");
+	size_t i;
+	json_t *v;
+	json_array_foreach(given ? given : json_object_get(image, "Env"), i, v)
+	    env_set(env, json_string_value(v));
 	if (json_is_true(json_object_get(c, "insecure")))
 		env_set(env, SPEC_INSECURE_ENV);
 	bool has_path = false;
-	size_t i;
-	json_t *v;
 	json_array_foreach(env, i, v) has_path |= strncmp(json_string_value(v), "PATH=", 5) == 0;
 	if (!has_path)
 		json_array_insert_new(
@@ -297,24 +328,14 @@ static void add_mount(json_t *mounts, json_t *m)
 	json_decref(m);
 }
 
-/* "rbind" and "rw" unless OPTS (comma-separated) says "ro", then OPTS
- * without "ro"/"rw". */
+/* LinuxKit's bind options: "rw,rbind,rshared" when none are given, else
+ * the given ones and "rbind". */
 static void bind_options(const char *extra, char *out, size_t len)
 {
-	char buf[512];
-	snprintf(buf, sizeof buf, "%s", extra ? extra : "");
-	bool ro = false;
-	char rest[512] = "";
-	char *save;
-	for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
-		if (strcmp(t, "ro") == 0 || strcmp(t, "rw") == 0) {
-			ro = ro || t[1] == 'o';
-			continue;
-		}
-		size_t used = strlen(rest);
-		snprintf(rest + used, sizeof rest - used, ",%s", t);
-	}
-	snprintf(out, len, "rbind,%s%s", ro ? "ro" : "rw", rest);
+	if (!extra || !*extra)
+		snprintf(out, len, "rw,rbind,rshared");
+	else
+		snprintf(out, len, "%s,rbind", extra);
 }
 
 static const char *string_of(const json_t *m, const char *key)
@@ -327,7 +348,7 @@ static const char *string_of(const json_t *m, const char *key)
  * source's when that names a kernel file system (or tmpfs for /dev), a
  * missing source is the type, a missing destination is the type's usual
  * place. New reference; NULL when type or destination stays unknown. */
-static json_t *complete_mount(const json_t *given)
+json_t *spec_complete_mount(const json_t *given)
 {
 	static const char *const places[][2] = {{"proc", "/proc"},
 						{"devpts", "/dev/pts"},
@@ -355,26 +376,28 @@ static json_t *complete_mount(const json_t *given)
 	return m;
 }
 
-static bool mounts_valid(const json_t *c)
+static bool mounts_valid(const json_t *c, const char *where)
 {
 	size_t i;
 	json_t *v;
 	json_array_foreach(json_object_get(c, "mounts"), i, v)
 	{
-		json_t *m = json_is_object(v) ? complete_mount(v) : NULL;
+		json_t *m = json_is_object(v) ? spec_complete_mount(v) : NULL;
 		if (m) {
 			json_decref(m);
 			continue;
 		}
 		const char *type = string_of(v, "type");
 		if (type)
-			log_err("%s: mount of type \"%s\" has no destination; add "
-				"destination: /PATH",
-				name_of(c), type);
+			log_msg_as(LOG_ERR, NULL,
+				   "%s: mount of type \"%s\" has no destination; add "
+				   "destination: /PATH",
+				   where, type);
 		else
-			log_err("%s: a mount has no type; add type: (proc, sysfs, "
-				"cgroup, tmpfs, bind, ...)",
-				name_of(c));
+			log_msg_as(LOG_ERR, NULL,
+				   "%s: a mount has no type; add type: (proc, sysfs, "
+				   "cgroup, tmpfs, bind, ...)",
+				   where);
 		return false;
 	}
 	return true;
@@ -395,7 +418,7 @@ static json_t *mounts(const json_t *c)
 		  mount("/sys/fs/cgroup", "cgroup", "cgroup", "nosuid,noexec,nodev,relatime,ro"));
 	size_t i;
 	json_t *v;
-	json_array_foreach(json_object_get(c, "mounts"), i, v) add_mount(m, complete_mount(v));
+	json_array_foreach(json_object_get(c, "mounts"), i, v) add_mount(m, spec_complete_mount(v));
 	json_array_foreach(json_object_get(c, "binds"), i, v)
 	{
 		/* SRC:DST[:OPTS], OPTS comma-separated (ro, rshared, ...). */
@@ -409,7 +432,11 @@ static json_t *mounts(const json_t *c)
 		if (extra)
 			*extra++ = '\0';
 		bind_options(extra, opts, sizeof opts);
-		add_mount(m, mount(dst, "bind", buf, opts));
+		/* LinuxKit's volumes: a source without '/' names one. */
+		char vol[1200];
+		if (buf[0] != '/')
+			snprintf(vol, sizeof vol, SPEC_VOLUMES_DIR "/%s/merged", buf);
+		add_mount(m, mount(dst, "bind", buf[0] == '/' ? buf : vol, opts));
 	}
 	json_array_foreach(json_object_get(c, "tmpfs"), i, v)
 	{
@@ -425,26 +452,86 @@ static json_t *mounts(const json_t *c)
 	return m;
 }
 
+/* LinuxKit's namespace words: host and root share the host's, new and
+ * (for net) none make one, a /path joins one. pid is new unless asked;
+ * the others are the host's, except uts when the container has a
+ * hostname: that needs its own (runc refuses it otherwise). */
+static bool ns_is_host(const char *v)
+{
+	return strcmp(v, "host") == 0 || strcmp(v, "root") == 0;
+}
+
+static void add_namespace(json_t *ns, const char *type, const char *v)
+{
+	if (!v || ns_is_host(v))
+		return;
+	json_t *entry = json_pack("{s:s}", "type", type);
+	if (v[0] == '/')
+		json_object_set_new(entry, "path", json_string(v));
+	json_array_append_new(ns, entry);
+}
+
 static json_t *namespaces(const json_t *c)
 {
-	json_t *ns = json_pack("[{s:s},{s:s}]", "type", "pid", "type", "mount");
-	static const char *const keys[][2] = {
-	    {"pid", "pid"}, {"net", "network"}, {"ipc", "ipc"}, {"uts", "uts"}};
-	for (size_t i = 0; i < 4; i++) {
-		const char *v = json_string_value(json_object_get(c, keys[i][0]));
-		if (i == 0 && v && strcmp(v, "host") == 0)
-			json_array_remove(ns, 0);
-		if (!v || strcmp(v, "host") == 0)
-			continue;
-		json_t *entry = json_pack("{s:s}", "type", keys[i][1]);
-		if (v[0] == '/')
-			json_object_set_new(entry, "path", json_string(v));
-		if (i == 0)
-			json_array_set_new(ns, 0, entry);
-		else
-			json_array_append_new(ns, entry);
-	}
+	json_t *ns = json_array();
+	const char *pid = string_of(c, "pid"), *uts = string_of(c, "uts");
+	add_namespace(ns, "pid", pid ? pid : "new");
+	json_array_append_new(ns, json_pack("{s:s}", "type", "mount"));
+	add_namespace(ns, "network", string_of(c, "net"));
+	add_namespace(ns, "ipc", string_of(c, "ipc"));
+	add_namespace(ns, "uts", uts ? uts : string_of(c, "hostname") ? "new" : NULL);
+	add_namespace(ns, "user", string_of(c, "userns"));
 	return ns;
+}
+
+static bool rlimit_value(const char *text, size_t n, unsigned long long *out)
+{
+	char buf[32];
+	while (n && isspace((unsigned char)*text))
+		text++, n--;
+	while (n && isspace((unsigned char)text[n - 1]))
+		n--;
+	if (!n || n >= sizeof buf)
+		return false;
+	memcpy(buf, text, n);
+	buf[n] = '\0';
+	if (strcasecmp(buf, "unlimited") == 0) {
+		/* RLIM_INFINITY does not fit jansson's integers: the
+		 * largest that does is as good as unlimited. */
+		*out = LLONG_MAX;
+		return true;
+	}
+	char *end;
+	errno = 0;
+	*out = strtoull(buf, &end, 10);
+	if (*out > LLONG_MAX)
+		*out = LLONG_MAX;
+	return buf[0] != '-' && !*end && errno == 0;
+}
+
+int spec_rlimit_parse(const char *s, char *type, size_t len, unsigned long long *soft,
+		      unsigned long long *hard)
+{
+	static const char *const known[] = {
+	    "CPU",     "FSIZE", "DATA",	 "STACK",      "CORE",	   "RSS",  "NPROC",  "NOFILE",
+	    "MEMLOCK", "AS",	"LOCKS", "SIGPENDING", "MSGQUEUE", "NICE", "RTPRIO", "RTTIME"};
+	const char *c1 = s ? strchr(s, ',') : NULL, *c2 = c1 ? strchr(c1 + 1, ',') : NULL;
+	if (!c2 || !rlimit_value(c1 + 1, (size_t)(c2 - c1 - 1), soft) ||
+	    !rlimit_value(c2 + 1, strlen(c2 + 1), hard))
+		return -1;
+	char name[32];
+	size_t n = 0;
+	for (const char *p = s; p < c1 && n < sizeof name - 1; p++)
+		if (!isspace((unsigned char)*p))
+			name[n++] = (char)toupper((unsigned char)*p);
+	name[n] = '\0';
+	const char *bare = strncmp(name, "RLIMIT_", 7) == 0 ? name + 7 : name;
+	for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
+		if (strcmp(bare, known[i]) == 0) {
+			snprintf(type, len, "RLIMIT_%s", bare);
+			return 0;
+		}
+	return -1;
 }
 
 static json_t *rlimits(const json_t *c)
@@ -454,14 +541,10 @@ static json_t *rlimits(const json_t *c)
 	json_t *v;
 	json_array_foreach(json_object_get(c, "rlimits"), i, v)
 	{
-		char name[32], type[48];
+		char type[48];
 		unsigned long long soft, hard;
-		if (sscanf(json_string_value(v), "%31[a-z],%llu,%llu", name, &soft, &hard) != 3)
+		if (spec_rlimit_parse(json_string_value(v), type, sizeof type, &soft, &hard) < 0)
 			continue; /* checked by the schema */
-		size_t k = 0;
-		for (; name[k]; k++)
-			name[k] = (char)toupper((unsigned char)name[k]);
-		snprintf(type, sizeof type, "RLIMIT_%s", name);
 		json_array_append_new(r, json_pack("{s:s,s:I,s:I}", "type", type, "soft",
 						   (json_int_t)soft, "hard", (json_int_t)hard));
 	}
@@ -471,7 +554,12 @@ static json_t *rlimits(const json_t *c)
 /* LinuxKit's devices: cgroup rules, and a node when major/minor are given. */
 static void devices(const json_t *c, json_t *linux, json_t *resources)
 {
+	/* Deny all first, then resources.devices as given, then the devices':
+	 * added to, never replacing, what resources.devices says. */
 	json_t *rules = json_pack("[{s:b,s:s}]", "allow", 0, "access", "rwm");
+	json_t *given = json_object_get(resources, "devices");
+	if (json_is_array(given))
+		json_array_extend(rules, given);
 	json_t *nodes = json_array();
 	size_t i;
 	json_t *d;
@@ -482,6 +570,8 @@ static void devices(const json_t *c, json_t *linux, json_t *resources)
 		json_t *rule = json_pack("{s:b,s:s,s:s}", "allow", 1, "type", type ? type : "a",
 					 "access", "rwm");
 		json_t *major = json_object_get(d, "major"), *minor = json_object_get(d, "minor");
+		if (path && strcmp(path, "all") == 0) /* LinuxKit: a whole type */
+			major = minor = NULL;
 		if (major)
 			json_object_set(rule, "major", major);
 		if (minor)
@@ -527,60 +617,100 @@ static json_t *linux_section(const json_t *c, const json_t *caps)
 		    seccomp_default_profile(caps, json_is_object(seccomp) ? seccomp : NULL));
 	static const char *const passthrough[][2] = {{"sysctl", "sysctl"},
 						     {"cgroupsPath", "cgroupsPath"},
-						     {"rootfsPropagation", "rootfsPropagation"}};
-	for (size_t i = 0; i < 3; i++)
+						     {"rootfsPropagation", "rootfsPropagation"},
+						     {"uidMappings", "uidMappings"},
+						     {"gidMappings", "gidMappings"}};
+	for (size_t i = 0; i < 5; i++)
 		if ((v = json_object_get(c, passthrough[i][0])))
 			json_object_set(linux, passthrough[i][1], v);
 	return linux;
 }
 
-static bool binds_valid(const json_t *c)
+bool spec_bind_ok(const char *s)
+{
+	const char *c1 = s ? strchr(s, ':') : NULL;
+	const char *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
+	if (!c1 || c1 == s || c1[1] != '/' || (c2 && strchr(c2 + 1, ':')))
+		return false;
+	if (s[0] == '/')
+		return true;
+	for (const char *p = s; p < c1; p++) /* a volume's name */
+		if (!islower((unsigned char)*p) && !isdigit((unsigned char)*p) && *p != '_' &&
+		    *p != '-')
+			return false;
+	return true;
+}
+
+static bool binds_valid(const json_t *c, const char *where)
 {
 	size_t i;
 	json_t *v;
 	json_array_foreach(json_object_get(c, "binds"), i, v)
 	{
 		const char *s = json_string_value(v);
-		const char *colon = s ? strchr(s, ':') : NULL;
-		if (!colon || s[0] != '/' || colon[1] != '/') {
-			log_err("%s: bind \"%s\" is not valid; expected "
-				"/SOURCE:/DEST[:OPTIONS]",
-				name_of(c), s ? s : "");
+		if (!spec_bind_ok(s)) {
+			log_msg_as(LOG_ERR, NULL,
+				   "%s: bind \"%s\" is not valid; expected "
+				   "/SOURCE:/DEST[:OPTIONS] or VOLUME:/DEST[:OPTIONS]",
+				   where, s ? s : "");
 			return false;
 		}
 	}
 	return true;
 }
 
-json_t *spec_config(const json_t *c, const json_t *image, const char *rootfs)
+/* runc sets a hostname only in the container's own uts namespace. */
+static bool hostname_valid(const json_t *c, const char *where)
 {
-	if (!binds_valid(c) || !mounts_valid(c))
+	const char *uts = string_of(c, "uts");
+	if (!string_of(c, "hostname") || !uts || !ns_is_host(uts))
+		return true;
+	log_msg_as(LOG_ERR, NULL,
+		   "%s: hostname needs the container's own uts namespace; drop uts: %s or "
+		   "the hostname",
+		   where, uts);
+	return false;
+}
+
+json_t *spec_config(const json_t *c, const json_t *image, const char *rootfs, const char *where)
+{
+	if (!binds_valid(c, where) || !mounts_valid(c, where) || !hostname_valid(c, where))
 		return NULL;
 	json_t *args = arguments(c, image);
 	if (!json_array_size(args)) {
-		log_err("%s: no command, and the image has no Entrypoint or Cmd; add "
-			"command: [...]",
-			name_of(c));
+		log_msg_as(LOG_ERR, NULL,
+			   "%s: no command, and the image has no Entrypoint or Cmd; add "
+			   "command: [...]",
+			   where);
 		json_decref(args);
 		return NULL;
 	}
-	json_t *usr = user(c, image, rootfs);
+	json_t *usr = user(c, image, rootfs, where);
 	if (!usr) {
 		json_decref(args);
 		return NULL;
 	}
+	/* LinuxKit's sets: ambient capabilities are also bounding and
+	 * permitted; inheritable holds only them (LinuxKit's holds the
+	 * bounding set), the least that lets them survive execve. */
 	json_t *caps = capabilities(json_object_get(c, "capabilities"));
 	json_t *ambient = capabilities(json_object_get(c, "ambient"));
+	json_t *both = json_copy(json_object_get(c, "capabilities"));
+	if (!both)
+		both = json_array();
+	json_array_extend(both, json_object_get(c, "ambient"));
+	json_t *bounding = capabilities(both);
+	json_decref(both);
 	const char *cwd = json_string_value(json_object_get(c, "cwd"));
 	if (!cwd || !*cwd)
 		cwd = json_string_value(json_object_get(image, "WorkingDir"));
 	json_t *nnp = json_object_get(c, "noNewPrivileges");
 	json_t *process =
-	    json_pack("{s:b,s:o,s:o,s:o,s:s,s:{s:O,s:O,s:O,s:o,s:[]},s:o,s:b}", "terminal", 0,
+	    json_pack("{s:b,s:o,s:o,s:o,s:s,s:{s:O,s:O,s:O,s:O,s:o},s:o,s:b}", "terminal", 0,
 		      "user", usr, "args", args, "env", environment(c, image), "cwd",
-		      cwd && *cwd ? cwd : "/", "capabilities", "bounding", caps, "effective", caps,
-		      "permitted", caps, "ambient", ambient, "inheritable", "rlimits", rlimits(c),
-		      "noNewPrivileges", nnp ? json_is_true(nnp) : 1);
+		      cwd && *cwd ? cwd : "/", "capabilities", "bounding", bounding, "effective",
+		      caps, "permitted", bounding, "inheritable", ambient, "ambient", ambient,
+		      "rlimits", rlimits(c), "noNewPrivileges", nnp ? json_is_true(nnp) : 1);
 	json_t *v;
 	if ((v = json_object_get(c, "oomScoreAdj")))
 		json_object_set(process, "oomScoreAdj", v);
@@ -590,8 +720,8 @@ json_t *spec_config(const json_t *c, const json_t *image, const char *rootfs)
 		      "root", "path", "rootfs", "readonly", ro ? json_is_true(ro) : 1, "mounts",
 		      mounts(c), "linux", linux_section(c, caps));
 	json_decref(caps);
-	const char *uts = json_string_value(json_object_get(c, "uts"));
-	if ((v = json_object_get(c, "hostname")) && uts && strcmp(uts, "host") != 0)
+	json_decref(bounding);
+	if ((v = json_object_get(c, "hostname")))
 		json_object_set(spec, "hostname", v);
 	if ((v = json_object_get(c, "annotations")))
 		json_object_set(spec, "annotations", v);

@@ -303,11 +303,49 @@ static bool init_complete(const struct config *cfg, json_t *list)
 	if ((has_containers(cfg, "onboot") || has_containers(cfg, "onshutdown")) &&
 	    !lists(list, "onboot"))
 		strcat(missing, ", onboot (runs onboot: and onshutdown:)");
+	else if (has_containers(cfg, "volumes") && !lists(list, "onboot"))
+		strcat(missing, ", onboot (sets up volumes:)");
 	if (!missing[0])
 		return true;
 	schema_error(cfg, cfg->root, "init", "lacks %s; the usual list: " INIT_EXAMPLE,
 		     missing + 2);
 	return false;
+}
+
+int stage_check_init(const struct config *cfg)
+{
+	json_t *list = json_object_get(cfg->root, "init");
+	if (!list)
+		return 0;
+	int errors = 0;
+	size_t i;
+	json_t *v;
+	json_array_foreach(list, i, v)
+	{
+		const char *name = json_string_value(v);
+		if (!name) /* a wrong type: reported by the schema */
+			continue;
+		if (linuxkit_image(cfg, name))
+			errors++;
+		else if (!component_named(name)) {
+			schema_error(
+			    cfg, cfg->root, "init",
+			    "unknown component \"%s\"; expected init, supervisor, onboot, "
+			    "stelectl, metadata, runc, crun, containerd, ctr, e2fsprogs or busybox",
+			    name);
+			errors++;
+		}
+	}
+	/* What is missing follows from the LinuxKit images' lines already. */
+	if (!errors && !init_complete(cfg, list))
+		errors++;
+	if (lists(list, "runc") && lists(list, "crun")) {
+		schema_error(cfg, cfg->root, "init",
+			     "runc and crun are both listed; keep one (crun is installed as "
+			     "/usr/bin/runc in its place)");
+		errors++;
+	}
+	return errors;
 }
 
 int stage_components(struct stage *st)
@@ -319,30 +357,13 @@ int stage_components(struct stage *st)
 				return -1;
 		return 0;
 	}
+	if (stage_check_init(st->cfg) > 0)
+		return -1;
 	size_t i;
 	json_t *v;
-	json_array_foreach(list, i, v) if (linuxkit_image(st->cfg, json_string_value(v))) return -1;
-	if (!init_complete(st->cfg, list))
-		return -1;
-	if (lists(list, "runc") && lists(list, "crun")) {
-		schema_error(st->cfg, st->cfg->root, "init",
-			     "runc and crun are both listed; keep one (crun is installed as "
-			     "/usr/bin/runc in its place)");
-		return -1;
-	}
 	json_array_foreach(list, i, v)
 	{
-		const char *name = json_string_value(v);
-		const struct component *c = component_named(name);
-		if (!c) {
-			schema_error(
-			    st->cfg, st->cfg->root, "init",
-			    "unknown component \"%s\"; expected init, supervisor, onboot, "
-			    "stelectl, metadata, runc, crun, containerd, ctr, e2fsprogs or busybox",
-			    name);
-			return -1;
-		}
-		if (stage_component(st, c, true) < 0)
+		if (stage_component(st, component_named(json_string_value(v)), true) < 0)
 			return -1;
 	}
 	return 0;
@@ -396,6 +417,7 @@ static void init_conf(const struct config *cfg, FILE *f)
 	if (watchdog && !json_object_get(watchdog, "device"))
 		fprintf(f, "watchdog=%s\n", schema_find(schema_watchdog, "device")->def);
 	conf_section(watchdog, schema_watchdog, f);
+	conf_section(json_object_get(root, "update"), schema_update, f);
 }
 
 /* The root is read-only at run time: the resolver lives in /run, where
@@ -449,22 +471,146 @@ int stage_etc(struct stage *st)
 	return stage_resolv_conf(st);
 }
 
-static int stage_file(struct stage *st, json_t *file)
+/* LinuxKit's ids for files: a number, "root" (or empty) for 0, or a
+ * container's name, which LinuxKit gives the uid and gid 100, 101, ... in
+ * the order onboot, onshutdown, services. */
+static int file_id(const struct config *cfg, const json_t *v, unsigned *out)
+{
+	*out = 0;
+	if (!v || json_is_integer(v)) {
+		*out = v ? (unsigned)json_integer_value(v) : 0;
+		return 0;
+	}
+	const char *s = json_string_value(v);
+	char *end;
+	unsigned long n = strtoul(s, &end, 10);
+	if (*s && !*end) {
+		*out = (unsigned)n;
+		return 0;
+	}
+	if (!*s || strcmp(s, "root") == 0)
+		return 0;
+	unsigned id = 100;
+	for (size_t sec = 0; sec < 3; sec++) {
+		size_t i;
+		json_t *c;
+		json_array_foreach(json_object_get(cfg->root, schema_sections[sec]), i, c)
+		{
+			const char *name = json_string_value(json_object_get(c, "name"));
+			if (name && strcmp(name, s) == 0) {
+				*out = id;
+				return 0;
+			}
+			id++;
+		}
+	}
+	return -1;
+}
+
+/* A file's source on the build host: ~/ is the home folder, as LinuxKit's;
+ * a relative one is relative to the YAML's folder. */
+static int file_source(const char *yml_dir, const char *source, char *out, size_t len)
+{
+	const char *home = getenv("HOME");
+	if (source[0] == '~' && source[1] == '/' && home)
+		return snprintf(out, len, "%s%s", home, source + 1) < (int)len ? 0 : -1;
+	if (source[0] == '/')
+		return snprintf(out, len, "%s", source) < (int)len ? 0 : -1;
+	return path_join(out, len, yml_dir, source);
+}
+
+static int check_file(const struct config *cfg, const char *yml_dir, const json_t *file)
 {
 	const char *dest = json_string_value(json_object_get(file, "path"));
 	if (!dest || !*dest || strstr(dest, "..")) {
-		schema_error(st->cfg, file, "path", "expected a path inside the image, without ..");
-		return -1;
+		schema_error(cfg, file, "path", "expected a path inside the image, without ..");
+		return 1;
 	}
+	int errors = 0;
+	const char *source = json_string_value(json_object_get(file, "source"));
+	int given = (json_object_get(file, "contents") != NULL) + (source != NULL) +
+		    (json_object_get(file, "symlink") != NULL) +
+		    json_is_true(json_object_get(file, "directory")) +
+		    (json_object_get(file, "metadata") != NULL);
+	if (given > 1) {
+		schema_error(cfg, file, "path",
+			     "%s: expected only one of contents, source, metadata, symlink, "
+			     "directory",
+			     dest);
+		errors++;
+	}
+	static const char *const ids[] = {"uid", "gid"};
+	for (size_t i = 0; i < 2; i++) {
+		unsigned id;
+		const json_t *v = json_object_get(file, ids[i]);
+		if (file_id(cfg, v, &id) < 0) {
+			schema_error(cfg, file, ids[i],
+				     "\"%s\" is neither a number, root, nor a container's name",
+				     json_string_value(v));
+			errors++;
+		}
+	}
+	char src[PATH_MAX];
+	if (source && !json_is_true(json_object_get(file, "optional"))) {
+		if (file_source(yml_dir, source, src, sizeof src) < 0 || !path_exists(src)) {
+			schema_error(cfg, file, "source", "%s: %s does not exist", dest, source);
+			errors++;
+		}
+	}
+	return errors;
+}
+
+int stage_check_files(const struct config *cfg, const char *yml_dir)
+{
+	int errors = 0;
+	size_t i;
+	json_t *file;
+	json_array_foreach(json_object_get(cfg->root, "files"), i, file) errors +=
+	    check_file(cfg, yml_dir, file);
+	return errors;
+}
+
+/* files[].metadata: the whole configuration, as LinuxKit writes it for a
+ * container to read; stele writes JSON for both json and yaml (JSON is
+ * YAML), without the builder's own "//" keys. */
+static json_t *without_internal(const json_t *v)
+{
+	if (json_is_array(v)) {
+		json_t *a = json_array();
+		size_t i;
+		json_t *x;
+		json_array_foreach(v, i, x) json_array_append_new(a, without_internal(x));
+		return a;
+	}
+	if (!json_is_object(v))
+		return json_deep_copy(v);
+	json_t *o = json_object();
+	const char *k;
+	json_t *x;
+	json_object_foreach((json_t *)v, k, x) if (strncmp(k, "//", 2) != 0)
+	    json_object_set_new(o, k, without_internal(x));
+	return o;
+}
+
+static int write_metadata(const struct config *cfg, const char *path, mode_t mode)
+{
+	json_t *clean = without_internal(cfg->root);
+	char *text = json_dumps(clean, JSON_INDENT(4) | JSON_SORT_KEYS);
+	json_decref(clean);
+	if (!text)
+		return -1;
+	int rc = write_file(path, text, strlen(text), mode);
+	free(text);
+	return rc;
+}
+
+static int stage_file(struct stage *st, json_t *file)
+{
+	const char *dest = json_string_value(json_object_get(file, "path"));
 	const char *contents = json_string_value(json_object_get(file, "contents"));
 	const char *source = json_string_value(json_object_get(file, "source"));
 	const char *symlink_to = json_string_value(json_object_get(file, "symlink"));
 	bool directory = json_is_true(json_object_get(file, "directory"));
-	if ((contents != NULL) + (source != NULL) + (symlink_to != NULL) + directory > 1) {
-		schema_error(st->cfg, file, "path",
-			     "%s: expected only one of contents, source, symlink, directory", dest);
-		return -1;
-	}
 	const char *m = json_string_value(json_object_get(file, "mode"));
 	/* LinuxKit's defaults: files often hold secrets (a password hash, a
 	 * key), so nothing the YAML does not open up is readable by others. */
@@ -480,19 +626,14 @@ static int stage_file(struct stage *st, json_t *file)
 		rc = symlink(symlink_to, path);
 		if (rc < 0)
 			log_err("files: %s: %s", dest, strerror(errno));
+	} else if (json_object_get(file, "metadata")) {
+		rc = write_metadata(st->cfg, path, mode);
 	} else if (source) {
 		char src[PATH_MAX];
-		if (source[0] == '/')
-			snprintf(src, sizeof src, "%s", source);
-		else if (path_join(src, sizeof src, st->yml_dir, source) < 0)
+		if (file_source(st->yml_dir, source, src, sizeof src) < 0)
 			return -1;
-		if (!path_exists(src)) {
-			if (json_is_true(json_object_get(file, "optional")))
-				return 0;
-			schema_error(st->cfg, file, "path", "%s: source %s does not exist", dest,
-				     src);
-			return -1;
-		}
+		if (!path_exists(src))
+			return 0; /* optional: check_file reported the others */
 		rc = copy_file(src, path, mode);
 	} else {
 		rc = write_file(path, contents ? contents : "", contents ? strlen(contents) : 0,
@@ -502,8 +643,9 @@ static int stage_file(struct stage *st, json_t *file)
 		return -1;
 	while (*dest == '/')
 		dest++;
-	unsigned uid = (unsigned)json_integer_value(json_object_get(file, "uid"));
-	unsigned gid = (unsigned)json_integer_value(json_object_get(file, "gid"));
+	unsigned uid, gid;
+	file_id(st->cfg, json_object_get(file, "uid"), &uid);
+	file_id(st->cfg, json_object_get(file, "gid"), &gid);
 	if (symlink_to)
 		return uid || gid ? meta_own(st->meta, dest, uid, gid, -1) : 0;
 	return meta_own(st->meta, dest, uid, gid, (int)mode);

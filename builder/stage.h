@@ -21,8 +21,15 @@ struct stage {
 };
 
 int stage_base(struct stage *st);
+/* init:'s mistakes, each one line: LinuxKit images, unknown components,
+ * what the file's containers need and lacks. Returns how many. */
+int stage_check_init(const struct config *cfg);
 int stage_components(struct stage *st);
 int stage_etc(struct stage *st);
+/* files:' mistakes, each one line: paths, more than one of contents,
+ * source, metadata, symlink and directory, ids that are neither numbers
+ * nor container names, missing sources. Returns how many. */
+int stage_check_files(const struct config *cfg, const char *yml_dir);
 int stage_files(struct stage *st);
 
 /* Copy a host binary and the shared libraries ldd names for it. */

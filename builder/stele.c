@@ -17,12 +17,15 @@
 
 static void usage(FILE *f)
 {
-	fputs("usage: stele build [-o DIR] [--format FORMAT[,FORMAT...]] [--size SIZE]\n           "
-	      "        [--sign-key KEY.pem --sign-cert CERT.pem]\n                   "
-	      "[--compression none|gzip|zstd|lz4] [--pkg-dir DIR] [--bin-dir "
-	      "DIR]\n                   [--kernel-dir DIR] [--keep-tree] [--no-dedup] FILE.yml\n  "
-	      "formats: kernel+initrd (default), iso, uki, raw-efi, raw-bios, qcow2, vhd, vmdk, "
-	      "gcp\n       stele run [options] DIR/NAME      (stele run --help)\n",
+	fputs("usage: stele build [-o DIR] [--format FORMAT[,FORMAT...]] [--size SIZE]\n"
+	      "                   [--sign-key KEY.pem --sign-cert CERT.pem]\n"
+	      "                   [--compression none|gzip|zstd|lz4] [--pkg-dir DIR] [--bin-dir "
+	      "DIR]\n"
+	      "                   [--kernel-dir DIR] [--keep-tree] [--no-dedup] FILE.yml "
+	      "[MORE.yml...]\n"
+	      "  formats: kernel+initrd (default), iso, uki, raw-efi, raw-bios, qcow2, vhd, vmdk, "
+	      "gcp\n"
+	      "       stele run [options] DIR/NAME      (stele run --help)\n",
 	      f);
 }
 
@@ -151,7 +154,7 @@ static int cmd_build(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (argc - optind != 1) {
+	if (argc - optind < 1) {
 		usage(stderr);
 		return 2;
 	}
@@ -161,6 +164,8 @@ static int cmd_build(int argc, char **argv)
 		return 2;
 	}
 	o.yml = argv[optind];
+	o.ymls = (const char *const *)argv + optind;
+	o.n_yml = (size_t)(argc - optind);
 	return build_image(&o);
 }
 

@@ -1,5 +1,6 @@
 #include "builder/uki.h"
 
+#include "builder/digest.h"
 #include "builder/fsutil.h"
 #include "builder/pe.h"
 #include "builder/tool.h"
@@ -13,6 +14,10 @@
 #include <unistd.h>
 
 #define SECTION_ALIGN 4096u
+
+#ifndef STELE_VERSION
+#define STELE_VERSION "0.1"
+#endif
 
 struct section {
 	const char *name;
@@ -52,10 +57,17 @@ int uki_write(const char *work, const struct uki_parts *p, int64_t epoch, const 
 {
 	struct section s[4] = {
 	    {.name = ".osrel"}, {.name = ".cmdline"}, {.name = ".linux"}, {.name = ".initrd"}};
-	char osrel[512];
+	/* VERSION_ID and STELE_BUILD let an update check what it installs
+	 * (update/README.md): stele's version, and a digest of what boots. */
+	char osrel[768], kdigest[DIGEST_HEX_LEN], idigest[DIGEST_HEX_LEN];
+	if (file_sha256(p->kernel, kdigest) < 0 || file_sha256(p->initrd, idigest) < 0) {
+		fprintf(stderr, "stele: %s: %s\n", p->initrd, strerror(errno));
+		return -1;
+	}
 	snprintf(osrel, sizeof osrel,
-		 "NAME=\"stele\"\nID=stele\nPRETTY_NAME=\"stele %s\"\nIMAGE_ID=\"%s\"\n", p->name,
-		 p->name);
+		 "NAME=\"stele\"\nID=stele\nPRETTY_NAME=\"stele %s\"\nIMAGE_ID=\"%s\"\n"
+		 "VERSION_ID=\"%s\"\nSTELE_BUILD=\"%.16s%.16s\"\n",
+		 p->name, p->name, STELE_VERSION, kdigest, idigest);
 	if (write_small(work, "uki.osrel", osrel, s[0].path) < 0 ||
 	    write_small(work, "uki.cmdline", p->cmdline, s[1].path) < 0)
 		return -1;

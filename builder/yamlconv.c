@@ -175,6 +175,25 @@ static const struct schema_field *find_schema(const struct schema_field *table, 
 	return f && !f->generated ? f : NULL;
 }
 
+/* An unknown key: whether it is LinuxKit's and what stele has instead. */
+static const char *unknown_key_fix(const char *key)
+{
+	static const char *const known[][2] = {
+	    {"binary", "LinuxKit's kernel.binary; stele's equivalent is kernel.path: FILE"},
+	    {"tar", "LinuxKit's kernel.tar; stele has no equivalent: kernel modules come from "
+		    "kernel.modules_dir, remove it"},
+	    {"platforms", "LinuxKit's volumes[].platforms; stele has no equivalent (one "
+			  "architecture per build), remove it"},
+	    {"format", "LinuxKit's volumes[].format; stele has no equivalent (volumes are "
+		       "folders), remove it"},
+	};
+	for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
+		if (strcmp(key, known[i][0]) == 0)
+			return known[i][1];
+	return "unknown key, neither LinuxKit's nor stele's; see builder/README.md for the "
+	       "schema";
+}
+
 /* A mapping whose keys are those of table, then those of schema. */
 static json_t *object(struct yconv *c, yaml_node_t *n, const struct yfield *table,
 		      const struct schema_field *schema, bool conf_text, bool lines,
@@ -202,8 +221,7 @@ static json_t *object(struct yconv *c, yaml_node_t *n, const struct yfield *tabl
 		const struct yfield *f = find_field(table, scalar(k));
 		const struct schema_field *sf = f ? NULL : find_schema(schema, scalar(k));
 		if (!f && !sf) {
-			yconv_error(c, line_of(k), key,
-				    "unknown key; see builder/README.md for the schema");
+			yconv_error(c, line_of(k), key, "%s", unknown_key_fix(scalar(k)));
 			continue;
 		}
 		const char *name = f ? f->key : sf->key;

@@ -15,6 +15,7 @@
 #include "ctl/analyze.h"
 
 #include "ctl/plot.h"
+#include "ctl/update.h"
 #include "lib/log.h"
 #include "lib/timeline.h"
 #include "supervisor/control.h"
@@ -39,15 +40,18 @@ static int timeout_s = 10; /* each connect, send and read of an exchange */
 
 static int usage(FILE *out)
 {
-	fputs(
-	    "usage: stelectl [--run DIR] COMMAND\n  status [NAME]          services and their "
-	    "states (exit 3: NAME not running)\n  logs [-f] [-n N] NAME  a service's output (also: "
-	    "containerd, onboot)\n  start NAME | stop NAME | restart NAME\n  analyze               "
-	    " boot timeline: durations and the critical chain\n  plot                   boot "
-	    "timeline as an SVG chart, on stdout\n  poweroff | reboot | halt   (PID 1 is signalled "
-	    "if the supervisor is down)\nDIR is the supervisor's runtime dir (/run/stele, or "
-	    "$STELE_RUN).\n--timeout SECS bounds each exchange with the supervisor (default 10).\n",
-	    out);
+	fputs("usage: stelectl [--run DIR] COMMAND\n"
+	      "  status [NAME]          services and their states (exit 3: NAME not running)\n"
+	      "  logs [-f] [-n N] NAME  a service's output (also: containerd, onboot)\n"
+	      "  start NAME | stop NAME | restart NAME\n"
+	      "  analyze                boot timeline: durations and the critical chain\n"
+	      "  plot                   boot timeline as an SVG chart, on stdout\n"
+	      "  poweroff | reboot | halt   (PID 1 is signalled if the supervisor is down)\n"
+	      "  update FILE.efi [--no-reboot] [--tries N] | update --rollback [--no-reboot]\n"
+	      "                         install an image in the inactive slot (update/README.md)\n"
+	      "DIR is the supervisor's runtime dir (/run/stele, or $STELE_RUN).\n"
+	      "--timeout SECS bounds each exchange with the supervisor (default 10).\n",
+	      out);
 	return EXIT_USAGE;
 }
 
@@ -245,7 +249,20 @@ static int cmd_status(const char *name)
 			rc = EXIT_NOT_RUNNING;
 	}
 	free(body);
+	if (!name)
+		update_status();
 	return rc;
+}
+
+char *ctl_status_body(void)
+{
+	char ok[256];
+	int code = 0, fd = request("status", ok, sizeof ok, &code);
+	if (fd < 0)
+		return NULL;
+	char *body = read_all(fd);
+	close(fd);
+	return body;
 }
 
 static int cmd_logs(int argc, char **argv)
@@ -403,6 +420,11 @@ static int load_timeline(struct timeline_spans *t)
 	return 0;
 }
 
+int ctl_power(const char *verb)
+{
+	return cmd_power(verb);
+}
+
 static int cmd_analyze(void)
 {
 	struct timeline_spans t;
@@ -468,5 +490,7 @@ int main(int argc, char **argv)
 		return cmd_analyze();
 	if (!strcmp(cmd, "plot") && rest == 1)
 		return cmd_plot();
+	if (!strcmp(cmd, "update"))
+		return cmd_update(rest, argv + i);
 	return usage(stderr);
 }

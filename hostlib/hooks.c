@@ -103,19 +103,52 @@ static int unpin_namespace(const char *target)
 	return umount2(target, MNT_DETACH);
 }
 
-int hooks_before_create(const struct runtime_hooks *h, char *err, size_t len)
+/* LinuxKit's: a relative path is relative to the container's rootfs. */
+static const char *in_bundle(const char *path, const char *bundle, char *buf, size_t len)
 {
-	for (size_t i = 0; i < h->n_mkdirs; i++)
-		if (mkdir_parents(h->mkdirs[i]) < 0)
-			return set_error(err, len, "runtime.mkdir %s: %s", h->mkdirs[i],
-					 strerror(errno));
+	if (path[0] == '/' || !bundle)
+		return path;
+	snprintf(buf, len, "%s/rootfs/%s", bundle, path);
+	return buf;
+}
+
+/* An overlay's upperdir and workdir are made too, as LinuxKit's are. */
+static int overlay_dirs(const char *options)
+{
+	char buf[PATH_MAX * 2];
+	snprintf(buf, sizeof buf, "%s", options ? options : "");
+	char *save;
+	for (char *o = strtok_r(buf, ",", &save); o; o = strtok_r(NULL, ",", &save))
+		if ((strncmp(o, "upperdir=", 9) == 0 || strncmp(o, "workdir=", 8) == 0) &&
+		    mkdir_parents(strchr(o, '=') + 1) < 0)
+			return -1;
+	return 0;
+}
+
+int hooks_before_create(const struct runtime_hooks *h, const char *bundle, char *err, size_t len)
+{
+	char buf[PATH_MAX * 2];
+	/* LinuxKit's order: mounts, then mkdir (which can make folders inside
+	 * a mount), then cgroups. */
 	for (size_t i = 0; i < h->n_mounts; i++) {
 		const struct hook_mount *m = &h->mounts[i];
-		if (mkdir_parents(m->destination) < 0)
-			return set_error(err, len, "runtime.mounts %s: %s", m->destination,
-					 strerror(errno));
-		if (mount_one(m->type, m->source, m->destination, m->options, err, len) < 0)
+		const char *dst = in_bundle(m->destination, bundle, buf, sizeof buf);
+		if (mkdir_parents(dst) < 0 || overlay_dirs(m->options) < 0)
+			return set_error(err, len, "runtime.mounts %s: %s", dst, strerror(errno));
+		if (mount_one(m->type, m->source, dst, m->options, err, len) < 0)
 			return -1;
+	}
+	for (size_t i = 0; i < h->n_mkdirs; i++) {
+		const char *dir = in_bundle(h->mkdirs[i], bundle, buf, sizeof buf);
+		if (mkdir_parents(dir) < 0)
+			return set_error(err, len, "runtime.mkdir %s: %s", dir, strerror(errno));
+	}
+	for (size_t i = 0; i < h->n_cgroups; i++) {
+		/* cgroup v2: a group is one folder; its controllers follow the
+		 * parent's subtree_control. */
+		snprintf(buf, sizeof buf, "%s/%s", HOOKS_CGROUP_ROOT, h->cgroups[i]);
+		if (mkdir_parents(buf) < 0)
+			return set_error(err, len, "runtime.cgroups %s: %s", buf, strerror(errno));
 	}
 	return 0;
 }

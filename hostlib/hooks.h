@@ -2,8 +2,13 @@
  * instead of shell commands.
  *
  * Order, per container:
- *   hooks_before_create()  mkdir, then mounts: host side, before `runc
- *                          create`, so config.json's binds can use them;
+ *   hooks_before_create()  mounts, then mkdir, then cgroups (LinuxKit's
+ *                          order): host side, before `runc create`, so
+ *                          config.json's binds can use them. A relative
+ *                          path (mount destination, mkdir) is relative to
+ *                          BUNDLE/rootfs, as LinuxKit's; an overlay's
+ *                          upperdir and workdir are created; a cgroup is
+ *                          a folder under HOOKS_CGROUP_ROOT;
  *   hooks_after_create()   interfaces, then bindNS: they need the
  *                          container's namespaces, which exist between
  *                          `runc create` and `runc start`.
@@ -21,7 +26,11 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-int hooks_before_create(const struct runtime_hooks *h, char *err, size_t len);
+#ifndef HOOKS_CGROUP_ROOT
+#define HOOKS_CGROUP_ROOT "/sys/fs/cgroup"
+#endif
+
+int hooks_before_create(const struct runtime_hooks *h, const char *bundle, char *err, size_t len);
 int hooks_after_create(const struct runtime_hooks *h, pid_t pid, char *err, size_t len);
 /* Is there an after-create hook? Without one, the runner needs no gap
  * between create and start, and runs the container with one `runc run`. */

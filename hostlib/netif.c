@@ -10,6 +10,7 @@
 #include <netlink/route/link.h>
 #include <netlink/route/link/veth.h>
 #include <sched.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -89,8 +90,35 @@ static int veth_inside(const struct hook_iface *iface, int nsfd, char *err, size
 	    code == SETNS_FAILED ? "cannot join its network namespace" : nl_geterror(-code));
 }
 
+/* Any other link type (wireguard, dummy, ...), as LinuxKit's generic
+ * link: created in the container's namespace directly, or in the host's
+ * and moved there with createInRoot (a wireguard interface keeps its
+ * socket in the namespace it was created in). */
+static int generic_add(struct nl_sock *sk, const struct hook_iface *iface, pid_t pid, int nsfd,
+		       char *err, size_t len)
+{
+	struct rtnl_link *link = rtnl_link_alloc();
+	if (!link)
+		return set_error(err, len, "runtime.interfaces %s: out of memory", iface->name);
+	rtnl_link_set_name(link, iface->name);
+	int rc = rtnl_link_set_type(link, iface->add);
+	if (rc == 0 && !iface->create_in_root)
+		rtnl_link_set_ns_pid(link, pid);
+	if (rc == 0)
+		rc = rtnl_link_add(sk, link, NLM_F_CREATE | NLM_F_EXCL);
+	rtnl_link_put(link);
+	if (rc < 0)
+		return set_error(err, len, "runtime.interfaces %s: creating a %s link: %s",
+				 iface->name, iface->add, nl_geterror(rc));
+	return iface->create_in_root ? move_link(sk, iface->name, nsfd, err, len) : 0;
+}
+
 int netif_apply(const struct hook_iface *iface, pid_t pid, char *err, size_t len)
 {
+	bool veth = iface->add && strcmp(iface->add, "veth") == 0;
+	if (veth && !iface->peer)
+		return set_error(err, len, "runtime.interfaces %s: a veth needs peer: NAME",
+				 iface->name);
 	char path[64];
 	snprintf(path, sizeof path, "/proc/%d/ns/net", (int)pid);
 	int nsfd = open(path, O_RDONLY | O_CLOEXEC);
@@ -98,7 +126,7 @@ int netif_apply(const struct hook_iface *iface, pid_t pid, char *err, size_t len
 		return set_error(err, len, "runtime.interfaces %s: %s: %s", iface->name, path,
 				 strerror(errno));
 	int r;
-	if (iface->add && !iface->create_in_root) {
+	if (veth && !iface->create_in_root) {
 		r = veth_inside(iface, nsfd, err, len);
 		close(nsfd);
 		return r;
@@ -109,7 +137,9 @@ int netif_apply(const struct hook_iface *iface, pid_t pid, char *err, size_t len
 		return set_error(err, len, "runtime.interfaces %s: cannot open a netlink socket",
 				 iface->name);
 	}
-	if (iface->add) {
+	if (iface->add && !veth) {
+		r = generic_add(sk, iface, pid, nsfd, err, len);
+	} else if (iface->add) {
 		/* The peer end stays here; `name` is created in pid's namespace. */
 		int rc = rtnl_link_veth_add(sk, iface->peer, iface->name, pid);
 		r = rc < 0 ? set_error(err, len, "runtime.interfaces %s: creating veth %s/%s: %s",

@@ -8,6 +8,11 @@
  *                                            veth1 stays on the host
  *   ... "createInRoot": false                create both ends inside the
  *                                            container's namespace
+ *   {"name": "wg0", "add": "wireguard"}      any other link type: created in
+ *                                            the container's namespace, or
+ *                                            on the host and moved there with
+ *                                            "createInRoot": true
+ *   {"name": "a", "peer": "b"}               a peer alone means veth
  * Contract: returns 0, or -1 with one line in err. */
 #ifndef STELE_ONBOOT_NETIF_H
 #define STELE_ONBOOT_NETIF_H

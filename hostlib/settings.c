@@ -8,7 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
-const char *const ns_names[NS_COUNT] = {"net", "uts", "ipc", "pid", "mnt", "cgroup"};
+const char *const ns_names[NS_COUNT] = {"net", "uts", "ipc", "pid", "mnt", "cgroup", "user"};
 
 const char *on_failure_name(enum on_failure f)
 {
@@ -281,9 +281,11 @@ static int fill_ifaces(const json_t *v, struct runtime_hooks *h)
 		return -1;
 	for (size_t i = 0; i < h->n_ifaces; i++) {
 		const json_t *o = json_array_get(v, i);
+		/* LinuxKit's: a peer without add is a veth. */
+		const char *veth = json_object_get(o, "peer") ? "veth" : NULL;
 		h->ifaces[i] = (struct hook_iface){
 		    .name = string_of(o, "name", NULL),
-		    .add = string_of(o, "add", NULL),
+		    .add = string_of(o, "add", veth),
 		    .peer = string_of(o, "peer", NULL),
 		    .create_in_root = bool_of(o, "createInRoot", false),
 		};
@@ -296,7 +298,8 @@ static int fill_runtime(const json_t *v, struct runtime_hooks *h)
 	if (!v)
 		return 0;
 	h->mkdirs = strings(json_object_get(v, "mkdir"), &h->n_mkdirs);
-	if (!h->mkdirs || fill_mounts(json_object_get(v, "mounts"), h) < 0 ||
+	h->cgroups = strings(json_object_get(v, "cgroups"), &h->n_cgroups);
+	if (!h->mkdirs || !h->cgroups || fill_mounts(json_object_get(v, "mounts"), h) < 0 ||
 	    fill_ifaces(json_object_get(v, "interfaces"), h) < 0)
 		return -1;
 	const char *key;
@@ -412,6 +415,7 @@ void bundle_settings_free(struct bundle_settings *s)
 		free(s->runtime.mounts[i].options);
 	free(s->runtime.mounts);
 	free(s->runtime.mkdirs);
+	free(s->runtime.cgroups);
 	free(s->runtime.ifaces);
 	free(s->depends_on);
 	json_decref(s->doc);

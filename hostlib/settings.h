@@ -26,7 +26,7 @@
 enum on_failure { ON_FAILURE_CONTINUE, ON_FAILURE_RETRY, ON_FAILURE_HALT, ON_FAILURE_POWEROFF };
 
 /* Namespaces bindNS may pin, in the order of /proc/PID/ns/ names. */
-enum ns_kind { NS_NET, NS_UTS, NS_IPC, NS_PID, NS_MNT, NS_CGROUP, NS_COUNT };
+enum ns_kind { NS_NET, NS_UTS, NS_IPC, NS_PID, NS_MNT, NS_CGROUP, NS_USER, NS_COUNT };
 extern const char *const ns_names[NS_COUNT];
 
 struct hook_mount {
@@ -38,14 +38,17 @@ struct hook_mount {
 
 struct hook_iface {
 	const char *name;
-	const char *add;  /* NULL: move an existing interface; "veth": create a pair */
-	const char *peer; /* the other end of a veth */
+	const char *add;  /* NULL: move an existing interface; "veth": create a pair;
+			   * another link type (wireguard, dummy, ...): create one */
+	const char *peer; /* the other end of a veth (a peer alone means veth) */
 	bool create_in_root;
 };
 
 struct runtime_hooks {
 	const char **mkdirs;
 	size_t n_mkdirs;
+	const char **cgroups; /* LinuxKit's runtime.cgroups: folders under /sys/fs/cgroup */
+	size_t n_cgroups;
 	struct hook_mount *mounts;
 	size_t n_mounts;
 	struct hook_iface *ifaces;

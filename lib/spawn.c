@@ -121,6 +121,8 @@ pid_t spawn(const char *path, char *const argv[], const struct spawn_opts *opts)
 		set_oom_score_adj(opts->oom_score_adj);
 	if (opts->new_session)
 		setsid();
+	if (opts->cwd && chdir(opts->cwd) < 0)
+		_exit(126);
 	if (opts->envp)
 		execve(path, argv, opts->envp);
 	else

@@ -1,7 +1,7 @@
 /* spawn: start a child the way an init must.
  *
  * Contract: the child starts with an empty signal mask, default signal
- * dispositions, cwd "/", and only fds 0-2 open (CVE-2024-21626: a leaked
+ * dispositions, cwd "/" (or opts->cwd), and only fds 0-2 open (CVE-2024-21626: a leaked
  * fd is a container escape). stdout/stderr are the fds given, or the
  * parent's when -1. stdin is the fd given, else /dev/null (an empty pipe
  * when /dev has no null yet): never the parent's, which for PID 1 is the
@@ -22,6 +22,7 @@ struct spawn_opts {
 	/* NULL: inherit. Else written to /proc/self/oom_score_adj in the
 	 * child: PID 1 runs at -1000, which its children must not keep. */
 	const char *oom_score_adj;
+	const char *cwd; /* NULL: "/" */
 };
 
 #define SPAWN_OPTS_DEFAULT                                                                         \

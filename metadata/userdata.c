@@ -314,6 +314,8 @@ static void stele_keys(struct hostconf *hc, json_t *stele)
 			stele_services(hc, value);
 		else if (strcmp(key, "network") == 0)
 			stele_network(hc, value);
+		else if (strcmp(key, "update") == 0 && json_is_object(value))
+			; /* stelectl update --boot reads it from the raw userdata */
 		else
 			stele_bad(key, "unknown key or wrong type (see metadata/README.md)");
 	}

@@ -7,9 +7,10 @@
  * Exit codes (the supervisor acts on them; onboot/README.md):
  *   0 go on; 10 halt; 11 power off; 12 stopped by SIGTERM/SIGINT;
  *   2 usage error. Anything else: go on, and report it. */
+#include "hostlib/volumes.h"
 #include "lib/log.h"
-#include "onboot/runner.h"
 #include "lib/timeline.h"
+#include "onboot/runner.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -108,6 +109,11 @@ int main(int argc, char **argv)
 		log_warn("ignoring SIGPIPE: %s", strerror(errno));
 	if (runner_block_signals() < 0)
 		log_warn("sigprocmask: %s", strerror(errno));
+
+	/* LinuxKit's volumes, before any container can bind one. */
+	char verr[600];
+	if (strcmp(phase, "onboot") == 0 && volumes_setup(root, verr, sizeof verr) < 0)
+		log_err("%s; containers binding it see an empty folder", verr);
 
 	struct runner_config cfg = {
 	    .phase = phase,

@@ -64,7 +64,8 @@ static struct result run_attempt(struct job *j)
 	}
 	if (!j->host_hooks_done) {
 		if (create_bind_sources(j, err, sizeof err) < 0 ||
-		    hooks_before_create(&j->settings.runtime, err, sizeof err) < 0) {
+		    hooks_before_create(&j->settings.runtime, j->bundle->dir, err, sizeof err) <
+			0) {
 			log_err("%s: %s", name, err);
 			return res;
 		}

@@ -10,9 +10,8 @@
 static const char *const restart_values[] = {"always", "on-failure", "never", NULL};
 static const char *const ready_values[] = {"running", "notify", NULL};
 static const char *const on_failure_values[] = {"continue", "halt", "poweroff", NULL};
-static const char *const veth_values[] = {"veth", NULL};
 /* In the order of /proc/PID/ns/ names; hostlib/settings.h's enum ns_kind. */
-static const char *const ns_values[] = {"net", "uts", "ipc", "pid", "mnt", "cgroup", NULL};
+static const char *const ns_values[] = {"net", "uts", "ipc", "pid", "mnt", "cgroup", "user", NULL};
 
 const struct schema_field schema_name_field = {
     .key = "name",
@@ -30,6 +29,25 @@ static const struct schema_field abs_path = {
     .max = 4095,
     .rule = SCHEMA_ABS_PATH,
     .expected = "an absolute path",
+};
+
+/* LinuxKit's runtime paths: absolute on the host, or relative to the
+ * container's rootfs. */
+static const struct schema_field host_or_rootfs_path = {
+    .key = "",
+    .type = SCHEMA_STR,
+    .min = 1,
+    .max = 4095,
+    .expected = "a path: absolute on the host, or relative to the container's rootfs",
+};
+
+/* A cgroup v2 group under /sys/fs/cgroup. */
+static const struct schema_field cgroup_name = {
+    .key = "",
+    .type = SCHEMA_STR,
+    .min = 1,
+    .max = 255,
+    .expected = "a cgroup path under /sys/fs/cgroup, such as mygroup or a/b",
 };
 
 static const struct schema_field any_string = {
@@ -51,9 +69,8 @@ static const struct schema_field mount_fields[] = {
      .type = SCHEMA_STR,
      .min = 1,
      .max = 4095,
-     .rule = SCHEMA_ABS_PATH,
      .required = true,
-     .expected = "an absolute path"},
+     .expected = "a path: absolute on the host, or relative to the container's rootfs"},
     {.key = "options",
      .type = SCHEMA_LIST,
      .max = 256,
@@ -80,9 +97,8 @@ static const struct schema_field interface_fields[] = {
      .type = SCHEMA_STR,
      .min = 1,
      .max = 15,
-     .values = veth_values,
-     .needs = "peer",
-     .expected = "veth (or no add: move an existing interface)"},
+     .expected = "a link type: veth (with peer), wireguard, dummy, ... (or no add: move "
+		 "an existing interface)"},
     {.key = "peer",
      .type = SCHEMA_STR,
      .min = 1,
@@ -108,8 +124,8 @@ static const struct schema_field runtime_fields[] = {
      .type = SCHEMA_LIST,
      .scope = SCHEMA_ALL,
      .max = 256,
-     .item = &abs_path,
-     .expected = "a list of absolute paths"},
+     .item = &host_or_rootfs_path,
+     .expected = "a list of paths (absolute, or relative to the container's rootfs)"},
     {.key = "mounts",
      .type = SCHEMA_LIST,
      .scope = SCHEMA_ALL,
@@ -129,12 +145,14 @@ static const struct schema_field runtime_fields[] = {
      .scope_fix = ONBOOT_HOOK_FIX,
      .values = ns_values,
      .item = &abs_path,
-     .expected = "a mapping of namespaces (net, uts, ipc, pid, mnt, cgroup) to absolute paths"},
+     .expected = "a mapping of namespaces (net, uts, ipc, pid, mnt, cgroup, user) to absolute "
+		 "paths"},
     {.key = "cgroups",
-     .type = SCHEMA_UNSUPPORTED,
+     .type = SCHEMA_LIST,
      .scope = SCHEMA_ALL,
-     .expected = "not supported: stele runs every container in its own cgroup v2 group; "
-		 "use cgroupsPath or resources instead"},
+     .max = 64,
+     .item = &cgroup_name,
+     .expected = "a list of cgroups to create under /sys/fs/cgroup"},
     {.key = "namespace",
      .type = SCHEMA_UNSUPPORTED,
      .scope = SCHEMA_ALL,
@@ -244,7 +262,7 @@ const struct schema_field schema_bundle[] = {
      .type = SCHEMA_OBJ,
      .scope = SCHEMA_ALL,
      .item = runtime_fields,
-     .expected = "a mapping of mkdir, mounts, interfaces and bindNS"},
+     .expected = "a mapping of mkdir, mounts, cgroups, interfaces and bindNS"},
     {0},
 };
 
@@ -321,6 +339,21 @@ const struct schema_field schema_state[] = {
      .values = fsck_fail_values,
      .def = "ro",
      .expected = "ro or none"},
+    {0},
+};
+
+/* update: in init.conf as update_healthy_after=, which stelectl update
+ * --boot reads (update/README.md). */
+const struct schema_field schema_update[] = {
+    {.key = "healthy_after",
+     .conf_key = "update_healthy_after",
+     .type = SCHEMA_INT,
+     .min = 0,
+     .max = 86400,
+     .def_onboot = 60,
+     .def_service = 60,
+     .def = "60",
+     .expected = "whole seconds, 0 to 86400"},
     {0},
 };
 

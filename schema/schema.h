@@ -75,6 +75,7 @@ struct schema_field {
 extern const struct schema_field schema_bundle[];
 extern const struct schema_field schema_state[];
 extern const struct schema_field schema_watchdog[];
+extern const struct schema_field schema_update[];
 /* A container's name, and each entry of depends_on: schema_name_valid(). */
 extern const struct schema_field schema_name_field;
 

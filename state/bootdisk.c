@@ -4,6 +4,7 @@
 
 #include "lib/bounded_call.h"
 #include "lib/log.h"
+#include "lib/partnames.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -116,7 +117,7 @@ static const char *not_stele(struct fdisk_context *cxt, int damaged, char *why, 
 	}
 	struct fdisk_partition *pa = NULL;
 	const char *name = part_name(cxt, 0, &pa);
-	bool ours = name && (!strcmp(name, "STELE-ESP") || !strcmp(name, "STELE-BOOT"));
+	bool ours = name && (!strcmp(name, PARTNAME_ESP) || !strcmp(name, PARTNAME_BOOT));
 	fdisk_unref_partition(pa);
 	return ours ? NULL : "a GPT of another system: never written";
 }

@@ -4,6 +4,7 @@
 
 #include "containerd/ctrd.h"
 #include "schema/schema.h"
+#include "supervisor/early.h"
 #include "supervisor/spec.h"
 
 #include <errno.h>
@@ -24,9 +25,10 @@
 #define MAX_NAME SCHEMA_NAME_MAX
 
 /* One record on the pipe: this header, then err_len bytes of message,
- * n_depends times (uint32 length, name bytes), then spec_len bytes. */
+ * late_len bytes of why it is created after onboot, n_depends times
+ * (uint32 length, name bytes), then spec_len bytes. */
 struct wire {
-	uint32_t ok, err_len;
+	uint32_t ok, err_len, early, late_len;
 	uint32_t restart_mode, min_ms, max_ms, limit, window_ms;
 	uint32_t ready, timeout_s, grace_s, optional, binds_state, binds_dir, console;
 	uint32_t n_depends, spec_len;
@@ -34,10 +36,11 @@ struct wire {
 
 /* --- child ---------------------------------------------------------- */
 
-static int send_record(int fd, const struct wire *w, const char *err, const struct svcconf *c,
-		       const char *spec)
+static int send_record(int fd, const struct wire *w, const char *err, const char *late,
+		       const struct svcconf *c, const char *spec)
 {
-	if (write_all(fd, w, sizeof *w) < 0 || write_all(fd, err, w->err_len) < 0)
+	if (write_all(fd, w, sizeof *w) < 0 || write_all(fd, err, w->err_len) < 0 ||
+	    write_all(fd, late, w->late_len) < 0)
 		return -1;
 	for (uint32_t i = 0; i < w->n_depends; i++) {
 		uint32_t len = (uint32_t)strlen(c->depends_on[i]);
@@ -48,7 +51,7 @@ static int send_record(int fd, const struct wire *w, const char *err, const stru
 }
 
 static int parse_one(int fd, const struct bundle_request *r, const char *ns,
-		     const char *state_mountpoint)
+		     const char *state_mountpoint, const struct early_reach *reach)
 {
 	struct svcconf c;
 	struct wire w = {0};
@@ -81,19 +84,26 @@ static int parse_one(int fd, const struct bundle_request *r, const char *ns,
 	w.console = c.console;
 	w.n_depends = w.ok ? (uint32_t)c.n_depends : 0;
 	w.spec_len = spec ? (uint32_t)strlen(spec) : 0;
-	int rc = send_record(fd, &w, err, &c, spec);
+	char late[BUNDLE_LATE_LEN] = "";
+	if (spec)
+		w.early =
+		    early_verdict(reach, spec, w.spec_len, r->dir, c.n_depends, late, sizeof late);
+	w.late_len = (uint32_t)strnlen(late, sizeof late - 1);
+	int rc = send_record(fd, &w, err, late, &c, spec);
 	svcconf_free(&c);
 	free(spec);
 	return rc;
 }
 
 static void child(int fd, const struct bundle_request *req, size_t n, const char *ns,
-		  const char *state_mountpoint)
+		  const char *state_mountpoint, const char *onboot_dir)
 {
 	/* The parent's epoll, signalfd and sockets are inherited, never used. */
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	struct early_reach reach;
+	early_reach_load(onboot_dir, &reach);
 	for (size_t i = 0; i < n; i++)
-		if (parse_one(fd, &req[i], ns, state_mountpoint) < 0)
+		if (parse_one(fd, &req[i], ns, state_mountpoint, &reach) < 0)
 			_exit(1);
 	_exit(0);
 }
@@ -135,15 +145,20 @@ static int receive(int fd, struct parsed_bundle *b, int64_t deadline)
 	struct wire w;
 	if (read_exact(fd, &w, sizeof w, deadline) < 0)
 		return -1;
-	if (w.err_len >= BUNDLE_ERR_LEN || w.n_depends > MAX_DEPS || w.spec_len > MAX_SPEC ||
-	    w.restart_mode > RESTART_NEVER || w.ready > READY_NOTIFY || w.limit < 1 ||
-	    w.limit > RESTART_MAX_LIMIT || (w.ok && w.spec_len == 0) || w.min_ms < 1 ||
-	    w.max_ms > SCHEMA_SECONDS_MAX * 1000u || w.window_ms > SCHEMA_SECONDS_MAX * 1000u ||
-	    w.timeout_s > SCHEMA_SECONDS_MAX || w.grace_s > SCHEMA_SECONDS_MAX)
+	if (w.err_len >= BUNDLE_ERR_LEN || w.late_len >= BUNDLE_LATE_LEN || w.early > 1 ||
+	    w.n_depends > MAX_DEPS || w.spec_len > MAX_SPEC || w.restart_mode > RESTART_NEVER ||
+	    w.ready > READY_NOTIFY || w.limit < 1 || w.limit > RESTART_MAX_LIMIT ||
+	    (w.ok && w.spec_len == 0) || w.min_ms < 1 || w.max_ms > SCHEMA_SECONDS_MAX * 1000u ||
+	    w.window_ms > SCHEMA_SECONDS_MAX * 1000u || w.timeout_s > SCHEMA_SECONDS_MAX ||
+	    w.grace_s > SCHEMA_SECONDS_MAX)
 		return -2;
 	if (read_exact(fd, b->err, w.err_len, deadline) < 0)
 		return -1;
 	b->err[w.err_len] = '\0';
+	if (read_exact(fd, b->late_why, w.late_len, deadline) < 0)
+		return -1;
+	b->late_why[w.late_len] = '\0';
+	b->early = w.early;
 	svcconf_defaults(&b->conf);
 	b->conf.restart = (struct restart_policy){.mode = (enum restart_mode)w.restart_mode,
 						  .min_ms = (int)w.min_ms,
@@ -192,8 +207,8 @@ static int receive(int fd, struct parsed_bundle *b, int64_t deadline)
 }
 
 int bundles_parse(const struct bundle_request *req, size_t n, const char *ns,
-		  const char *state_mountpoint, struct parsed_bundle *out, int timeout_ms,
-		  char *err, size_t errlen)
+		  const char *state_mountpoint, const char *onboot_dir, struct parsed_bundle *out,
+		  int timeout_ms, char *err, size_t errlen)
 {
 	for (size_t i = 0; i < n; i++)
 		memset(&out[i], 0, sizeof out[i]);
@@ -205,7 +220,7 @@ int bundles_parse(const struct bundle_request *req, size_t n, const char *ns,
 	pid_t pid = fork();
 	if (pid == 0) {
 		close(fds[0]);
-		child(fds[1], req, n, ns, state_mountpoint);
+		child(fds[1], req, n, ns, state_mountpoint, onboot_dir);
 	}
 	close(fds[1]);
 	if (pid < 0) {

@@ -10,7 +10,8 @@
  * adjusted spec, or not ok with one line naming the file and the fix.
  * Returns 0, or -1 with a one-line reason in err (nothing could be parsed:
  * fork failed, the child died or timed out); results already received stay
- * valid and the rest are marked not ok with that reason. */
+ * valid and the rest are marked not ok with that reason. Each ok result
+ * also says whether the service may be created while onboot runs. */
 #ifndef STELE_BUNDLEPARSE_H
 #define STELE_BUNDLEPARSE_H
 
@@ -19,7 +20,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define BUNDLE_ERR_LEN 600
+#define BUNDLE_ERR_LEN	600
+#define BUNDLE_LATE_LEN 240
 
 struct bundle_request {
 	const char *dir; /* absolute: .../services/NAME */
@@ -34,10 +36,14 @@ struct parsed_bundle {
 	bool binds_state_dir; /* the spec binds from under the state mountpoint */
 	char *spec;	      /* adjusted spec, NUL-terminated, malloc'd */
 	size_t spec_len;
+	bool early;			/* may be created while onboot runs (early.h) */
+	char late_why[BUNDLE_LATE_LEN]; /* else why not */
 };
 
+/* onboot_dir: CONTAINERS/onboot, whose bundles decide which services may
+ * be created while onboot runs (early.h); NULL: no onboot. */
 int bundles_parse(const struct bundle_request *req, size_t n, const char *ns,
-		  const char *state_mountpoint, struct parsed_bundle *out, int timeout_ms,
-		  char *err, size_t errlen);
+		  const char *state_mountpoint, const char *onboot_dir, struct parsed_bundle *out,
+		  int timeout_ms, char *err, size_t errlen);
 
 #endif

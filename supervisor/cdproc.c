@@ -302,8 +302,10 @@ static pid_t spawn_containerd(const struct cdproc *cd, const char *config, const
 		so.stdout_fd = out;
 		so.stderr_fd = out;
 		so.new_session = true;
-		/* Not the supervisor's -900: shims and containers inherit from
-		 * containerd, and a service must not outrank its supervisor. */
+		/* Not the supervisor's -900 for what containerd runs before it
+		 * sets its own (-999, its config's oom_score). Services get 0
+		 * from their spec (spec.h: SPEC_OOM_SCORE_ADJ), not the
+		 * shim's -998. */
 		so.oom_score_adj = "0";
 		pid = spawn(argv[0], argv, &so);
 	}

@@ -15,6 +15,7 @@
 #include "supervisor/options.h"
 #include "supervisor/phases.h"
 #include "supervisor/service.h"
+#include "supervisor/shims.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -33,12 +34,20 @@ static struct services table;
 static struct cdproc cd;
 static struct phases ph;
 static struct control ctl;
+static struct shims shims;
 
 /* --- events: who reacts to what --- */
 
 static void on_containerd_up(struct ctrd *conn, const struct cd_snapshot *held)
 {
+	/* Before any task is created: no task of a group while its shim starts. */
+	services_shim_groups_starting(&table, shims_start(&shims, services_shim_groups(&table)));
 	services_containerd_up(&table, conn, held);
+}
+
+static void on_shim_done(unsigned group, bool up)
+{
+	services_shim_group_done(&table, group, up);
 }
 
 static void on_containerd_lost(void)
@@ -79,6 +88,7 @@ static void on_services_stopped(void)
 
 static void on_containerd_stopped(void)
 {
+	shims_stop(&shims);
 	phases_containerd_stopped(&ph);
 }
 
@@ -332,7 +342,7 @@ static void reap(void)
 	int status;
 	pid_t pid;
 	while ((pid = waitpid(-1, &status, WNOHANG)) > 0)
-		if (!cdproc_reaped(&cd, pid, status))
+		if (!cdproc_reaped(&cd, pid, status) && !shims_reaped(&shims, pid, status))
 			phases_reaped(&ph, pid, status);
 }
 
@@ -405,6 +415,7 @@ int main(int argc, char **argv)
 	phases_start_onboot(&ph);
 	if (cdproc_init(&cd, &options, &wiring) < 0)
 		return 1;
+	shims_init(&shims, &options, cdproc_log(&cd), on_shim_done);
 	for (;;) {
 		int timeout = -1;
 		cdproc_before_wait(&cd, &timeout);

@@ -42,7 +42,7 @@ static int prepare(const char *dir, const char *spec, const char *root, char *er
 	struct bundle_settings s;
 	if (bundle_settings_load(path, SCHEMA_SERVICE, &s, err, len) < 0)
 		return -1;
-	int rc = hooks_before_create(&s.runtime, err, len);
+	int rc = hooks_before_create(&s.runtime, dir, err, len);
 	bundle_settings_free(&s);
 	return rc;
 }

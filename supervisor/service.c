@@ -71,6 +71,8 @@ static void take_parsed(struct service *s, struct parsed_bundle *b)
 	s->spec = b->spec;
 	s->spec_len = b->spec_len;
 	b->spec = NULL;
+	s->early = b->early;
+	snprintf(s->late_why, sizeof s->late_why, "%s", b->late_why);
 }
 
 static void read_output(struct service *s)
@@ -162,9 +164,11 @@ static void load_all(struct services *t)
 		req[i] = (struct bundle_request){.dir = t->svcs[i].dir,
 						 .name = t->svcs[i].name,
 						 .notify_dir = t->svcs[i].notify_dir};
-	char err[BUNDLE_ERR_LEN];
-	if (bundles_parse(req, t->n, t->opt->ns, t->opt->state_mountpoint, parsed, PARSE_TIMEOUT_MS,
-			  err, sizeof err) < 0)
+	char err[BUNDLE_ERR_LEN], onboot[PATH_MAX];
+	snprintf(onboot, sizeof onboot, "%s/onboot", t->opt->containers);
+	if (bundles_parse(req, t->n, t->opt->ns, t->opt->state_mountpoint,
+			  t->opt->no_onboot ? NULL : onboot, parsed, PARSE_TIMEOUT_MS, err,
+			  sizeof err) < 0)
 		log_err("%s", err);
 	for (size_t i = 0; i < t->n; i++) {
 		struct service *s = &t->svcs[i];

@@ -51,6 +51,10 @@ struct service {
 	size_t spec_len;
 	int *dep_index;
 	bool prepared; /* bind sources and runtime hooks done: once, as onboot */
+	/* May be created while onboot runs (early.h), else why not. */
+	bool early;
+	char late_why[240];
+	bool parked; /* its task is created; it starts when onboot ends */
 
 	enum svc_state state;
 	char detail[256]; /* the why of the state, for status */
@@ -95,6 +99,8 @@ struct services {
 	bool holding;	/* a power request is pending */
 	bool boot_complete;
 	enum table_shutdown shutdown;
+	uint64_t shim_up;	/* default shim groups whose shim answers (shims.h) */
+	uint64_t shim_starting; /* and those whose shim the supervisor starts */
 };
 
 /* Returns 0, or -1 when even the runtime directories cannot be made. */
@@ -107,6 +113,12 @@ int services_load(struct services *t, const struct sv_options *opt, const struct
 void services_onboot_done(struct services *t, bool earlier);
 void services_containerd_up(struct services *t, struct ctrd *conn, const struct cd_snapshot *held);
 void services_containerd_lost(struct services *t);
+/* The default shim groups (spec_shim_group_index) of the services waiting
+ * to start (not disabled, broken or adopted), a bit each. Groups whose shim the supervisor starts (shims.h) create no
+ * task until it is done; then, if it is up, all their tasks at once. */
+uint64_t services_shim_groups(const struct services *t);
+void services_shim_groups_starting(struct services *t, uint64_t groups);
+void services_shim_group_done(struct services *t, unsigned group, bool up);
 void services_task_exit(struct services *t, const char *id, uint32_t pid, uint32_t exit_status);
 void services_ready(struct services *t, const char *name, const char *how);
 void services_hold(struct services *t);

@@ -26,13 +26,17 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+/* A service's OOM score adjustment unless its spec sets one: the OOM
+ * killer's first pick, before containerd (-999), its shims (-998), the
+ * supervisor (-900) and PID 1 (-1000). */
+#define SPEC_OOM_SCORE_ADJ 0
+
 #define SPEC_NOTIFY_DIR	   "/dev/.stele-notify"
 #define SPEC_NOTIFY_SOCKET SPEC_NOTIFY_DIR "/notify.sock"
 /* containerd-shim-runc-v2 starts one daemon per value of this annotation
  * (containerd's runtime/v2/runc/manager: groupLabels). */
 #define SPEC_SHIM_GROUP_KEY "io.containerd.runc.v2.group"
 #define SPEC_SHIM_GROUP	    "stele-services"
-#define SPEC_OOM_SCORE_ADJ  0
 
 /* K of a service's default group "SPEC_SHIM_GROUP-K". */
 unsigned spec_shim_group_index(const char *name);

@@ -10,6 +10,7 @@
 #include "lib/clock.h"
 
 #include "lib/log.h"
+#include "lib/spawn.h"
 #include "lib/timeline.h"
 #include "supervisor/console.h"
 #include "supervisor/prepare.h"
@@ -27,6 +28,12 @@
  * containerd stops answering within its deadlines (measured by `make bench`
  * at 50 services under TCG). Starts beyond this many wait for a slot. */
 #define MAX_STARTING 8
+/* A shim daemon runs its tasks' creates one at a time (`make bench`,
+ * section 9): more of a group's starts at once only queue in the shim,
+ * where each waits against its call's 30 s deadline (seen under TCG:
+ * "failed to get task pid: context deadline exceeded"). Three keep the
+ * shim busy: one in runc create, one queued, one being answered. */
+#define MAX_STARTING_PER_GROUP 3
 
 static void perform(struct service *s, enum svc_action action, const struct svc_input *in);
 
@@ -139,6 +146,15 @@ static bool shim_went_away(const struct ctrd_result *res)
 	       (strstr(res->message, "no such file") || strstr(res->message, "connection refused"));
 }
 
+/* Created while onboot runs: Tasks.Start waits for onboot's end
+ * (release_parked), so what runs sees what onboot did. */
+static void park(struct service *s)
+{
+	s->parked = true;
+	set_detail(s, "created; starts when onboot ends");
+	mark(s, "created");
+}
+
 static void task_created(void *arg, const struct ctrd_result *res)
 {
 	struct service *s = arg;
@@ -149,6 +165,8 @@ static void task_created(void *arg, const struct ctrd_result *res)
 		create_task(s);
 	} else if (res->grpc_status != CTRD_OK)
 		start_failed(s, "create its task", res->message);
+	else if (!s->table->onboot_done)
+		park(s);
 	else if (!s->table->conn || ctrd_task_start(s->table->conn, s->name, started, s) < 0)
 		start_failed(s, "start its task",
 			     s->table->conn ? strerror(errno) : "no containerd");
@@ -501,11 +519,12 @@ void supervise_timer(struct timer *timer)
 
 /* --- which waiting service may start --- */
 
+/* A parked task costs nothing more: it leaves its slot. */
 static size_t starting_count(const struct services *t)
 {
 	size_t n = 0;
 	for (size_t i = 0; i < t->n; i++)
-		n += lifecycle_starting(t->svcs[i].state);
+		n += lifecycle_starting(t->svcs[i].state) && !t->svcs[i].parked;
 	return n;
 }
 
@@ -514,19 +533,38 @@ static size_t starting_count(const struct services *t)
  * first one's socket bound but not yet listening, remove it and start a
  * second daemon (seen: 3 shims for 2 groups, one left behind at stop).
  * So a group's first task is created alone, as a pod's sandbox is. */
+/* Its spec names its default group (spec.c), not one of its own. */
+static bool in_default_group(const struct service *s, unsigned group)
+{
+	char value[96];
+	snprintf(value, sizeof value, "\"%s-%u\"", SPEC_SHIM_GROUP, group);
+	return s->spec && strstr(s->spec, value);
+}
+
+/* A group whose shim the supervisor started (shims.h) has no first task
+ * to wait for. */
 static bool shim_group_ready(const struct service *s)
 {
 	const struct services *t = s->table;
 	unsigned group = spec_shim_group_index(s->name);
-	bool alive = false, starting = false;
+	bool alive = false;
+	int starting = 0;
 	for (size_t i = 0; i < t->n; i++) {
 		const struct service *o = &t->svcs[i];
 		if (o == s || spec_shim_group_index(o->name) != group)
 			continue;
-		alive |= lifecycle_task_alive(o->state);
-		starting |= lifecycle_starting(o->state);
+		alive |= lifecycle_task_alive(o->state) || o->parked;
+		starting += lifecycle_starting(o->state) && !o->parked;
 	}
-	return alive || !starting;
+	if (starting >= MAX_STARTING_PER_GROUP)
+		return false;
+	if (alive)
+		return true;
+	if (group >= 64 || !in_default_group(s, group))
+		return !starting;
+	if (t->shim_starting >> group & 1)
+		return false;
+	return !starting || (t->shim_up >> group & 1);
 }
 
 /* 1: every dependency has been ready; 0: wait; -1: one will never be. */
@@ -561,7 +599,7 @@ static bool try_start(struct service *s)
 	else if (starting_count(s->table) >= MAX_STARTING)
 		set_detail(s, "waiting for a start slot (%d starting)", MAX_STARTING);
 	else if (!shim_group_ready(s))
-		set_detail(s, "waiting for its shim group's first task");
+		set_detail(s, "waiting for its shim group's shim or first task");
 	else
 		supervise_event(s, EV_GO);
 	return lifecycle_down_for_good(s->state);
@@ -570,6 +608,22 @@ static bool try_start(struct service *s)
 static bool settled(const struct service *s)
 {
 	return s->started_once || lifecycle_down_for_good(s->state);
+}
+
+/* The slot check of an A/B host (update/README.md): blessing a slot on
+ * trial, reporting a rollback, following userdata's update. It runs on
+ * its own, bounded by itself; the SIGCHLD reaping collects it. Only under
+ * PID 1: a supervisor under test must not touch its host's ESP. */
+static void start_update_check(void)
+{
+	static const char ctl[] = "/usr/bin/stelectl";
+	if (getppid() != 1 || access(ctl, X_OK) < 0)
+		return;
+	char *argv[] = {(char *)ctl, "update", "--boot", NULL};
+	struct spawn_opts so = SPAWN_OPTS_DEFAULT;
+	so.oom_score_adj = "0";
+	if (spawn(ctl, argv, &so) < 0)
+		log_warn("%s update --boot: %s", ctl, strerror(errno));
 }
 
 static void check_boot_complete(struct services *t)
@@ -596,6 +650,8 @@ static void check_boot_complete(struct services *t)
 	if (timeline_mark("supervisor", "mark", "boot-complete", "end") < 0 ||
 	    timeline_export() < 0)
 		log_warn("timeline: %m");
+	if (!t->readopted)
+		start_update_check();
 }
 
 static void kick(struct services *t)
@@ -603,11 +659,10 @@ static void kick(struct services *t)
 	/* A power request (stelectl, onboot's verdict) starts nothing new. */
 	if (t->shutdown != TABLE_UP || t->holding)
 		return;
-	if (!t->onboot_done || !t->conn) {
-		const char *why = !t->onboot_done ? "waiting for onboot" : "waiting for containerd";
+	if (!t->conn) {
 		for (size_t i = 0; i < t->n; i++)
 			if (t->svcs[i].state == SVC_WAITING)
-				set_detail(&t->svcs[i], "%s", why);
+				set_detail(&t->svcs[i], "waiting for containerd");
 		return;
 	}
 	bool changed = true;
@@ -615,9 +670,44 @@ static void kick(struct services *t)
 		changed = false;
 		for (size_t i = 0; i < t->n; i++) {
 			struct service *s = &t->svcs[i];
-			if (s->state == SVC_WAITING && !s->busy)
+			if (s->state != SVC_WAITING || s->busy)
+				continue;
+			/* During onboot only a first start is made, of a service
+			 * early.h clears; a restart waits for onboot's end. */
+			if (t->onboot_done)
 				changed |= try_start(s);
+			else if (s->early && !s->started_once)
+				changed |= try_start(s);
+			else if (s->early)
+				set_detail(s, "waiting for onboot");
+			else
+				set_detail(s, "waiting for onboot (created after it: %.200s)",
+					   s->late_why);
 		}
+	}
+}
+
+/* onboot ended: parked tasks start; or, when nothing may start (a power
+ * request, the shutdown), they are given up as stopped before they
+ * started, which deletes the task and the container. */
+static void release_parked(struct services *t)
+{
+	bool go = t->shutdown == TABLE_UP && !t->holding;
+	for (size_t i = 0; i < t->n; i++) {
+		struct service *s = &t->svcs[i];
+		if (!s->parked)
+			continue;
+		s->parked = false;
+		if (go && t->conn && ctrd_task_start(t->conn, s->name, started, s) == 0) {
+			set_detail(s, "starting its task");
+			continue;
+		}
+		if (s->state == SVC_STARTING && !go)
+			supervise_event(s, EV_SHUTDOWN);
+		start_failed(s, "start its task",
+			     !go       ? "the system is shutting down"
+			     : t->conn ? strerror(errno)
+				       : "containerd was lost");
 	}
 }
 
@@ -686,6 +776,7 @@ static void shutdown_progress(struct services *t)
 {
 	if (t->shutdown != TABLE_STOPPING && t->shutdown != TABLE_DELETING)
 		return;
+	release_parked(t);
 	if (t->conn) {
 		if (t->shutdown == TABLE_STOPPING) {
 			if (stop_services(t))
@@ -713,12 +804,40 @@ void services_onboot_done(struct services *t, bool earlier)
 {
 	t->onboot_done = true;
 	t->readopted |= earlier;
+	release_parked(t);
+	supervise_settle(t);
+}
+
+uint64_t services_shim_groups(const struct services *t)
+{
+	uint64_t groups = 0;
+	for (size_t i = 0; i < t->n; i++) {
+		unsigned k = spec_shim_group_index(t->svcs[i].name);
+		if (t->svcs[i].state == SVC_WAITING && k < 64 && in_default_group(&t->svcs[i], k))
+			groups |= (uint64_t)1 << k;
+	}
+	return groups;
+}
+
+void services_shim_groups_starting(struct services *t, uint64_t groups)
+{
+	t->shim_starting |= groups;
+}
+
+void services_shim_group_done(struct services *t, unsigned group, bool up)
+{
+	if (group >= 64)
+		return;
+	t->shim_starting &= ~((uint64_t)1 << group);
+	if (up)
+		t->shim_up |= (uint64_t)1 << group;
 	supervise_settle(t);
 }
 
 void services_containerd_lost(struct services *t)
 {
 	t->conn = NULL;
+	release_parked(t);
 	supervise_settle(t);
 }
 

@@ -29,7 +29,7 @@ $(SCHEMA_CASES): $(OBJ)/tests/schema/cases.o $(LIBSCHEMA)
 	$(CC) -o $@ $^ -ljansson
 $(SCHEMA_BOOT): $(OBJ)/tests/schema/boot_parse.o $(OBJ)/boot/settings.o $(OBJ)/boot/readfile.o \
 		$(OBJ)/state/config.o $(OBJ)/onboot/bundle.o $(OBJ)/supervisor/svcconf.o \
-		$(OBJ)/supervisor/bundleparse.o $(OBJ)/supervisor/restart.o \
+		$(OBJ)/supervisor/bundleparse.o $(OBJ)/supervisor/early.o $(OBJ)/supervisor/restart.o \
 		$(OBJ)/supervisor/spec.o $(OBJ)/containerd/spec.o $(OBJ)/pid1/testfault.o \
 		$(LIBHOST) $(LIBSCHEMA) $(LIBSTELE)
 	$(CC) -o $@ $^ -ljansson
@@ -40,15 +40,23 @@ test: deps
 	$(MAKE) test-build
 	tests/run $(T)
 
-# The reliability suite alone (tests/reliability/rows). Every tests/run
-# writes build/reliability/report.md from the logs it has.
+# The reliability suite alone (tests/reliability/rows), with the full 20
+# power cuts (make test runs 3). Every tests/run writes
+# build/reliability/report.md from the logs it has.
+POWER_CUTS ?= 20
 test-reliability: deps
 	$(MAKE) test-build
-	tests/run $$(grep -v '^#' tests/reliability/rows | cut -d'|' -f1)
+	POWER_CUTS=$(POWER_CUTS) tests/run $$(grep -v '^#' tests/reliability/rows | cut -d'|' -f1)
 
-# The long soak: two hours instead of make test's five minutes.
+# Ten of LinuxKit's own files (tests/config/linuxkit/) booted in qemu;
+# make test boots three of them.
+test-linuxkit: deps
+	$(MAKE) test-build
+	LINUXKIT_BOOT=all tests/run config/68-vm-linuxkit-boot
+
+# The long soak: two hours instead of make test's ten minutes.
 SOAK_SECONDS ?= 7200
 soak: deps
 	$(MAKE) test-build
 	SOAK_SECONDS=$(SOAK_SECONDS) tests/run reliability/10-soak
-.PHONY: test test-build test-reliability soak
+.PHONY: test test-build test-reliability test-linuxkit soak

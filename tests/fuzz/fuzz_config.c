@@ -29,7 +29,8 @@ static void build_specs(const struct config *cfg, const char *label)
 		json_array_foreach(json_object_get(cfg->root, schema_sections[s]), i, entry)
 		{
 			json_t *merged = spec_merge(entry, image);
-			json_decref(spec_config(merged, image, "/nonexistent-rootfs"));
+			json_decref(spec_config(merged, image, "/nonexistent-rootfs",
+						"fuzz.yml:1: services[0]"));
 			json_decref(spec_stele(merged, "/var/lib"));
 			json_decref(merged);
 		}

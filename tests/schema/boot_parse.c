@@ -137,7 +137,7 @@ static int services_tree(const char *dir)
 		closedir(d);
 	struct parsed_bundle out[64];
 	char err[BUNDLE_ERR_LEN];
-	if (n && bundles_parse(req, n, "stele", "/var/lib", out, 30000, err, sizeof err) < 0)
+	if (n && bundles_parse(req, n, "stele", "/var/lib", NULL, out, 30000, err, sizeof err) < 0)
 		return refuse("supervisor (bundle loader)", err);
 	for (size_t i = 0; i < n; i++) {
 		if (!out[i].ok)

@@ -11,7 +11,7 @@
 #   dev_numbers, disk_ns, disk_add   whole disks for state=auto (below)
 
 DISK_KINDS="zeroed ext4-file xfs vfat gpt gpt-part mbr luks lvm-pv ambivalent random md10-end
- md12 gpt-backup-end"
+ md12 gpt-backup-end mbr-part-ext4"
 
 # An md 1.x superblock, written by hand: this machine's kernel has no md
 # driver for mdadm --create. libblkid checks the magic, the major version
@@ -72,6 +72,10 @@ make_disk() {
 	md10-end) _md_superblock "$img" $((($(stat -c %s "$img") & ~0xfff) - 0x2000)) ;;
 	md12) _md_superblock "$img" 4096 ;;
 	gpt-part) sgdisk -o -n 1:2048:+16M -t 1:8300 "$img" >/dev/null ;;
+	mbr-part-ext4) # a partitioned disk with a filesystem in its partition
+		echo 'start=2048, size=32768, type=83' | sfdisk -q "$img" &&
+			mkfs.ext4 -q -F -E offset=1048576 "$img" 16M
+		;;
 	lvm-pv) # pvcreate wants a block device
 		local loop
 		loop=$(losetup -f --show "$img") || return 1
@@ -94,7 +98,7 @@ refusal_of() {
 	xfs) echo "xfs filesystem" ;;
 	vfat) echo "vfat filesystem" ;;
 	gpt | gpt-part) echo "gpt partition table" ;;
-	mbr) echo "dos partition table" ;;
+	mbr | mbr-part-ext4) echo "dos partition table" ;;
 	luks) echo "crypto_LUKS signature" ;;
 	ambivalent) echo "ambivalent probe: signatures of (ext4 and xfs|xfs and ext4)" ;;
 	random) echo "no known signature, but data in the first and last MiB" ;;

@@ -1,5 +1,5 @@
 // clang-format off
-// sources: builder/schema.c builder/yamlconv.c hostlib/settings.c lib/error.c schema/check.c schema/fields.c
+// sources: builder/schema.c builder/spec.c builder/seccomp.c builder/yamlconv.c hostlib/settings.c lib/error.c schema/check.c schema/fields.c
 // clang-format on
 /* schema: YAML to checked JSON; every mistake is reported, a good file
  * loads with its types. */
@@ -93,7 +93,7 @@ static void test_mistakes_fail(void **state)
 	    "services:\n  - name: a\n    image: x\n    timeout: 0\n",
 	    "services:\n  - name: a\n    image: x\n    on_failure: halt\n",
 	    "onboot:\n  - name: a\n    image: x\n    restart: always\n",
-	    "onboot:\n  - name: a\n    image: x\n    runtime:\n      mkdir: [rel]\n",
+	    "onboot:\n  - name: a\n    image: x\n    runtime:\n      mkdir: [\"\"]\n",
 	    "services:\n  - name: a\n    image: x\n    runtime: {interfaces: []}\n",
 	    "services:\n  - name: a\n    image: x\n    binds_state: true\n",
 	};

@@ -1,5 +1,5 @@
 // clang-format off
-// sources: lib/fdio.c supervisor/bundleparse.c supervisor/svcconf.c supervisor/restart.c supervisor/spec.c containerd/spec.c hostlib/settings.c lib/error.c schema/check.c schema/fields.c
+// sources: lib/fdio.c supervisor/bundleparse.c supervisor/early.c supervisor/svcconf.c supervisor/restart.c supervisor/spec.c containerd/spec.c hostlib/settings.c lib/error.c schema/check.c schema/fields.c
 // clang-format on
 /* bundleparse: bundles are parsed in a child and come back whole: settings,
  * dependencies and the adjusted spec for good bundles, one line for bad
@@ -57,7 +57,7 @@ static void good_and_bad_bundles(void **state)
 	}
 	struct parsed_bundle out[3];
 	char err[256];
-	assert_int_equal(bundles_parse(req, 3, "ns", "/var/lib", out, 10000, err, sizeof err), 0);
+	assert_int_equal(bundles_parse(req, 3, "ns", "/var/lib", NULL, out, 10000, err, sizeof err), 0);
 	assert_true(out[0].ok);
 	assert_int_equal(out[0].conf.ready, READY_NOTIFY);
 	assert_int_equal(out[0].conf.grace_s, 3);

@@ -122,6 +122,10 @@ static void spec_gets_notify_and_cgroup(void **state)
 	assert_string_equal(
 	    json_string_value(json_object_get(json_object_get(j, "linux"), "cgroupsPath")),
 	    "/ns/svc");
+	/* Not the shim's -998 that a container would inherit. */
+	assert_int_equal(
+	    json_integer_value(json_object_get(json_object_get(j, "process"), "oomScoreAdj")),
+	    SPEC_OOM_SCORE_ADJ);
 	json_t *env = json_object_get(json_object_get(j, "process"), "env");
 	assert_int_equal(json_array_size(env), 2); /* replaced, not added twice */
 	assert_string_equal(json_string_value(json_array_get(env, 1)),

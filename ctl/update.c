@@ -1,0 +1,368 @@
+#include "ctl/update.h"
+
+#include "lib/clock.h"
+#include "lib/log.h"
+#include "update/esp.h"
+#include "update/install.h"
+#include "update/slots.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define TRIAL_FILE UPDATE_TRIAL_DIR "/last-trial"
+
+static FILE *console;
+
+/* --boot speaks on the console, as the supervisor does; else stdout. */
+static void say(const char *fmt, ...)
+{
+	FILE *f = console ? console : stdout;
+	va_list ap;
+	va_start(ap, fmt);
+	fputs("stele: update: ", f);
+	vfprintf(f, fmt, ap);
+	fputc('\n', f);
+	fflush(f);
+	va_end(ap);
+}
+
+static long healthy_after(void)
+{
+	FILE *f = fopen(UPDATE_INIT_CONF, "re");
+	long v = 60;
+	char line[256];
+	while (f && fgets(line, sizeof line, f))
+		if (!strncmp(line, "update_healthy_after=", 21))
+			v = strtol(line + 21, NULL, 10);
+	if (f)
+		fclose(f);
+	return v;
+}
+
+/* The .osrel of a slot's file, for its version and build. */
+static void slot_info(const struct slot *s, struct uki_info *info)
+{
+	memset(info, 0, sizeof *info);
+	if (s->state == SLOT_EMPTY)
+		return;
+	char path[PATH_MAX];
+	snprintf(path, sizeof path, ESP_MOUNT "/" SLOTS_DIR "/%s", s->file);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		uki_check_fd(fd, info);
+		close(fd);
+	}
+}
+
+/* The failed trial's record on the state volume, if any. */
+static void trial_read(char *out, size_t len)
+{
+	out[0] = '\0';
+	int fd = open(TRIAL_FILE, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	ssize_t n = read(fd, out, len - 1);
+	close(fd);
+	out[n > 0 ? n : 0] = '\0';
+	out[strcspn(out, "\n")] = '\0';
+}
+
+static void trial_write(const char *fmt, ...)
+{
+	if (mkdir(UPDATE_TRIAL_DIR, 0700) < 0 && errno != EEXIST)
+		return;
+	FILE *f = fopen(TRIAL_FILE ".tmp", "we");
+	if (!f)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	vfprintf(f, fmt, ap);
+	va_end(ap);
+	fputc('\n', f);
+	fflush(f);
+	fsync(fileno(f));
+	fclose(f);
+	rename(TRIAL_FILE ".tmp", TRIAL_FILE);
+}
+
+static void print_slots(FILE *out);
+
+void update_status(void)
+{
+	print_slots(stdout);
+}
+
+/* The slot lines of stelectl status; --boot puts them on the console. */
+static void print_slots(FILE *out)
+{
+	char err[512];
+	struct slot s[2];
+	char run = slot_running();
+	if (!run || esp_mount(err, sizeof err) < 0 || slots_scan(ESP_MOUNT, s) < 0)
+		return;
+	for (int i = 0; i < 2; i++) {
+		struct uki_info info;
+		slot_info(&s[i], &info);
+		fprintf(out, "%sslot %c: %s", out == console ? "stele: update: " : "", s[i].letter,
+			slot_state_name(s[i].state));
+		if (s[i].state == SLOT_TRYING)
+			fprintf(out, " (%d tries left)", s[i].tries_left);
+		if (s[i].state != SLOT_EMPTY)
+			fprintf(out, ", %s version %s build %s", info.name[0] ? info.name : "?",
+				info.version[0] ? info.version : "?",
+				info.build[0] ? info.build : "?");
+		fprintf(out, "%s\n", s[i].letter == run ? ", running" : "");
+	}
+	int other = run == 'a' ? 1 : 0;
+	if (run && s[run - 'a'].state == SLOT_GOOD && s[other].state == SLOT_BAD) {
+		char why[512];
+		trial_read(why, sizeof why);
+		fprintf(out, "%supdate rolled back: slot %c failed %d boots; %s\n",
+			out == console ? "stele: update: " : "", s[other].letter,
+			s[other].tries_done, why[0] ? why : "why unknown (it left no record)");
+	}
+}
+
+/* Every service running or ready: 1; one failed: -1 (name in failed);
+ * else 0. */
+static int services_health(char *failed, size_t len)
+{
+	char *body = ctl_status_body();
+	if (!body)
+		return 0;
+	int rc = 1, n = 0;
+	for (char *save = NULL, *line = strtok_r(body, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		char *f[4] = {0};
+		char *p = line;
+		for (int i = 0; i < 4 && p; i++) {
+			f[i] = p;
+			p = strchr(p, '\t');
+			if (p)
+				*p++ = '\0';
+		}
+		if (!f[2] || strcmp(f[0], "service") != 0)
+			continue;
+		n++;
+		if (!strcmp(f[2], "failed")) {
+			snprintf(failed, len, "%s", f[1]);
+			rc = -1;
+			break;
+		}
+		if (strcmp(f[2], "running") && strcmp(f[2], "ready"))
+			rc = 0;
+	}
+	free(body);
+	return rc;
+}
+
+static int bless_when_healthy(const struct slot *run)
+{
+	long after = healthy_after();
+	say("slot %c on trial (%d tries left): blessing it after %ld s with every service "
+	    "running",
+	    run->letter, run->tries_left, after);
+	trial_write("slot %c reached boot complete, then had not been healthy for %ld s",
+		    run->letter, after);
+	double start = boottime_ms(), healthy_since = -1;
+	while (boottime_ms() - start < (after + UPDATE_HEALTH_BOUND_S) * 1000.0) {
+		char failed[128] = "";
+		int h = services_health(failed, sizeof failed);
+		double now = boottime_ms();
+		if (h < 0) {
+			trial_write("slot %c: service %s failed before the slot was blessed",
+				    run->letter, failed);
+			say("slot %c: service %s failed before blessing; rebooting (a try is used)",
+			    run->letter, failed);
+			return ctl_power("reboot");
+		}
+		if (h == 0)
+			healthy_since = -1;
+		else if (healthy_since < 0)
+			healthy_since = now;
+		if (healthy_since >= 0 && now - healthy_since >= after * 1000.0) {
+			char err[512];
+			if (update_bless(err, sizeof err) < 0) {
+				say("blessing slot %c: %s", run->letter, err);
+				return 1;
+			}
+			unlink(TRIAL_FILE);
+			say("slot %c blessed: it is the default now", run->letter);
+			print_slots(console);
+			return 0;
+		}
+		sleep(1);
+	}
+	trial_write("slot %c: services not all running within %ld s", run->letter,
+		    after + UPDATE_HEALTH_BOUND_S);
+	say("slot %c: not healthy in time; rebooting (a try is used)", run->letter);
+	return ctl_power("reboot");
+}
+
+/* userdata {"stele": {"update": {"url": "...", "tries": N}}}: a path or
+ * file:// URL. */
+static int userdata_url(char *out, size_t len, int *tries)
+{
+	json_t *root = json_load_file(UPDATE_USERDATA, 0, NULL);
+	json_t *upd = json_object_get(json_object_get(root, "stele"), "update");
+	const char *url = json_string_value(json_object_get(upd, "url"));
+	json_int_t t = json_integer_value(json_object_get(upd, "tries"));
+	*tries = t >= 1 && t <= 9 ? (int)t : UPDATE_TRIES_DEF;
+	int rc = -1;
+	if (url && (strncmp(url, "file://", 7) == 0 || url[0] == '/')) {
+		snprintf(out, len, "%s", url[0] == '/' ? url : url + 7);
+		rc = 0;
+	} else if (url) {
+		say("userdata stele.update.url %s: only a path or file:// URL is supported", url);
+	}
+	json_decref(root);
+	return rc;
+}
+
+static int install(const char *file, int tries, bool reboot)
+{
+	char err[768];
+	struct uki_info info;
+	if (update_install(file, tries, &info, err, sizeof err) < 0) {
+		if (console)
+			say("%s", err);
+		else
+			log_err("update: %s", err);
+		return 1;
+	}
+	say("%s (%s version %s build %s) installed in the inactive slot with %d tries%s", file,
+	    info.name, info.version, info.build, tries, reboot ? "; rebooting" : "");
+	return reboot ? ctl_power("reboot") : 0;
+}
+
+/* The update userdata asks for, unless it runs already or failed. */
+static int follow_userdata(const struct slot s[2], char run)
+{
+	char path[PATH_MAX];
+	int tries;
+	if (userdata_url(path, sizeof path, &tries) < 0)
+		return 0;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct uki_info want, have;
+	if (fd < 0 || uki_check_fd(fd, &want) < 0) {
+		if (fd >= 0)
+			close(fd);
+		return install(path, tries, true); /* which says why it refuses */
+	}
+	close(fd);
+	for (int i = 0; i < 2; i++) {
+		slot_info(&s[i], &have);
+		bool same = have.build[0] && !strcmp(have.build, want.build);
+		if (same && s[i].letter == run)
+			return 0; /* done already */
+		if (same && s[i].state == SLOT_BAD) {
+			say("userdata asks for build %s, which was rolled back; not trying it "
+			    "again",
+			    want.build);
+			return 0;
+		}
+	}
+	return install(path, tries, true);
+}
+
+static int boot_mode(void)
+{
+	console = fopen("/dev/console", "we");
+	char err[512];
+	struct slot s[2];
+	char run = slot_running();
+	if (!run) {
+		/* Not started by systemd-boot (a UKI or kernel booted on its
+		 * own has no slots): nothing to say. Started by it from an
+		 * entry that is no slot: say so. */
+		char entry[256];
+		int r = efivar_read("LoaderEntrySelected", entry, sizeof entry);
+		if (r == 0)
+			say("no slot to check: the boot loader started %s, not stele-a or stele-b",
+			    entry);
+		else if (r == -2)
+			say("cannot read the boot loader's EFI variables: efivarfs does not mount "
+			    "(is the efivarfs module in the image?)");
+		return 0;
+	}
+	if (esp_mount(err, sizeof err) < 0 || slots_scan(ESP_MOUNT, s) < 0) {
+		say("slot %c: %s", run, err[0] ? err : strerror(errno));
+		return 1;
+	}
+	struct slot *me = &s[run - 'a'], *other = &s[run == 'a' ? 1 : 0];
+	if (me->state != SLOT_GOOD)
+		return bless_when_healthy(me);
+	if (other->state == SLOT_BAD) {
+		char why[512];
+		struct uki_info info;
+		slot_info(other, &info);
+		trial_read(why, sizeof why);
+		say("an update was rolled back: slot %c (version %s build %s) failed %d boots; %s",
+		    other->letter, info.version[0] ? info.version : "?",
+		    info.build[0] ? info.build : "?", other->tries_done,
+		    why[0] ? why
+			   : "why unknown (it left no record: it failed before boot complete)");
+	}
+	if (console)
+		print_slots(console);
+	return follow_userdata(s, run);
+}
+
+static int usage(void)
+{
+	fputs("usage: stelectl update FILE.efi [--no-reboot] [--tries N]\n"
+	      "       stelectl update --rollback [--no-reboot]\n",
+	      stderr);
+	return 2;
+}
+
+int cmd_update(int argc, char **argv)
+{
+	const char *file = NULL;
+	bool reboot = true, rollback = false, boot = false;
+	int tries = UPDATE_TRIES_DEF;
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--no-reboot"))
+			reboot = false;
+		else if (!strcmp(argv[i], "--rollback"))
+			rollback = true;
+		else if (!strcmp(argv[i], "--boot"))
+			boot = true;
+		else if (!strcmp(argv[i], "--tries") && i + 1 < argc) {
+			char *end;
+			long t = strtol(argv[++i], &end, 10);
+			if (*end || t < 1 || t > 9) {
+				log_err("update: --tries %s: give 1 to 9", argv[i]);
+				return 2;
+			}
+			tries = (int)t;
+		} else if (argv[i][0] != '-' && !file)
+			file = argv[i];
+		else
+			return usage();
+	}
+	if (boot)
+		return boot_mode();
+	if (rollback && !file) {
+		char err[512];
+		if (update_rollback(err, sizeof err) < 0) {
+			log_err("update: %s", err);
+			return 1;
+		}
+		say("rolling back: the other slot is the default now%s",
+		    reboot ? "; rebooting" : "");
+		return reboot ? ctl_power("reboot") : 0;
+	}
+	if (!file || rollback)
+		return usage();
+	return install(file, tries, reboot);
+}

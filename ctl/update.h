@@ -1,0 +1,34 @@
+/* update: stelectl's update commands, over update/ (the ESP's slots).
+ *
+ *   stelectl update FILE.efi [--no-reboot] [--tries N]
+ *   stelectl update --rollback [--no-reboot]
+ *   stelectl update --boot     (the supervisor runs it at boot complete)
+ *
+ * cmd_update() returns stelectl's exit code; a refusal is one line on
+ * stderr and exit 1. update_status() prints the slot lines that
+ * `stelectl status` ends with (nothing on a host without slots).
+ *
+ * --boot: on a slot that is on trial, waits until every service has been
+ * running or ready for update_healthy_after seconds (init.conf; default
+ * 60) and blesses the slot; a service that fails first, or no health
+ * within that plus UPDATE_HEALTH_BOUND_S, reboots (a try used). On a
+ * good slot whose other slot is bad, says on the console that an update
+ * was rolled back, with the failed trial's last words kept on the state
+ * volume. Then follows userdata's stele.update.url. */
+#ifndef STELE_CTL_UPDATE_H
+#define STELE_CTL_UPDATE_H
+
+#define UPDATE_HEALTH_BOUND_S 600
+#define UPDATE_TRIAL_DIR      "/var/lib/stele-update"
+#define UPDATE_INIT_CONF      "/etc/stele/init.conf"
+#define UPDATE_USERDATA	      "/run/config/userdata"
+
+int cmd_update(int argc, char **argv);
+void update_status(void);
+
+/* From stelectl.c: the supervisor's status body (free it), or NULL; and
+ * a power request. */
+char *ctl_status_body(void);
+int ctl_power(const char *verb);
+
+#endif

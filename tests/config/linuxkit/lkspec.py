@@ -1,0 +1,105 @@
+#!/usr/bin/env python3
+"""lkspec.py FILE.yml PKG_DIR: what LinuxKit's conversion yields, per container.
+
+A second, independent reading of LinuxKit's ConfigToOCI
+(src/cmd/linuxkit/moby/config.go at 3bf33c3a, Apache-2.0) for the fields
+tests/config/47-linuxkit-files.test compares: capabilities (bounding set),
+env, hostname, mounts (destination -> type, source, and for binds rw/ro and
+propagation), the net and pid namespaces, and device cgroup rules. The
+image's Env and org.mobyproject.config label come from the shipped package
+(PKG_DIR/NAME). Prints {"onboot/000-NAME": {...}, "services/NAME": {...}}.
+Run it by hand when a corpus file changes; its output is checked in as
+FILE.expect.json, so the test needs neither LinuxKit nor this script's
+correctness at run time to be reproducible.
+"""
+import json
+import sys
+
+import yaml
+
+ALL_CAPS = """CAP_AUDIT_CONTROL CAP_AUDIT_READ CAP_AUDIT_WRITE CAP_BLOCK_SUSPEND CAP_BPF
+CAP_CHECKPOINT_RESTORE CAP_CHOWN CAP_DAC_OVERRIDE CAP_DAC_READ_SEARCH CAP_FOWNER CAP_FSETID
+CAP_IPC_LOCK CAP_IPC_OWNER CAP_KILL CAP_LEASE CAP_LINUX_IMMUTABLE CAP_MAC_ADMIN CAP_MAC_OVERRIDE
+CAP_MKNOD CAP_NET_ADMIN CAP_NET_BIND_SERVICE CAP_NET_BROADCAST CAP_NET_RAW CAP_PERFMON CAP_SETFCAP
+CAP_SETGID CAP_SETPCAP CAP_SETUID CAP_SYSLOG CAP_SYS_ADMIN CAP_SYS_BOOT CAP_SYS_CHROOT
+CAP_SYS_MODULE CAP_SYS_NICE CAP_SYS_PACCT CAP_SYS_PTRACE CAP_SYS_RAWIO CAP_SYS_RESOURCE
+CAP_SYS_TIME CAP_SYS_TTY_CONFIG CAP_WAKE_ALARM""".split()
+DEFAULT_MOUNTPOINT = {"proc": "/proc", "devpts": "/dev/pts", "sysfs": "/sys",
+                      "cgroup": "/sys/fs/cgroup", "mqueue": "/dev/mqueue"}
+
+
+def image_config(pkgs, name):
+    d = f"{pkgs}/{name}"
+    idx = json.load(open(f"{d}/index.json"))
+    blob = lambda dg: json.load(open(f"{d}/blobs/sha256/{dg.split(':')[1]}"))
+    man = blob(idx["manifests"][0]["digest"])
+    cfg = blob(man["config"]["digest"]).get("config", {})
+    label = json.loads((cfg.get("Labels") or {}).get("org.mobyproject.config", "{}"))
+    return cfg, label
+
+
+def assign(label, y, key):
+    """assignStrings and friends: the YAML's value if set, else the label's."""
+    return y[key] if key in y else label.get(key)
+
+
+def merged(label, y, key):
+    """assignStrings(mergeStrings(label.KEY, yaml.KEY.add), yaml.KEY)."""
+    if key in y:
+        return y[key] or []
+    return (label.get(key) or []) + (y.get(key + ".add") or [])
+
+
+def convert(y, pkgs):
+    cfg, label = image_config(pkgs, y["image"])
+    out = {}
+    env = y["env"] if "env" in y else label["env"] if "env" in label else cfg.get("Env") or []
+    out["env"] = sorted(env)
+    out["hostname"] = assign(label, y, "hostname") or ""
+    mounts = {}
+    for t in assign(label, y, "tmpfs") or []:
+        mounts[t.split(":")[0]] = {"type": "tmpfs", "source": "tmpfs"}
+    for b in merged(label, y, "binds"):
+        p = b.split(":")
+        opts = p[2].split(",") if len(p) == 3 else ["rw", "rshared"]
+        prop = [o for o in opts if o in ("rshared", "rslave", "rprivate", "shared", "slave", "private")]
+        mounts[p[1]] = {"type": "bind", "source": p[0], "ro": "ro" in opts,
+                        "propagation": prop[0] if prop else None}
+    for m in assign(label, y, "mounts") or []:
+        tp, src, dest = m.get("type", ""), m.get("source", ""), m.get("destination", "")
+        if not tp and src in ("mqueue", "devpts", "proc", "sysfs", "cgroup"):
+            tp = src
+        if not tp and dest == "/dev":
+            tp = "tmpfs"
+        dest = dest or DEFAULT_MOUNTPOINT.get(tp, "")
+        mounts[dest] = {"type": tp, "source": src or tp}
+    out["mounts"] = mounts
+    caps = merged(label, y, "capabilities")
+    if len(caps) == 1 and caps[0].lower() == "all":
+        caps = ALL_CAPS
+    if len(caps) == 1 and caps[0].lower() == "none":
+        caps = []
+    amb = assign(label, y, "ambient") or []
+    out["capabilities"] = sorted(set(caps) | set(amb))
+    net = assign(label, y, "net") or "root"
+    out["net"] = "host" if net in ("host", "root") else "none" if net in ("none", "new") else "path"
+    pid = assign(label, y, "pid") or ""
+    out["pid"] = "host" if pid in ("host", "root") else "new"
+    devs = assign(label, y, "devices") or []
+    out["devices"] = sorted({(d["path"], d["type"]) for d in devs})
+    out["devices"] = [list(d) for d in out["devices"]]
+    return out
+
+
+def main():
+    doc = yaml.safe_load(open(sys.argv[1]))
+    res = {}
+    for i, y in enumerate(doc.get("onboot") or []):
+        res[f"onboot/{i:03d}-{y['name']}"] = convert(y, sys.argv[2])
+    for y in doc.get("services") or []:
+        res[f"services/{y['name']}"] = convert(y, sys.argv[2])
+    json.dump(res, sys.stdout, indent=1, sort_keys=True)
+    print()
+
+
+main()
