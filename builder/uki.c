@@ -61,7 +61,7 @@ int uki_write(const char *work, const struct uki_parts *p, int64_t epoch, const 
 	 * (update/README.md): stele's version, and a digest of what boots. */
 	char osrel[768], kdigest[DIGEST_HEX_LEN], idigest[DIGEST_HEX_LEN];
 	if (file_sha256(p->kernel, kdigest) < 0 || file_sha256(p->initrd, idigest) < 0) {
-		fprintf(stderr, "stele: %s: %s\n", p->initrd, strerror(errno));
+		log_err("%s: %s", p->initrd, strerror(errno));
 		return -1;
 	}
 	snprintf(osrel, sizeof osrel,

@@ -319,9 +319,8 @@ static int boot_mode(void)
 
 static int usage(void)
 {
-	fputs("usage: stelectl update FILE.efi [--no-reboot] [--tries N]\n"
-	      "       stelectl update --rollback [--no-reboot]\n",
-	      stderr);
+	fprintf(stderr, "usage: stelectl update FILE.efi [--no-reboot] [--tries N]\n"
+			"       stelectl update --rollback [--no-reboot]\n");
 	return 2;
 }
 

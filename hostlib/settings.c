@@ -78,7 +78,9 @@ static void walk_object(struct walk *w, const json_t *obj, const struct schema_f
 		join_key(sub, sizeof sub, path, f->key);
 		if (f->required && !present)
 			problem(w, sub, SCHEMA_MISSING, f, NULL);
-		if (f->needs && present && !json_object_get(obj, f->needs))
+		const char *value = json_string_value(json_object_get(obj, f->key));
+		bool applies = !f->needs_if || (value && !strcmp(value, f->needs_if));
+		if (f->needs && present && applies && !json_object_get(obj, f->needs))
 			problem(w, sub, SCHEMA_NEEDS, f, NULL);
 	}
 }

@@ -193,7 +193,10 @@ char *schema_problem(enum schema_problem p, const struct schema_field *f, const 
 		snprintf(out, len, "missing; expected %s", expected);
 		break;
 	case SCHEMA_NEEDS:
-		snprintf(out, len, "needs %s beside it", f->needs);
+		if (f->needs_if)
+			snprintf(out, len, "\"%s\" needs %s beside it", f->needs_if, f->needs);
+		else
+			snprintf(out, len, "needs %s beside it", f->needs);
 		break;
 	case SCHEMA_REFUSED:
 		snprintf(out, len, "%s", expected);

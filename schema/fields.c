@@ -97,6 +97,8 @@ static const struct schema_field interface_fields[] = {
      .type = SCHEMA_STR,
      .min = 1,
      .max = 15,
+     .needs = "peer",
+     .needs_if = "veth",
      .expected = "a link type: veth (with peer), wireguard, dummy, ... (or no add: move "
 		 "an existing interface)"},
     {.key = "peer",

@@ -65,6 +65,7 @@ struct schema_field {
 	const struct schema_field *item;   /* LIST, MAP: an entry; OBJ: its table */
 	bool required;			   /* in an object: must be there */
 	const char *needs;		   /* a key of the same object this one needs */
+	const char *needs_if;		   /* STR: needs holds only for this value */
 	bool generated;			   /* written by the builder, no YAML key */
 	long long def_onboot, def_service; /* BOOL, INT defaults */
 	const char *def;		   /* STR default; and the documented one */

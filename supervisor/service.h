@@ -74,7 +74,12 @@ struct service {
 	/* What containerd holds of it, apart from the lifecycle. */
 	bool container_exists;
 	bool shim_retried; /* this start's Tasks.Create was retried (supervise.c) */
-	int busy;	   /* container deletes in flight (clean-up, shutdown) */
+	/* This start failed because containerd was late or still busy with an
+	 * earlier call (supervise.c: containerd_was_busy), and how many such
+	 * starts in a row were not counted against the restart policy. */
+	bool containerd_busy;
+	int busy_retries;
+	int busy; /* container deletes in flight (clean-up, shutdown) */
 
 	struct logstore log;
 	char fifo[PATH_MAX];
@@ -114,8 +119,8 @@ void services_onboot_done(struct services *t, bool earlier);
 void services_containerd_up(struct services *t, struct ctrd *conn, const struct cd_snapshot *held);
 void services_containerd_lost(struct services *t);
 /* The default shim groups (spec_shim_group_index) of the services waiting
- * to start (not disabled, broken or adopted), a bit each. Groups whose shim the supervisor starts (shims.h) create no
- * task until it is done; then, if it is up, all their tasks at once. */
+ * to start (not disabled, broken or adopted), a bit each. Groups whose shim the supervisor starts
+ * (shims.h) create no task until it is done; then, if it is up, all their tasks at once. */
 uint64_t services_shim_groups(const struct services *t);
 void services_shim_groups_starting(struct services *t, uint64_t groups);
 void services_shim_group_done(struct services *t, unsigned group, bool up);

@@ -116,6 +116,29 @@ static void describe_run_end(struct service *s, uint32_t status)
 
 /* --- the start chain --- */
 
+/* A call that missed its deadline carries on inside containerd: its task
+ * or shim directory then makes the next create fail with "already exists"
+ * or "file exists" until containerd is done with it. Neither says anything
+ * about the service, so such a start is retried with its own backoff and
+ * is not counted against the restart policy, up to BUSY_RETRIES_MAX times
+ * in a row (so a collision that never clears still ends in failed). */
+#define BUSY_RETRIES_MAX 10
+
+static bool containerd_was_busy(const struct ctrd_result *res)
+{
+	return res->grpc_status == CTRD_DEADLINE_EXCEEDED ||
+	       (res->message &&
+		(strstr(res->message, "already exists") || strstr(res->message, "file exists")));
+}
+
+static void call_failed(struct service *s, const char *what, const struct ctrd_result *res)
+{
+	s->containerd_busy = containerd_was_busy(res);
+	char buf[300];
+	snprintf(buf, sizeof buf, "%s (%.220s)", what, res->message ? res->message : "no message");
+	supervise_feed(s, &(struct svc_input){.event = EV_START_FAILED, .why = buf});
+}
+
 static void start_failed(struct service *s, const char *what, const char *why)
 {
 	char buf[300];
@@ -127,7 +150,7 @@ static void started(void *arg, const struct ctrd_result *res)
 {
 	struct service *s = arg;
 	if (res->grpc_status != CTRD_OK)
-		start_failed(s, "start its task", res->message);
+		call_failed(s, "start its task", res);
 	else
 		supervise_feed(s, &(struct svc_input){.event = EV_STARTED, .pid = res->pid});
 	supervise_settle(s->table);
@@ -164,7 +187,7 @@ static void task_created(void *arg, const struct ctrd_result *res)
 		s->shim_retried = true;
 		create_task(s);
 	} else if (res->grpc_status != CTRD_OK)
-		start_failed(s, "create its task", res->message);
+		call_failed(s, "create its task", res);
 	else if (!s->table->onboot_done)
 		park(s);
 	else if (!s->table->conn || ctrd_task_start(s->table->conn, s->name, started, s) < 0)
@@ -184,7 +207,7 @@ static void container_created(void *arg, const struct ctrd_result *res)
 {
 	struct service *s = arg;
 	if (res->grpc_status != CTRD_OK && res->grpc_status != CTRD_ALREADY_EXISTS) {
-		start_failed(s, "create its container", res->message);
+		call_failed(s, "create its container", res);
 	} else {
 		s->container_exists = true;
 		s->shim_retried = false;
@@ -341,10 +364,31 @@ static void clean_start(struct service *s, const char *why)
 	supervise_event(s, EV_CLEANED);
 }
 
+/* 1 s, doubling, up to the policy's backoff_max. */
+static int busy_delay_ms(const struct restart_policy *p, int retries)
+{
+	double delay = 1000;
+	for (int i = 1; i < retries && delay < p->max_ms; i++)
+		delay *= 2;
+	return (int)(delay < p->max_ms ? delay : p->max_ms);
+}
+
 static void count_failure(struct service *s)
 {
 	double now = boottime_ms();
 	const struct restart_policy *p = &s->conf.restart;
+	if (s->containerd_busy && s->busy_retries < BUSY_RETRIES_MAX) {
+		s->containerd_busy = false;
+		int delay = busy_delay_ms(p, ++s->busy_retries);
+		set_detail(s, "%s; containerd was busy, not counted; retrying in %.1f s", s->how,
+			   delay / 1000.0);
+		console_failed("%s %s, containerd busy: retrying in %d s (not counted)", s->name,
+			       s->how, (delay + 999) / 1000);
+		if (timer_arm(&s->timer, delay) < 0)
+			log_err("%s: arming its restart timer: %m", s->name);
+		return;
+	}
+	s->containerd_busy = false;
 	restart_record_failure(&s->history, now);
 	if (restart_exhausted(p, &s->history, now)) {
 		supervise_event(s, EV_GIVE_UP);
@@ -392,6 +436,7 @@ static void stopped(struct service *s)
 static void became_ready(struct service *s, const char *how)
 {
 	s->was_ready = true;
+	s->busy_retries = 0;
 	set_detail(s, "pid %u", s->pid);
 	mark(s, "ready");
 	bool said = strcmp(how, "running") != 0;

@@ -54,9 +54,14 @@ test-linuxkit: deps
 	$(MAKE) test-build
 	LINUXKIT_BOOT=all tests/run config/68-vm-linuxkit-boot
 
+# A/B updates under OVMF (tests/image/70-update.test, seven boots).
+test-update: deps
+	$(MAKE) test-build
+	UPDATE_TEST=1 tests/run image/70-update
+
 # The long soak: two hours instead of make test's ten minutes.
 SOAK_SECONDS ?= 7200
 soak: deps
 	$(MAKE) test-build
 	SOAK_SECONDS=$(SOAK_SECONDS) tests/run reliability/10-soak
-.PHONY: test test-build test-reliability test-linuxkit soak
+.PHONY: test test-build test-reliability test-linuxkit test-update soak

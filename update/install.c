@@ -1,5 +1,6 @@
 #include "update/install.h"
 
+#include "lib/error.h"
 #include "lib/spawn.h"
 #include "update/esp.h"
 #include "update/slots.h"
@@ -20,23 +21,15 @@
 #define ESP_MARGIN  (64 * 1024) /* FAT entries and rounding */
 #define VERIFY_SECS 30
 
-static int fail(char *err, size_t len, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(err, len, fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
 /* sbverify --cert UPDATE_CERT FILE, bounded; 0 when it accepts. */
 static int verify_signature(const char *file, char *err, size_t len)
 {
 	if (access(UPDATE_CERT, R_OK) < 0)
 		return 0; /* the running image is not signed */
 	if (access(SBVERIFY, X_OK) < 0)
-		return fail(err, len, "%s: missing, cannot check the signature the image requires",
-			    SBVERIFY);
+		return set_error(err, len,
+				 "%s: missing, cannot check the signature the image requires",
+				 SBVERIFY);
 	int null = open("/dev/null", O_WRONLY | O_CLOEXEC);
 	struct spawn_opts o = SPAWN_OPTS_DEFAULT;
 	o.stdout_fd = o.stderr_fd = null;
@@ -45,7 +38,7 @@ static int verify_signature(const char *file, char *err, size_t len)
 	if (null >= 0)
 		close(null);
 	if (pid < 0)
-		return fail(err, len, "%s: %s", SBVERIFY, strerror(errno));
+		return set_error(err, len, "%s: %s", SBVERIFY, strerror(errno));
 	int status = -1;
 	for (int i = 0; i < VERIFY_SECS * 10; i++) {
 		pid_t r = waitpid(pid, &status, WNOHANG);
@@ -59,13 +52,14 @@ static int verify_signature(const char *file, char *err, size_t len)
 	if (status == -1) {
 		kill(pid, SIGKILL);
 		waitpid(pid, NULL, 0);
-		return fail(err, len, "sbverify did not finish in %d s", VERIFY_SECS);
+		return set_error(err, len, "sbverify did not finish in %d s", VERIFY_SECS);
 	}
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-		return fail(err, len,
-			    "not signed with this image's key (sbverify --cert %s refuses it): "
-			    "sign it with the key the image was built with",
-			    UPDATE_CERT);
+		return set_error(
+		    err, len,
+		    "not signed with this image's key (sbverify --cert %s refuses it): "
+		    "sign it with the key the image was built with",
+		    UPDATE_CERT);
 	return 0;
 }
 
@@ -127,14 +121,14 @@ static int plan_slots(struct plan *p, char *err, size_t len)
 {
 	p->running = slot_running();
 	if (!p->running)
-		return fail(err, len,
-			    "cannot tell which slot is running (no LoaderEntrySelected EFI "
-			    "variable naming stele-a or stele-b): boot the host through "
-			    "systemd-boot from a raw-efi disk");
+		return set_error(err, len,
+				 "cannot tell which slot is running (no LoaderEntrySelected EFI "
+				 "variable naming stele-a or stele-b): boot the host through "
+				 "systemd-boot from a raw-efi disk");
 	if (esp_mount(err, len) < 0)
 		return -1;
 	if (slots_scan(ESP_MOUNT, p->s) < 0)
-		return fail(err, len, ESP_MOUNT "/" SLOTS_DIR ": %s", strerror(errno));
+		return set_error(err, len, ESP_MOUNT "/" SLOTS_DIR ": %s", strerror(errno));
 	p->target = &p->s[p->running == 'a' ? 1 : 0];
 	return 0;
 }
@@ -148,20 +142,20 @@ static int write_slot(int fd, char letter, int tries, char *err, size_t len)
 	slot_path(name, final, sizeof final);
 	int out = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (out < 0)
-		return fail(err, len, "%s: %s", tmp, strerror(errno));
+		return set_error(err, len, "%s: %s", tmp, strerror(errno));
 	if (copy_fd(fd, out) < 0 || fsync(out) < 0) {
 		int saved = errno;
 		close(out);
 		unlink(tmp);
-		return fail(err, len, "writing %s: %s", tmp, strerror(saved));
+		return set_error(err, len, "writing %s: %s", tmp, strerror(saved));
 	}
 	close(out);
 	if (rename(tmp, final) < 0 || fsync_dir(ESP_MOUNT "/" SLOTS_DIR) < 0)
-		return fail(err, len, "renaming %s: %s", tmp, strerror(errno));
+		return set_error(err, len, "renaming %s: %s", tmp, strerror(errno));
 	char pattern[64];
 	snprintf(pattern, sizeof pattern, SLOT_PREFIX "%c+[1-9]*.efi", letter);
 	if (loader_default(ESP_MOUNT, pattern) < 0)
-		return fail(err, len, ESP_MOUNT "/" LOADER_CONF ": %s", strerror(errno));
+		return set_error(err, len, ESP_MOUNT "/" LOADER_CONF ": %s", strerror(errno));
 	return 0;
 }
 
@@ -169,35 +163,36 @@ int update_install(const char *file, int tries, struct uki_info *info, char *err
 {
 	int fd = open(file, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return fail(err, len, "%s: %s", file, strerror(errno));
+		return set_error(err, len, "%s: %s", file, strerror(errno));
 	struct stat st;
 	int rc = -1;
 	struct plan p;
 	if (fstat(fd, &st) < 0) {
-		fail(err, len, "%s: %s", file, strerror(errno));
+		set_error(err, len, "%s: %s", file, strerror(errno));
 	} else if (uki_check_fd(fd, info) < 0) {
-		fail(err, len, "%s: refused: %s", file, info->why);
+		set_error(err, len, "%s: refused: %s", file, info->why);
 	} else if (verify_signature(file, err, len) < 0) {
 		char why[256];
 		snprintf(why, sizeof why, "%s", err);
-		fail(err, len, "%s: refused: %s", file, why);
+		set_error(err, len, "%s: refused: %s", file, why);
 	} else if (plan_slots(&p, err, len) < 0) {
 		/* err says why */
 	} else if (p.s[p.running - 'a'].state != SLOT_GOOD) {
-		fail(err, len,
-		     "%s: refused: the running slot %c is still on trial; wait until it is "
-		     "blessed, or roll back",
-		     file, p.running);
+		set_error(err, len,
+			  "%s: refused: the running slot %c is still on trial; wait until it is "
+			  "blessed, or roll back",
+			  file, p.running);
 	} else if ((unsigned long long)st.st_size + ESP_MARGIN > room(p.target)) {
-		fail(err, len,
-		     "%s: refused: %lld bytes do not fit in the ESP's %llu free bytes; build a "
-		     "smaller image",
-		     file, (long long)st.st_size, room(p.target));
+		set_error(
+		    err, len,
+		    "%s: refused: %lld bytes do not fit in the ESP's %llu free bytes; build a "
+		    "smaller image",
+		    file, (long long)st.st_size, room(p.target));
 	} else {
 		char old[PATH_MAX];
 		slot_path(p.target->file, old, sizeof old);
 		if (p.target->state != SLOT_EMPTY && unlink(old) < 0)
-			fail(err, len, "%s: %s", old, strerror(errno));
+			set_error(err, len, "%s: %s", old, strerror(errno));
 		else
 			rc = write_slot(fd, p.target->letter, tries, err, len);
 	}
@@ -218,9 +213,9 @@ int update_bless(char *err, size_t len)
 	snprintf(name, sizeof name, SLOT_PREFIX "%c.efi", run->letter);
 	slot_path(name, to, sizeof to);
 	if (rename(from, to) < 0 || fsync_dir(ESP_MOUNT "/" SLOTS_DIR) < 0)
-		return fail(err, len, "renaming %s: %s", from, strerror(errno));
+		return set_error(err, len, "renaming %s: %s", from, strerror(errno));
 	if (loader_default(ESP_MOUNT, name) < 0)
-		return fail(err, len, ESP_MOUNT "/" LOADER_CONF ": %s", strerror(errno));
+		return set_error(err, len, ESP_MOUNT "/" LOADER_CONF ": %s", strerror(errno));
 	return 0;
 }
 
@@ -230,9 +225,9 @@ int update_rollback(char *err, size_t len)
 	if (plan_slots(&p, err, len) < 0)
 		return -1;
 	if (p.target->state != SLOT_GOOD)
-		return fail(err, len, "cannot roll back: slot %c is %s, not good", p.target->letter,
-			    slot_state_name(p.target->state));
+		return set_error(err, len, "cannot roll back: slot %c is %s, not good",
+				 p.target->letter, slot_state_name(p.target->state));
 	if (loader_default(ESP_MOUNT, p.target->file) < 0)
-		return fail(err, len, ESP_MOUNT "/" LOADER_CONF ": %s", strerror(errno));
+		return set_error(err, len, ESP_MOUNT "/" LOADER_CONF ": %s", strerror(errno));
 	return 0;
 }

@@ -265,7 +265,8 @@ static void gen_key_of_object(const struct schema_field *table, const struct sch
 	}
 	if (needed && !needed->required) {
 		json_t *o = json_deep_copy(base);
-		json_object_set_new(o, sf->key, first_good(sf, kind));
+		json_object_set_new(
+		    o, sf->key, sf->needs_if ? json_string(sf->needs_if) : first_good(sf, kind));
 		add(out, o, false, SCHEMA_NEEDS, sf, sub, NULL);
 	}
 	json_decref(base);
