@@ -1,6 +1,7 @@
 #include "update/install.h"
 
 #include "lib/error.h"
+#include "lib/fdio.h"
 #include "lib/spawn.h"
 #include "update/esp.h"
 #include "update/slots.h"
@@ -72,18 +73,10 @@ static int copy_fd(int in, int out)
 		ssize_t n = read(in, buf, sizeof buf);
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n < 0)
+		if (n <= 0)
+			return (int)n;
+		if (write_all(out, buf, (size_t)n) < 0)
 			return -1;
-		if (n == 0)
-			return 0;
-		for (ssize_t o = 0; o < n;) {
-			ssize_t w = write(out, buf + o, (size_t)(n - o));
-			if (w < 0 && errno == EINTR)
-				continue;
-			if (w <= 0)
-				return -1;
-			o += w;
-		}
 	}
 }
 
