@@ -68,3 +68,12 @@ int fds_set_cloexec_from(int lowfd)
 	closedir(dir);
 	return rc;
 }
+
+int touch_file(const char *path)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return -1;
+	close(fd);
+	return 0;
+}

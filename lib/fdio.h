@@ -1,4 +1,4 @@
-/* fdio: whole-buffer writes and symlink-safe directory opens.
+/* fdio: whole-buffer writes, marker files and symlink-safe directory opens.
  *
  * Contract: write_all() writes all len bytes, retrying on EINTR and short
  * writes. Returns 0, or -1 with errno set (a zero-length write counts as an
@@ -9,6 +9,8 @@
 #include <stddef.h>
 
 int write_all(int fd, const void *buf, size_t len);
+/* Creates path (0644) if missing, leaving its contents; -1 with errno. */
+int touch_file(const char *path);
 
 /* Open the directory name under dirfd without following a symlink
  * (O_DIRECTORY|O_NOFOLLOW|O_CLOEXEC). A symlink fails with ELOOP, not the

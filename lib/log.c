@@ -120,16 +120,21 @@ static bool kernel_prints_all_we_would(void)
 	return unlimited && (int)shown < console_loglevel;
 }
 
+/* vsnprintf into buf, returning the length kept (truncated, never < 0). */
+static int format_clamped(char *buf, size_t size, const char *fmt, va_list ap)
+{
+	int len = vsnprintf(buf, size, fmt, ap);
+	if (len < 0)
+		return 0;
+	return (size_t)len >= size ? (int)size - 1 : len;
+}
+
 /* A host tool's line: one write, so lines of parallel tools do not mix.
  * Larger than the console's: a builder error may quote long paths. */
 static void host_line(enum log_level level, const char *who, const char *fmt, va_list ap)
 {
 	char text[4096];
-	int len = vsnprintf(text, sizeof text, fmt, ap);
-	if (len < 0)
-		len = 0;
-	if ((size_t)len >= sizeof text)
-		len = sizeof text - 1;
+	int len = format_clamped(text, sizeof text, fmt, ap);
 	char line[4200];
 	int n = snprintf(line, sizeof line, "%s%s%s%.*s\n", who ? who : "", who ? ": " : "",
 			 level == LOG_WARN ? "warning: " : "", len, text);
@@ -152,11 +157,7 @@ void log_vmsg_as(enum log_level level, const char *who, const char *fmt, va_list
 	if (!who)
 		who = "";
 	char text[1024];
-	int len = vsnprintf(text, sizeof text, fmt, ap);
-	if (len < 0)
-		len = 0;
-	if ((size_t)len >= sizeof text)
-		len = sizeof text - 1;
+	int len = format_clamped(text, sizeof text, fmt, ap);
 
 	char line[1200];
 	int n;

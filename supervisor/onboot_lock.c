@@ -1,5 +1,6 @@
 #include "supervisor/onboot_lock.h"
 
+#include "lib/fdio.h"
 #include "lib/log.h"
 
 #include <errno.h>
@@ -21,12 +22,9 @@ static void mark_started(const char *run_dir)
 {
 	char path[PATH_MAX];
 	snprintf(path, sizeof path, "%s/onboot.started", run_dir);
-	int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
-	if (fd < 0)
+	if (touch_file(path) < 0)
 		log_warn("%s: %s; a supervisor restarted after onboot would run it again", path,
 			 strerror(errno));
-	else
-		close(fd);
 }
 
 enum onboot_lock onboot_lock_take(const char *run_dir, int *fd)

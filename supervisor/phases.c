@@ -6,6 +6,7 @@
 #include "supervisor/phases.h"
 #include "lib/clock.h"
 
+#include "lib/fdio.h"
 #include "lib/log.h"
 #include "lib/spawn.h"
 #include "lib/timeline.h"
@@ -92,12 +93,9 @@ static void mark_onboot_done(struct phases *ph)
 {
 	char marker[PATH_MAX];
 	marker_path(ph, marker, sizeof marker);
-	int fd = open(marker, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
-	if (fd < 0)
+	if (touch_file(marker) < 0)
 		log_warn("%s: %s; a restarted supervisor would run onboot again", marker,
 			 strerror(errno));
-	else
-		close(fd);
 }
 
 static void onboot_done(struct phases *ph, bool earlier)
