@@ -65,7 +65,7 @@ static void append(char *buf, size_t size, const char *fmt_sep, const char *text
 {
 	size_t used = strlen(buf);
 	if (used < size - 1)
-		snprintf(buf + used, size - used, "%s%.80s", used ? fmt_sep : "", text);
+		snprintf(buf + used, size - used, "%s%.160s", used ? fmt_sep : "", text);
 }
 
 /* Device errors, not answers: the disk may be the state disk. */
@@ -79,7 +79,7 @@ static void consider(const char *name, void *ctx)
 	struct scan *scan = ctx;
 	if (!candidate(name))
 		return;
-	char dev[280], what[160];
+	char dev[280], what[200];
 	snprintf(dev, sizeof dev, "/dev/%s", name);
 	struct probe_result r;
 	state_probe_device(dev, &r);
@@ -95,7 +95,7 @@ static void consider(const char *name, void *ctx)
 			return;
 		}
 		if (found == 1 && r.verdict != PROBE_FILESYSTEM) {
-			snprintf(what, sizeof what, "%.40s: %.100s", r.device, r.reason);
+			snprintf(what, sizeof what, "%.40s: %.150s", r.device, r.reason);
 			append(scan->search->seen, sizeof scan->search->seen, "; ", what);
 			return;
 		}
@@ -119,7 +119,7 @@ static void consider(const char *name, void *ctx)
 		scan->search->failed = true;
 		scan->search->error = r;
 	}
-	snprintf(what, sizeof what, "%.40s: %.100s", name, r.reason);
+	snprintf(what, sizeof what, "%.40s: %.150s", name, r.reason);
 	append(scan->search->seen, sizeof scan->search->seen, "; ", what);
 }
 
