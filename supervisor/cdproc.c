@@ -421,7 +421,7 @@ int cdproc_init(struct cdproc *cd, const struct sv_options *opt, const struct sv
 	}
 	if (!wanted) {
 		cd->state = CD_UNUSED;
-		log_info("no services: containerd is not started");
+		log_info("containerd is not started: no service can use it");
 		return 0;
 	}
 	pid_t pid = running_containerd(cd);
@@ -503,12 +503,12 @@ void cdproc_status(const struct cdproc *cd, struct status_row *row)
 	static const char *const names[] = {
 	    [CD_DOWN] = "down", [CD_CONNECTING] = "starting", [CD_RECONCILING] = "starting",
 	    [CD_UP] = "up",	[CD_STOPPING] = "stopping",   [CD_UNUSED] = "unused"};
-	*row = (struct status_row){.kind = "system",
-				   .name = "containerd",
-				   .state = names[cd->state],
-				   .pid = cd->pid,
-				   .since_ms = cd->state == CD_UNUSED ? -1 : cd->start_ms,
-				   .restarts = (unsigned)cd->failures,
-				   .detail = cd->state == CD_UNUSED ? "not started: no services"
-								    : cd->sock};
+	*row = (struct status_row){
+	    .kind = "system",
+	    .name = "containerd",
+	    .state = names[cd->state],
+	    .pid = cd->pid,
+	    .since_ms = cd->state == CD_UNUSED ? -1 : cd->start_ms,
+	    .restarts = (unsigned)cd->failures,
+	    .detail = cd->state == CD_UNUSED ? "not started: no service can use it" : cd->sock};
 }
