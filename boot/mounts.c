@@ -173,6 +173,17 @@ int mounts_phase(struct settings *settings)
 	return failures;
 }
 
+/* /var/tmp, world-writable and sticky, as in LinuxKit's /var (its init
+ * image's), where configs bind it (LinuxKit's examples/addbinds.yml). */
+static int var_dirs(void)
+{
+	if ((mkdir("/var/tmp", 01777) < 0 && errno != EEXIST) || chmod("/var/tmp", 01777) < 0) {
+		log_err("mkdir /var/tmp: %s: binds of /var/tmp will fail", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 int var_phase(struct settings *settings)
 {
 	const char *size = settings_get(settings, "var_size", VAR_SIZE_DEFAULT);
@@ -180,14 +191,17 @@ int var_phase(struct settings *settings)
 	snprintf(options, sizeof options, "nosuid,nodev,mode=0755,size=%s", size);
 	struct mount_spec var = {"tmpfs", "/var", "tmpfs", options, false};
 	if (mount_one(&var) == 0)
-		return 0;
+		return var_dirs() < 0 ? 1 : 0;
 	if (strcmp(size, VAR_SIZE_DEFAULT) == 0)
 		return -1;
 	log_err("var_size=%s: not a tmpfs size: use a percentage of RAM or bytes with k/m/g "
 		"(25%%, 512m); using %s",
 		size, VAR_SIZE_DEFAULT);
 	snprintf(options, sizeof options, "nosuid,nodev,mode=0755,size=%s", VAR_SIZE_DEFAULT);
-	return mount_one(&var) == 0 ? 1 : -1;
+	if (mount_one(&var) < 0)
+		return -1;
+	var_dirs();
+	return 1;
 }
 
 int readonly_phase(struct settings *settings)

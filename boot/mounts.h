@@ -10,7 +10,8 @@
  *   shared (recursive), so container runtimes can propagate mounts. A
  *   required mount that fails is reported and counted; the rest goes on.
  * - var_phase() mounts a tmpfs of `var_size` (default 25% of RAM) on
- *   /var; the state volume later mounts on /var/lib inside it.
+ *   /var, with /var/tmp (1777) as LinuxKit has it; the state volume later
+ *   mounts on /var/lib inside it.
  * - readonly_phase() remounts "/" read-only (the mount, not the
  *   superblock: safe in a test's mount namespace). Key `readonly=0`
  *   leaves it writable, for debugging an image.

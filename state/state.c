@@ -6,6 +6,7 @@
 
 #include "lib/log.h"
 #include "lib/spawn.h"
+#include "lib/state_bind.h"
 #include "lib/state_status.h"
 #include "lib/timeline.h"
 #include "state/bootdisk.h"
@@ -309,6 +310,11 @@ int state_volume_run(const struct state_config *cfg)
 					     "(set state= in init.conf or stele.state=)");
 		log_info("state: no state volume configured: %s stays on the /var tmpfs",
 			 cfg->mountpoint);
+		/* There, as a folder: packages bind sources below it (sshd's
+		 * /var/lib/sshd), as LinuxKit's /var/lib is there. */
+		char err[MSG_LEN];
+		if (state_mkdirs(cfg->mountpoint, 0755, err, sizeof err) < 0)
+			log_warn("state: %s", err);
 		set_status(cfg, "tmpfs-fallback: no state volume configured (state=none)");
 		return 0; /* nothing was asked, nothing failed */
 	}

@@ -404,7 +404,8 @@ static pid_t running_containerd(const struct cdproc *cd)
 	return strncmp(comm, "containerd\n", 11) == 0 ? pid : 0;
 }
 
-int cdproc_init(struct cdproc *cd, const struct sv_options *opt, const struct sv_events *ev)
+int cdproc_init(struct cdproc *cd, const struct sv_options *opt, const struct sv_events *ev,
+		bool wanted)
 {
 	*cd = (struct cdproc){.opt = opt, .ev = ev, .pidfd = -1, .log_fd = -1};
 	snprintf(cd->sock, sizeof cd->sock, "%s/containerd.sock", opt->containerd_state);
@@ -417,6 +418,11 @@ int cdproc_init(struct cdproc *cd, const struct sv_options *opt, const struct sv
 	    loop_add(&cd->log_watch, cd->log_fd, EPOLLIN, drain_log, cd) < 0) {
 		log_err("containerd: setting up its log %s: %m", fifo);
 		return -1;
+	}
+	if (!wanted) {
+		cd->state = CD_UNUSED;
+		log_info("containerd is not started: no service can use it");
+		return 0;
 	}
 	pid_t pid = running_containerd(cd);
 	if (pid > 0 && watch_pid(cd, pid) == 0) {
@@ -449,7 +455,8 @@ void cdproc_stop(struct cdproc *cd)
 	 * the next wait. */
 	cd->close_pending = cd->conn != NULL;
 	if (cd->pid <= 0) {
-		cd->state = CD_DOWN;
+		if (cd->state != CD_UNUSED)
+			cd->state = CD_DOWN;
 		timer_disarm(&cd->timer);
 		cd->ev->containerd_stopped();
 		return;
@@ -493,16 +500,15 @@ struct logstore *cdproc_log(struct cdproc *cd)
 
 void cdproc_status(const struct cdproc *cd, struct status_row *row)
 {
-	static const char *const names[] = {[CD_DOWN] = "down",
-					    [CD_CONNECTING] = "starting",
-					    [CD_RECONCILING] = "starting",
-					    [CD_UP] = "up",
-					    [CD_STOPPING] = "stopping"};
-	*row = (struct status_row){.kind = "system",
-				   .name = "containerd",
-				   .state = names[cd->state],
-				   .pid = cd->pid,
-				   .since_ms = cd->start_ms,
-				   .restarts = (unsigned)cd->failures,
-				   .detail = cd->sock};
+	static const char *const names[] = {
+	    [CD_DOWN] = "down", [CD_CONNECTING] = "starting", [CD_RECONCILING] = "starting",
+	    [CD_UP] = "up",	[CD_STOPPING] = "stopping",   [CD_UNUSED] = "unused"};
+	*row = (struct status_row){
+	    .kind = "system",
+	    .name = "containerd",
+	    .state = names[cd->state],
+	    .pid = cd->pid,
+	    .since_ms = cd->state == CD_UNUSED ? -1 : cd->start_ms,
+	    .restarts = (unsigned)cd->failures,
+	    .detail = cd->state == CD_UNUSED ? "not started: no service can use it" : cd->sock};
 }

@@ -13,6 +13,10 @@
  *    after 1 s, doubling to 30 s. Exits are task exit events.
  *  - cdproc_stop(): SIGTERM, SIGKILL after 10 s, never started again; its
  *    end is the containerd stopped event.
+ *  - Not wanted (an image with no services: LinuxKit's `init: [init, runc]`
+ *    with onboot only, or no containerd binary): never started; its status
+ *    is "unused", and cdproc_stop() emits the containerd stopped event at
+ *    once.
  * containerd's stdin is its log FIFO's read end: while no supervisor reads
  * (one died, the next is starting) the pipe still has a reader, and Go's
  * runtime does not kill containerd with SIGPIPE. */
@@ -30,7 +34,7 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
-enum cd_state { CD_DOWN, CD_CONNECTING, CD_RECONCILING, CD_UP, CD_STOPPING };
+enum cd_state { CD_DOWN, CD_CONNECTING, CD_RECONCILING, CD_UP, CD_STOPPING, CD_UNUSED };
 
 struct cdproc {
 	const struct sv_options *opt;
@@ -57,8 +61,10 @@ struct cdproc {
 	size_t n_tasks;
 };
 
-/* Returns 0, or -1 when its log cannot be set up. */
-int cdproc_init(struct cdproc *cd, const struct sv_options *opt, const struct sv_events *ev);
+/* Returns 0, or -1 when its log cannot be set up. wanted false: it is
+ * never started (services_want_containerd()). */
+int cdproc_init(struct cdproc *cd, const struct sv_options *opt, const struct sv_events *ev,
+		bool wanted);
 /* A child was reaped: true when it was containerd (its pidfd reports it). */
 bool cdproc_reaped(struct cdproc *cd, pid_t pid, int status);
 void cdproc_stop(struct cdproc *cd);

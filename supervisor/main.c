@@ -413,7 +413,7 @@ int main(int argc, char **argv)
 		log_err("control socket in %s: %s; stelectl will not work", options.run_dir,
 			strerror(errno));
 	phases_start_onboot(&ph);
-	if (cdproc_init(&cd, &options, &wiring) < 0)
+	if (cdproc_init(&cd, &options, &wiring, services_want_containerd(&table)) < 0)
 		return 1;
 	shims_init(&shims, &options, cdproc_log(&cd), on_shim_done);
 	for (;;) {

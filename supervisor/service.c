@@ -182,6 +182,23 @@ static void load_all(struct services *t)
 	free(parsed);
 }
 
+/* The builder refuses services without containerd in init:; an image made
+ * otherwise gets a reason per service instead of a containerd restarted
+ * forever. */
+static void check_containerd(struct services *t)
+{
+	if (!t->n || access(t->opt->containerd_bin, X_OK) == 0)
+		return;
+	char why[200];
+	snprintf(why, sizeof why,
+		 "containerd is not in this image (%.80s: %s): add containerd to init:",
+		 t->opt->containerd_bin, strerror(errno));
+	t->no_containerd = true;
+	for (size_t i = 0; i < t->n; i++)
+		if (t->svcs[i].state != SVC_BROKEN)
+			mark_bad(&t->svcs[i], why);
+}
+
 static void resolve_dependencies(struct services *t)
 {
 	struct dep_node *nodes = calloc(t->n + 1, sizeof *nodes);
@@ -328,6 +345,12 @@ int services_load(struct services *t, const struct sv_options *opt, const struct
 	resolve_dependencies(t);
 	apply_list(t, "enabled");
 	apply_list(t, "disabled");
+	check_containerd(t);
 	log_info("%zu services in %s", n, dir);
 	return 0;
+}
+
+bool services_want_containerd(const struct services *t)
+{
+	return t->n > 0 && !t->no_containerd;
 }

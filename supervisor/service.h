@@ -103,6 +103,7 @@ struct services {
 	bool readopted; /* this supervisor replaced one that died */
 	bool holding;	/* a power request is pending */
 	bool boot_complete;
+	bool no_containerd; /* its binary is missing: no service can start */
 	enum table_shutdown shutdown;
 	uint64_t shim_up;	/* default shim groups whose shim answers (shims.h) */
 	uint64_t shim_starting; /* and those whose shim the supervisor starts */
@@ -114,6 +115,10 @@ struct services {
 size_t service_last_words(struct service *s, char *out, size_t len);
 
 int services_load(struct services *t, const struct sv_options *opt, const struct sv_events *ev);
+/* containerd is needed: there are services, and its binary is there (if
+ * not, every service is failed with a line naming the fix). Without it,
+ * boot completes once onboot is done. */
+bool services_want_containerd(const struct services *t);
 
 void services_onboot_done(struct services *t, bool earlier);
 void services_containerd_up(struct services *t, struct ctrd *conn, const struct cd_snapshot *held);

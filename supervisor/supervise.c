@@ -673,7 +673,8 @@ static void start_update_check(void)
 
 static void check_boot_complete(struct services *t)
 {
-	if (t->boot_complete || !t->onboot_done || !t->conn || t->shutdown != TABLE_UP)
+	if (t->boot_complete || !t->onboot_done || t->shutdown != TABLE_UP ||
+	    (!t->conn && services_want_containerd(t)))
 		return;
 	size_t running = 0;
 	for (size_t i = 0; i < t->n; i++) {

@@ -48,7 +48,7 @@ test-reliability: deps
 	$(MAKE) test-build
 	POWER_CUTS=$(POWER_CUTS) tests/run $$(grep -v '^#' tests/reliability/rows | cut -d'|' -f1)
 
-# Ten of LinuxKit's own files (tests/config/linuxkit/) booted in qemu;
+# Thirteen of LinuxKit's own files (tests/config/linuxkit/) booted in qemu;
 # make test boots three of them.
 test-linuxkit: deps
 	$(MAKE) test-build

@@ -61,6 +61,7 @@ run_size_bounded() { # /run's size= is at most a fifth of memory (page rounding 
 check "/run is bounded at 20% of memory" run_size_bounded
 check "/tmp is tmpfs" mounted /tmp tmpfs nosuid nodev
 check "/var is a size-bounded tmpfs" mounted /var tmpfs nosuid nodev "size=$EXPECT_VAR_SIZE"
+check "/var/tmp is there, sticky and world-writable (LinuxKit's)" [ "$(stat -c %a /var/tmp)" = 1777 ]
 check "cgroup2 on /sys/fs/cgroup" mounted /sys/fs/cgroup cgroup2 nsdelegate
 check "cgroup controllers enabled for children" grep -qw memory /sys/fs/cgroup/cgroup.subtree_control
 check "securityfs mounted (the kernel has it)" mounted /sys/kernel/security securityfs
