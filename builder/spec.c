@@ -692,9 +692,26 @@ static bool hostname_valid(const json_t *c, const char *where)
 	return false;
 }
 
+/* runc makes a user namespace only with both mappings (joining one by
+ * path needs none): refused here, not at boot. */
+static bool userns_valid(const json_t *c, const char *where)
+{
+	const char *user = string_of(c, "userns");
+	if (!user || ns_is_host(user) || user[0] == '/' ||
+	    (json_array_size(json_object_get(c, "uidMappings")) &&
+	     json_array_size(json_object_get(c, "gidMappings"))))
+		return true;
+	log_msg_as(LOG_ERR, NULL,
+		   "%s: userns: %s needs uidMappings and gidMappings; add both, such as "
+		   "[{containerID: 0, hostID: 100000, size: 65536}], or drop userns",
+		   where, user);
+	return false;
+}
+
 json_t *spec_config(const json_t *c, const json_t *image, const char *rootfs, const char *where)
 {
-	if (!binds_valid(c, where) || !mounts_valid(c, where) || !hostname_valid(c, where))
+	if (!binds_valid(c, where) || !mounts_valid(c, where) || !hostname_valid(c, where) ||
+	    !userns_valid(c, where))
 		return NULL;
 	json_t *args = arguments(c, image);
 	if (!json_array_size(args)) {
