@@ -43,7 +43,8 @@ TEST_LIBS_test_builder_gpt := -lcrypto -lz
 
 # The YAML loader, the label merge and the spec generation under libFuzzer
 # (tests/fuzz/fuzz_config.c), run by `make fuzz` beside metadata's target;
-# tests/unit/test_config_fuzz.c replays its seeds in `make test`.
+# tests/unit/test_config_fuzz.c replays its seeds under ASan and UBSan in
+# `make test` (tests/build.mk).
 FUZZ_CONFIG_SRCS := builder/schema.c builder/yamlconv.c builder/spec.c builder/seccomp.c \
 	hostlib/settings.c lib/error.c lib/log.c lib/clock.c schema/check.c schema/fields.c
 FUZZ_CONFIG_BIN := $(BUILD)/fuzz/fuzz_config

@@ -403,6 +403,28 @@ static bool mounts_valid(const json_t *c, const char *where)
 	return true;
 }
 
+/* LinuxKit's namespace words: host and root share the host's, new and
+ * (for net) none make one, a /path joins one. pid is new unless asked;
+ * the others are the host's, except uts when the container has a
+ * hostname: that needs its own (runc refuses it otherwise). */
+static bool ns_is_host(const char *v)
+{
+	return strcmp(v, "host") == 0 || strcmp(v, "root") == 0;
+}
+
+/* In a user namespace of its own, a container may mount sysfs only in a
+ * network namespace, and mqueue only in an ipc namespace, that this user
+ * namespace owns (one it makes: new or none); sharing the host's or
+ * joining a path, it gets the host's by rbind instead, as rootless Docker
+ * and Podman do (runc refuses the mount with EPERM). */
+static bool own_ns_in_userns(const json_t *c, const char *key)
+{
+	const char *user = string_of(c, "userns"), *v = string_of(c, key);
+	if (!user || ns_is_host(user))
+		return true;
+	return v && (strcmp(v, "new") == 0 || strcmp(v, "none") == 0);
+}
+
 static json_t *mounts(const json_t *c)
 {
 	json_t *m = json_array();
@@ -412,8 +434,15 @@ static json_t *mounts(const json_t *c)
 			   "nosuid,noexec,newinstance,ptmxmode=0666,mode=0620,gid=5"));
 	add_mount(m,
 		  mount("/dev/shm", "tmpfs", "shm", "nosuid,noexec,nodev,mode=1777,size=65536k"));
-	add_mount(m, mount("/dev/mqueue", "mqueue", "mqueue", "nosuid,noexec,nodev"));
-	add_mount(m, mount("/sys", "sysfs", "sysfs", "nosuid,noexec,nodev,ro"));
+	if (own_ns_in_userns(c, "ipc"))
+		add_mount(m, mount("/dev/mqueue", "mqueue", "mqueue", "nosuid,noexec,nodev"));
+	else
+		add_mount(m,
+			  mount("/dev/mqueue", "bind", "/dev/mqueue", "rbind,nosuid,noexec,nodev"));
+	if (own_ns_in_userns(c, "net"))
+		add_mount(m, mount("/sys", "sysfs", "sysfs", "nosuid,noexec,nodev,ro"));
+	else
+		add_mount(m, mount("/sys", "bind", "/sys", "rbind,nosuid,noexec,nodev,ro"));
 	add_mount(m,
 		  mount("/sys/fs/cgroup", "cgroup", "cgroup", "nosuid,noexec,nodev,relatime,ro"));
 	size_t i;
@@ -450,15 +479,6 @@ static json_t *mounts(const json_t *c)
 		add_mount(m, mount(buf, "tmpfs", "tmpfs", opts));
 	}
 	return m;
-}
-
-/* LinuxKit's namespace words: host and root share the host's, new and
- * (for net) none make one, a /path joins one. pid is new unless asked;
- * the others are the host's, except uts when the container has a
- * hostname: that needs its own (runc refuses it otherwise). */
-static bool ns_is_host(const char *v)
-{
-	return strcmp(v, "host") == 0 || strcmp(v, "root") == 0;
 }
 
 static void add_namespace(json_t *ns, const char *type, const char *v)
@@ -672,9 +692,26 @@ static bool hostname_valid(const json_t *c, const char *where)
 	return false;
 }
 
+/* runc makes a user namespace only with both mappings (joining one by
+ * path needs none): refused here, not at boot. */
+static bool userns_valid(const json_t *c, const char *where)
+{
+	const char *user = string_of(c, "userns");
+	if (!user || ns_is_host(user) || user[0] == '/' ||
+	    (json_array_size(json_object_get(c, "uidMappings")) &&
+	     json_array_size(json_object_get(c, "gidMappings"))))
+		return true;
+	log_msg_as(LOG_ERR, NULL,
+		   "%s: userns: %s needs uidMappings and gidMappings; add both, such as "
+		   "[{containerID: 0, hostID: 100000, size: 65536}], or drop userns",
+		   where, user);
+	return false;
+}
+
 json_t *spec_config(const json_t *c, const json_t *image, const char *rootfs, const char *where)
 {
-	if (!binds_valid(c, where) || !mounts_valid(c, where) || !hostname_valid(c, where))
+	if (!binds_valid(c, where) || !mounts_valid(c, where) || !hostname_valid(c, where) ||
+	    !userns_valid(c, where))
 		return NULL;
 	json_t *args = arguments(c, image);
 	if (!json_array_size(args)) {

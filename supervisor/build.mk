@@ -32,11 +32,10 @@ test-build: $(BUILD)/tests/supervisor/ptrace-hold
 # libFuzzer targets for the control protocol's request line and the
 # sd_notify datagram (tests/fuzz/fuzz_control.c, fuzz_notify.c), run by
 # `make fuzz`; tests/unit/test_supervisor_{control,notify}_fuzz.c replay
-# their seeds under ASan and UBSan in `make test`.
+# their seeds under ASan and UBSan in `make test` (tests/build.mk).
 SV_FUZZ := control notify
 SV_FUZZ_BINS := $(SV_FUZZ:%=$(BUILD)/fuzz/fuzz_%)
 SV_SANITIZE := -fsanitize=address,undefined -fno-sanitize-recover=undefined
-$(SV_FUZZ:%=$(BUILD)/tests/unit/test_supervisor_%_fuzz): CFLAGS += $(SV_SANITIZE)
 
 $(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c supervisor/%_parse.c supervisor/%_parse.h
 	@mkdir -p $(dir $@)

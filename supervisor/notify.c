@@ -57,8 +57,9 @@ static pid_t sender_of(struct msghdr *mh)
 
 /* fds passed along (sd_notify's barrier) are closed once the datagram has
  * been judged, which tells a waiting sender it has been heard: closing
- * them before would let it exit before its cgroup is read. */
-static void close_passed_fds(struct msghdr *mh)
+ * them before would let it exit before its cgroup is read. Those that do
+ * not fit the held list are closed at once. */
+static void take_passed_fds(struct msghdr *mh, struct notify *hold)
 {
 	for (struct cmsghdr *c = CMSG_FIRSTHDR(mh); c; c = CMSG_NXTHDR(mh, c)) {
 		if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
@@ -67,21 +68,53 @@ static void close_passed_fds(struct msghdr *mh)
 		for (size_t i = 0; i < count; i++) {
 			int fd;
 			memcpy(&fd, CMSG_DATA(c) + i * sizeof fd, sizeof fd);
-			close(fd);
+			if (hold && hold->n_held_fds < sizeof hold->held_fds / sizeof(int))
+				hold->held_fds[hold->n_held_fds++] = fd;
+			else
+				close(fd);
 		}
 	}
 }
 
-static void handle_datagram(struct notify *n, const char *msg, size_t len, pid_t sender)
+static void release_held(struct notify *n)
 {
-	if (!notify_says_ready(msg, len))
-		return;
+	for (size_t i = 0; i < n->n_held_fds; i++)
+		close(n->held_fds[i]);
+	n->n_held_fds = 0;
+	n->held_sender = 0;
+}
+
+static void judge(struct notify *n, pid_t sender)
+{
 	if (!sent_by_service(n, sender)) {
 		log_debug("%s: READY=1 from pid %d, not one of the service's processes: dropped",
 			  n->name, (int)sender);
 		return;
 	}
 	n->ev->ready(n->name, "READY=1");
+}
+
+/* Whether the datagram was held (its fds with it). */
+static bool handle_datagram(struct notify *n, const char *msg, size_t len, pid_t sender)
+{
+	if (!notify_says_ready(msg, len))
+		return false;
+	if (n->task_pid && *n->task_pid == 0 && sender > 0) {
+		release_held(n);
+		n->held_sender = sender;
+		return true;
+	}
+	judge(n, sender);
+	return false;
+}
+
+void notify_task_known(struct notify *n)
+{
+	pid_t sender = n->held_sender;
+	if (!sender)
+		return;
+	judge(n, sender);
+	release_held(n);
 }
 
 /* Datagrams read per wake-up: a service that floods its socket gets its
@@ -112,8 +145,8 @@ static void notify_readable(struct watch *w, uint32_t events)
 				return;
 			continue;
 		}
-		handle_datagram(n, msg, (size_t)len, sender_of(&mh));
-		close_passed_fds(&mh);
+		bool held = handle_datagram(n, msg, (size_t)len, sender_of(&mh));
+		take_passed_fds(&mh, held ? n : NULL);
 	}
 }
 

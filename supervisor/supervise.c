@@ -454,6 +454,7 @@ static void running(struct service *s, uint32_t pid)
 	set_detail(s, "pid %u, waiting for READY=1 (up to %d s)", pid, s->conf.timeout_s);
 	if (timer_arm(&s->timer, s->conf.timeout_s * 1000) < 0)
 		log_err("%s: arming its readiness deadline: %m", s->name);
+	notify_task_known(&s->notify);
 }
 
 static void adopt(struct service *s, uint32_t pid)

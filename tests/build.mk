@@ -20,6 +20,11 @@ $(BUILD)/tests/unit/%: tests/unit/%.c $$(call unit_sources,tests/unit/%.c) $(LIB
 
 TEST_LIBS ?=
 
+# Every fuzz target's corpus replay (test_*_fuzz: YAML, userdata, control
+# protocol, notify datagrams) runs under ASan and UBSan in make test.
+FUZZ_SANITIZE := -fsanitize=address,undefined -fno-sanitize-recover=undefined
+$(BUILD)/tests/unit/test_%_fuzz: CFLAGS += $(FUZZ_SANITIZE)
+
 # The schema property test's drivers (tests/schema/): the generator walks
 # schema/'s tables; schema-boot links the boot-time parsers of init,
 # stele-onboot and the supervisor.

@@ -30,5 +30,7 @@ int fuzz_replay(const char *dir)
 		replayed = LLVMFuzzerTestOneInput(data, n) == 0 ? replayed + 1 : -1;
 	}
 	closedir(d);
+	if (replayed >= 0)
+		printf("# figure: %d inputs of %s replayed\n", replayed, dir);
 	return replayed;
 }

@@ -132,6 +132,36 @@ static void test_bad_input_is_refused(void **state)
 	    build("{\"name\":\"a\",\"command\":[\"/x\"],\"binds\":[\"rel/ative:/x\"]}", "{}"));
 	assert_null(build("{\"name\":\"a\"}", "{}")); /* no command anywhere */
 	assert_null(build("{\"name\":\"a\",\"command\":[\"/x\"],\"uid\":\"nobody\"}", "{}"));
+	/* a new user namespace needs both mappings */
+	assert_null(build("{\"name\":\"a\",\"command\":[\"/x\"],\"userns\":\"new\","
+			  "\"uidMappings\":[{\"containerID\":0,\"hostID\":1,\"size\":1}]}",
+			  "{}"));
+}
+
+/* In its own user namespace, sysfs and mqueue are mounted only in network
+ * and ipc namespaces it makes; the host's are bound otherwise. */
+static void test_userns_mounts(void **state)
+{
+	static const char maps[] = "\"uidMappings\":[{\"containerID\":0,\"hostID\":1,\"size\":1}],"
+				   "\"gidMappings\":[{\"containerID\":0,\"hostID\":1,\"size\":1}]";
+	char entry[512];
+	snprintf(entry, sizeof entry, "{\"name\":\"a\",\"command\":[\"/x\"],\"userns\":\"new\",%s}",
+		 maps);
+	json_t *s = build(entry, "{}");
+	const char *mounts = str(s, "mounts");
+	assert_non_null(
+	    strstr(mounts, "{\"destination\":\"/sys\",\"type\":\"bind\",\"source\":\"/sys\""));
+	assert_non_null(strstr(mounts, "{\"destination\":\"/dev/mqueue\",\"type\":\"bind\""));
+	json_decref(s);
+	snprintf(entry, sizeof entry,
+		 "{\"name\":\"a\",\"command\":[\"/x\"],\"userns\":\"new\",\"net\":\"new\","
+		 "\"ipc\":\"new\",%s}",
+		 maps);
+	s = build(entry, "{}");
+	mounts = str(s, "mounts");
+	assert_non_null(strstr(mounts, "\"type\":\"sysfs\""));
+	assert_non_null(strstr(mounts, "\"type\":\"mqueue\""));
+	json_decref(s);
 }
 
 /* insecure: true sets the getty's switch, over an env entry of the same
@@ -174,6 +204,7 @@ int main(void)
 	    cmocka_unit_test(test_dev_bind_drops_default_submounts),
 	    cmocka_unit_test(test_bind_options),
 	    cmocka_unit_test(test_bad_input_is_refused),
+	    cmocka_unit_test(test_userns_mounts),
 	    cmocka_unit_test(test_insecure),
 	    cmocka_unit_test(test_stele_json),
 	};
