@@ -84,7 +84,7 @@ images() { # N: stele image + both peers, once
 		die "building the $1-service images failed (logs in $W)"
 	local c
 	for c in $COMPARE; do
-		BENCH_BIN=${c#*=} bench_build "$1" "$W/cmp-${c%%=*}" ||
+		BENCH_IMAGE_BIN=${c#*=} bench_build "$1" "$W/cmp-${c%%=*}" ||
 			die "building the $1-service image of BENCH_COMPARE's ${c%%=*} failed (logs in $W/cmp-${c%%=*})"
 	done
 }
