@@ -214,17 +214,18 @@ boot_table() { # N GOAL_SUFFIX
 # BENCH_COMPARE's builds beside stele's, in the same rotation.
 compare_table() { # N SHELL_US LK_US LK_ONBOOT
 	local n=$1 c k us ob
-	echo "Other stele builds in the same rotation (\`BENCH_COMPARE\`), runc; ms, median (min-max);"
-	echo "ratios are the LinuxKit-style peer's median over the build's."
+	echo "Other stele builds in the same rotation (\`BENCH_COMPARE\`), runc; ms, median (min-max)"
+	echo "over the boots that finished; ratios are the LinuxKit-style peer's median over the build's."
 	echo
-	echo "| build | userspace: init to all running | onboot done to all running | guest memory MiB (shims) | LinuxKit-style / this, userspace | LinuxKit-style / this, onboot done to all running | shell peer / this, userspace |"
-	echo "| --- | --- | --- | --- | --- | --- | --- |"
+	echo "| build | boots that finished | userspace: init to all running | onboot done to all running | guest memory MiB (shims) | LinuxKit-style / this, userspace | LinuxKit-style / this, onboot done to all running | shell peer / this, userspace |"
+	echo "| --- | --- | --- | --- | --- | --- | --- | --- |"
 	for c in "stele=$BENCH_BIN" $COMPARE; do
 		k=cmp-${c%%=*}
 		[ "${c%%=*}" = stele ] && k=stele
 		us=$(diffcol 1 5 "$RAW/$k-$n.txt" | median_of)
 		ob=$(diffcol 3 5 "$RAW/$k-$n.txt" | median_of)
-		printf '| %s | %s | %s | %s | %sx | %sx | %sx |\n' "${c%%=*}" "$(diffcol 1 5 "$RAW/$k-$n.txt" | cell)" \
+		printf '| %s | %s/%s | %s | %s | %s | %sx | %sx | %sx |\n' "${c%%=*}" \
+			"$(diffcol 1 5 "$RAW/$k-$n.txt" | wc -l)" "$(wc -l <"$RAW/$k-$n.txt")" "$(diffcol 1 5 "$RAW/$k-$n.txt" | cell)" \
 			"$(diffcol 3 5 "$RAW/$k-$n.txt" | cell)" "$(mem_cell "$k" "$n")" \
 			"$(ratio "$3" "$us")" "$(ratio "$4" "$ob")" "$(ratio "$2" "$us")"
 	done
