@@ -785,7 +785,7 @@ section_containers() {
 		echo "process containerd runs for every task (it finds or starts the shim daemon); *runc"
 		echo "create* and *runc start* are the runc processes the shim daemon runs; *containerd and"
 		echo "RPCs* is the rest: containerd, the shim daemon's ttrpc handling (a shim daemon serves"
-		echo "the tasks of its group, one per CPU: its tasks' creates can wait for each other) and"
+		echo "the tasks of its group, two by default: its tasks' creates can wait for each other) and"
 		echo "the supervisor's client, split by where it falls: before the shim's \`start\`, from it to"
 		echo "\`runc create\`, from create to \`runc start\` (the answer back to the supervisor and its"
 		echo "task start), and after \`runc start\` until the supervisor has the answer. $BOOTS boot(s);"
