@@ -6,7 +6,8 @@
 #   bench_yaml N OUT [RUNTIME]       the bench YAML: N trivial services
 #   bench_default_yaml OUT [YML]     examples/default.yml (or YML) with the probe
 #   bench_build N DIR [COMP] [RUNTIME]  stele image DIR/bench-N-{kernel,initrd.img,...}
-#                                    (crun-N-... with RUNTIME crun)
+#                                    (crun-N-... with RUNTIME crun), the image's
+#                                    binaries from BENCH_IMAGE_BIN (default BENCH_BIN)
 #   bench_peer DIR N KIND            DIR/peer-KIND-N-initrd.img (KIND: shell, lkservice)
 #   bench_exec_image DIR N           DIR/exec-N-initrd.img: bench-N with runc and the
 #                                    shim behind stele-execlog (per-call times)
@@ -98,7 +99,7 @@ bench_build() { # N DIR [COMPRESSION] [RUNTIME]
 	mkdir -p "$dir"
 	bench_yaml "$n" "$dir/$name.yml" "$runtime"
 	"$BENCH_BIN/stele" build -o "$dir" --compression "$comp" --keep-tree \
-		--bin-dir "$BENCH_BIN" "$dir/$name.yml" >"$dir/$name.build.log" 2>&1 ||
+		--bin-dir "${BENCH_IMAGE_BIN:-$BENCH_BIN}" "$dir/$name.yml" >"$dir/$name.build.log" 2>&1 ||
 		{ echo "bench: stele build failed, see $dir/$name.build.log" >&2; return 1; }
 }
 

@@ -63,8 +63,8 @@ static int parse_one(int fd, const struct bundle_request *r, const char *ns,
 	    (raw = ctrd_bundle_spec(r->dir, &len, err, sizeof err))) {
 		w.binds_dir = spec_binds_under(raw, len, state_mountpoint);
 		spec = spec_adjust(raw, len, ns, r->name,
-				   c.ready == READY_NOTIFY ? r->notify_dir : NULL, c.pids, msg,
-				   sizeof msg);
+				   c.ready == READY_NOTIFY ? r->notify_dir : NULL, c.pids,
+				   r->shim_group, msg, sizeof msg);
 		if (!spec)
 			snprintf(err, sizeof err, "%.200s/config.json: %.300s", r->dir, msg);
 	}

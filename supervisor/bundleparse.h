@@ -27,6 +27,7 @@ struct bundle_request {
 	const char *dir; /* absolute: .../services/NAME */
 	const char *name;
 	const char *notify_dir; /* bound in when the service says ready: notify */
+	unsigned shim_group;	/* its default group (spec_shim_group) */
 };
 
 struct parsed_bundle {

@@ -3,6 +3,7 @@
 #include "supervisor/bundleparse.h"
 #include "supervisor/console.h"
 #include "supervisor/deps.h"
+#include "supervisor/spec.h"
 #include "supervisor/supervise.h"
 
 #include "lib/log.h"
@@ -160,10 +161,13 @@ static void load_all(struct services *t)
 		free(parsed);
 		return;
 	}
-	for (size_t i = 0; i < t->n; i++)
+	for (size_t i = 0; i < t->n; i++) {
+		t->svcs[i].shim_group = spec_shim_group(i, t->n);
 		req[i] = (struct bundle_request){.dir = t->svcs[i].dir,
 						 .name = t->svcs[i].name,
-						 .notify_dir = t->svcs[i].notify_dir};
+						 .notify_dir = t->svcs[i].notify_dir,
+						 .shim_group = t->svcs[i].shim_group};
+	}
 	char err[BUNDLE_ERR_LEN], onboot[PATH_MAX];
 	snprintf(onboot, sizeof onboot, "%s/onboot", t->opt->containers);
 	if (bundles_parse(req, t->n, t->opt->ns, t->opt->state_mountpoint,

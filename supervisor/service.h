@@ -49,6 +49,9 @@ struct service {
 	struct svcconf conf;
 	char *spec; /* adjusted config.json, NUL-terminated */
 	size_t spec_len;
+	/* Its default shim group (spec_shim_group), which the spec names
+	 * unless it names one of its own. */
+	unsigned shim_group;
 	int *dep_index;
 	bool prepared; /* bind sources and runtime hooks done: once, as onboot */
 	/* May be created while onboot runs (early.h), else why not. */
@@ -123,7 +126,7 @@ bool services_want_containerd(const struct services *t);
 void services_onboot_done(struct services *t, bool earlier);
 void services_containerd_up(struct services *t, struct ctrd *conn, const struct cd_snapshot *held);
 void services_containerd_lost(struct services *t);
-/* The default shim groups (spec_shim_group_index) of the services waiting
+/* The default shim groups (spec_shim_group) of the services waiting
  * to start (not disabled, broken or adopted), a bit each. Groups whose shim the supervisor starts
  * (shims.h) create no task until it is done; then, if it is up, all their tasks at once. */
 uint64_t services_shim_groups(const struct services *t);

@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 static json_t *object_at(json_t *parent, const char *key)
 {
@@ -53,31 +52,29 @@ static int add_notify_mount(json_t *spec, const char *notify_dir)
 }
 
 /* A containerd-shim-runc-v2 daemon serves every service that names the
- * same group, the way one shim serves a pod: a shim is a Go daemon of
- * ~10 MiB that costs seconds to start under emulation. One shim runs its
- * tasks' `runc create` one at a time, so there is a group per CPU, each
- * service in the one its name hashes to. A spec that names a group
+ * same group, the way one shim serves a pod. A spec that names a group
  * already (its YAML `annotations`) keeps it: a service can still have a
  * shim of its own. */
-static int set_default_shim_group(json_t *spec, const char *name)
+static int set_default_shim_group(json_t *spec, unsigned group)
 {
 	json_t *annotations = object_at(spec, "annotations");
 	if (!annotations)
 		return -1;
 	if (json_object_get(annotations, SPEC_SHIM_GROUP_KEY))
 		return 0;
-	char group[64];
-	snprintf(group, sizeof group, "%s-%u", SPEC_SHIM_GROUP, spec_shim_group_index(name));
-	return json_object_set_new(annotations, SPEC_SHIM_GROUP_KEY, json_string(group));
+	char value[64];
+	snprintf(value, sizeof value, "%s-%u", SPEC_SHIM_GROUP, group);
+	return json_object_set_new(annotations, SPEC_SHIM_GROUP_KEY, json_string(value));
 }
 
-unsigned spec_shim_group_index(const char *name)
+/* Round robin over as few groups as hold SPEC_SHIM_GROUP_TASKS each, so
+ * the groups differ by one service at most. */
+unsigned spec_shim_group(size_t index, size_t n)
 {
-	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-	unsigned hash = 2166136261u; /* FNV-1a: stable across boots */
-	for (const char *c = name; *c; c++)
-		hash = (hash ^ (unsigned char)*c) * 16777619u;
-	return cpus > 1 ? hash % (unsigned)cpus : 0;
+	size_t groups = (n + SPEC_SHIM_GROUP_TASKS - 1) / SPEC_SHIM_GROUP_TASKS;
+	if (groups > SPEC_SHIM_GROUPS_MAX)
+		groups = SPEC_SHIM_GROUPS_MAX;
+	return groups > 1 ? (unsigned)(index % groups) : 0;
 }
 
 /* Defaults for what the spec leaves unset (spec.h): pids.max, oomScoreAdj. */
@@ -97,7 +94,8 @@ static int set_limits(json_t *linux_, json_t *process, unsigned pids)
 }
 
 char *spec_adjust(const char *spec_json, size_t len, const char *ns, const char *name,
-		  const char *notify_dir, unsigned pids, char *err, size_t errlen)
+		  const char *notify_dir, unsigned pids, unsigned shim_group, char *err,
+		  size_t errlen)
 {
 	json_error_t jerr;
 	json_t *spec = json_loadb(spec_json, len, 0, &jerr);
@@ -122,7 +120,7 @@ char *spec_adjust(const char *spec_json, size_t len, const char *ns, const char 
 		if (json_object_set_new(linux_, "cgroupsPath", json_string(path)))
 			goto nomem;
 	}
-	if (set_default_shim_group(spec, name) || set_limits(linux_, process, pids))
+	if (set_default_shim_group(spec, shim_group) || set_limits(linux_, process, pids))
 		goto nomem;
 	if (notify_dir && (add_notify_mount(spec, notify_dir) ||
 			   set_env(process, "NOTIFY_SOCKET", SPEC_NOTIFY_SOCKET)))

@@ -10,8 +10,7 @@
  *    SPEC_NOTIFY_DIR (under /dev, the container's own tmpfs, because the
  *    image's rootfs is read-only and may lack /run) and NOTIFY_SOCKET set;
  *  - the annotation SPEC_SHIM_GROUP_KEY = "SPEC_SHIM_GROUP-K" when the
- *    spec names no group, K = a hash of name modulo the online CPUs:
- *    services share one shim daemon per CPU;
+ *    spec names no group, K = shim_group (spec_shim_group());
  *  - linux.resources.pids.limit = pids (stele.json's `pids`, 4096 by
  *    default) when the spec sets none: a fork bomb is held by its cgroup;
  *  - process.oomScoreAdj SPEC_OOM_SCORE_ADJ when the spec sets none: a
@@ -38,11 +37,25 @@
 #define SPEC_SHIM_GROUP_KEY "io.containerd.runc.v2.group"
 #define SPEC_SHIM_GROUP	    "stele-services"
 
-/* K of a service's default group "SPEC_SHIM_GROUP-K". */
-unsigned spec_shim_group_index(const char *name);
+/* A shim daemon runs its tasks' creates one at a time (containerd 1.6's
+ * runc v2 shim holds its service lock across Create, and Start waits for
+ * that lock): the tasks of a group are created in a row. So the default
+ * groups hold at most this many services each, */
+#define SPEC_SHIM_GROUP_TASKS 2
+/* up to this many groups (a shim daemon is ~7 MiB of guest memory and a
+ * few hundred ms of CPU to start under emulation); past it, the groups
+ * grow instead. At most 64 (the supervisor's group masks). */
+#define SPEC_SHIM_GROUPS_MAX 16
+
+/* K of the default group "SPEC_SHIM_GROUP-K" of the index-th of n
+ * services (in name order): round robin over ceil(n /
+ * SPEC_SHIM_GROUP_TASKS) groups, at most SPEC_SHIM_GROUPS_MAX. The same
+ * services give the same groups at every boot and supervisor start. */
+unsigned spec_shim_group(size_t index, size_t n);
 
 char *spec_adjust(const char *spec_json, size_t len, const char *ns, const char *name,
-		  const char *notify_dir, unsigned pids, char *err, size_t errlen);
+		  const char *notify_dir, unsigned pids, unsigned shim_group, char *err,
+		  size_t errlen);
 
 /* True when a bind mount of the spec takes its source from under dir (the
  * state volume's mountpoint). */

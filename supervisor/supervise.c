@@ -592,12 +592,12 @@ static bool in_default_group(const struct service *s, unsigned group)
 static bool shim_group_ready(const struct service *s)
 {
 	const struct services *t = s->table;
-	unsigned group = spec_shim_group_index(s->name);
+	unsigned group = s->shim_group;
 	bool alive = false;
 	int starting = 0;
 	for (size_t i = 0; i < t->n; i++) {
 		const struct service *o = &t->svcs[i];
-		if (o == s || spec_shim_group_index(o->name) != group)
+		if (o == s || o->shim_group != group)
 			continue;
 		alive |= lifecycle_task_alive(o->state) || o->parked;
 		starting += lifecycle_starting(o->state) && !o->parked;
@@ -859,7 +859,7 @@ uint64_t services_shim_groups(const struct services *t)
 {
 	uint64_t groups = 0;
 	for (size_t i = 0; i < t->n; i++) {
-		unsigned k = spec_shim_group_index(t->svcs[i].name);
+		unsigned k = t->svcs[i].shim_group;
 		if (t->svcs[i].state == SVC_WAITING && k < 64 && in_default_group(&t->svcs[i], k))
 			groups |= (uint64_t)1 << k;
 	}

@@ -113,8 +113,8 @@ static const char *SPEC = "{\"process\":{\"args\":[\"sh\"],\"terminal\":true,"
 static void spec_gets_notify_and_cgroup(void **state)
 {
 	char err[256];
-	char *out = spec_adjust(SPEC, strlen(SPEC), "ns", "svc", "/run/stele/notify/svc", 4096, err,
-				sizeof err);
+	char *out = spec_adjust(SPEC, strlen(SPEC), "ns", "svc", "/run/stele/notify/svc", 4096, 0,
+				err, sizeof err);
 	assert_non_null(out);
 	json_t *j = json_loads(out, 0, NULL);
 	assert_non_null(j);
@@ -143,20 +143,21 @@ static void spec_gets_notify_and_cgroup(void **state)
 static void spec_without_notify_is_left_alone(void **state)
 {
 	char err[256];
-	char *out = spec_adjust(SPEC, strlen(SPEC), "ns", "svc", NULL, 4096, err, sizeof err);
+	char *out = spec_adjust(SPEC, strlen(SPEC), "ns", "svc", NULL, 4096, 0, err, sizeof err);
 	assert_non_null(out);
 	assert_null(strstr(out, SPEC_NOTIFY_DIR));
 	free(out);
 	const char *noargs = "{\"process\":{}}";
-	assert_null(spec_adjust(noargs, strlen(noargs), "ns", "svc", NULL, 4096, err, sizeof err));
+	assert_null(
+	    spec_adjust(noargs, strlen(noargs), "ns", "svc", NULL, 4096, 0, err, sizeof err));
 	assert_non_null(strstr(err, "process.args"));
-	assert_null(spec_adjust("{", 1, "ns", "svc", NULL, 4096, err, sizeof err));
+	assert_null(spec_adjust("{", 1, "ns", "svc", NULL, 4096, 0, err, sizeof err));
 }
 
 static json_t *adjusted(const char *spec, unsigned pids)
 {
 	char err[256];
-	char *out = spec_adjust(spec, strlen(spec), "ns", "svc", NULL, pids, err, sizeof err);
+	char *out = spec_adjust(spec, strlen(spec), "ns", "svc", NULL, pids, 0, err, sizeof err);
 	assert_non_null(out);
 	json_t *j = json_loads(out, 0, NULL);
 	free(out);
@@ -202,36 +203,60 @@ static void pids_setting_is_read(void **state)
 	svcconf_free(&c);
 }
 
-static const char *shim_group_of(const char *spec)
+static const char *shim_group_of(const char *spec, unsigned group)
 {
-	static char group[64];
+	static char value[64];
 	char err[256];
-	char *out = spec_adjust(spec, strlen(spec), "ns", "svc", NULL, 4096, err, sizeof err);
+	char *out =
+	    spec_adjust(spec, strlen(spec), "ns", "svc", NULL, 4096, group, err, sizeof err);
 	assert_non_null(out);
 	json_t *j = json_loads(out, 0, NULL);
 	assert_non_null(j);
 	const char *g = json_string_value(
 	    json_object_get(json_object_get(j, "annotations"), SPEC_SHIM_GROUP_KEY));
-	snprintf(group, sizeof group, "%s", g ? g : "(none)");
+	snprintf(value, sizeof value, "%s", g ? g : "(none)");
 	json_decref(j);
 	free(out);
-	return group;
+	return value;
 }
 
 static void services_share_a_shim_unless_the_spec_names_a_group(void **state)
 {
 	(void)state;
-	char expected[64];
-	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-	const char *group = shim_group_of(SPEC);
-	assert_int_equal(strncmp(group, SPEC_SHIM_GROUP "-", strlen(SPEC_SHIM_GROUP) + 1), 0);
-	long k = strtol(group + strlen(SPEC_SHIM_GROUP) + 1, NULL, 10);
-	assert_true(k >= 0 && k < (cpus > 1 ? cpus : 1));
-	snprintf(expected, sizeof expected, "%s", group);
-	assert_string_equal(shim_group_of(SPEC), expected); /* stable */
+	assert_string_equal(shim_group_of(SPEC, 3), SPEC_SHIM_GROUP "-3");
 	const char *own = "{\"process\":{\"args\":[\"x\"]},"
 			  "\"annotations\":{\"a\":\"b\",\"" SPEC_SHIM_GROUP_KEY "\":\"db\"}}";
-	assert_string_equal(shim_group_of(own), "db");
+	assert_string_equal(shim_group_of(own, 3), "db");
+}
+
+/* At most SPEC_SHIM_GROUP_TASKS services a group, round robin, up to
+ * SPEC_SHIM_GROUPS_MAX groups; then the groups grow evenly. */
+static void default_groups_hold_few_services(void **state)
+{
+	(void)state;
+	assert_int_equal(spec_shim_group(0, 1), 0);
+	for (size_t n = 1; n <= 200; n++) {
+		unsigned count[SPEC_SHIM_GROUPS_MAX] = {0}, max = 0, min = ~0u;
+		size_t groups = 0;
+		for (size_t i = 0; i < n; i++) {
+			unsigned k = spec_shim_group(i, n);
+			assert_true(k < SPEC_SHIM_GROUPS_MAX);
+			assert_int_equal(k, spec_shim_group(i, n)); /* stable */
+			count[k]++;
+		}
+		for (size_t k = 0; k < SPEC_SHIM_GROUPS_MAX; k++) {
+			if (!count[k])
+				continue;
+			groups++;
+			max = count[k] > max ? count[k] : max;
+			min = count[k] < min ? count[k] : min;
+		}
+		assert_true(max - min <= 1);
+		if (n <= SPEC_SHIM_GROUP_TASKS * SPEC_SHIM_GROUPS_MAX)
+			assert_true(max <= SPEC_SHIM_GROUP_TASKS);
+		else
+			assert_int_equal(groups, SPEC_SHIM_GROUPS_MAX);
+	}
 }
 
 static void binds_under(void **state)
@@ -252,6 +277,7 @@ int main(void)
 	    cmocka_unit_test(spec_gets_pids_limit_and_oom_score_unless_set),
 	    cmocka_unit_test(pids_setting_is_read),
 	    cmocka_unit_test(services_share_a_shim_unless_the_spec_names_a_group),
+	    cmocka_unit_test(default_groups_hold_few_services),
 	    cmocka_unit_test(binds_under),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
