@@ -2,7 +2,9 @@
 
 #include "lib/clock.h"
 #include "lib/log.h"
+#include "lib/spawn.h"
 #include "update/esp.h"
+#include "update/fetch.h"
 #include "update/install.h"
 #include "update/slots.h"
 
@@ -10,15 +12,19 @@
 #include <fcntl.h>
 #include <jansson.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
-#define TRIAL_FILE UPDATE_TRIAL_DIR "/last-trial"
+#define TRIAL_FILE   UPDATE_TRIAL_DIR "/last-trial"
+#define FETCHED_FILE UPDATE_TRIAL_DIR "/fetched.efi"
 
 static FILE *console;
 
@@ -208,8 +214,13 @@ static int bless_when_healthy(const struct slot *run)
 	return ctl_power("reboot");
 }
 
-/* userdata {"stele": {"update": {"url": "...", "tries": N}}}: a path or
- * file:// URL. */
+static bool is_http(const char *url)
+{
+	return strncmp(url, "http://", 7) == 0 || strncmp(url, "https://", 8) == 0;
+}
+
+/* userdata {"stele": {"update": {"url": "...", "tries": N}}}: a path, a
+ * file:// URL, or an http(s) URL (fetched by stele-fetch). */
 static int userdata_url(char *out, size_t len, int *tries)
 {
 	json_t *root = json_load_file(UPDATE_USERDATA, 0, NULL);
@@ -218,60 +229,167 @@ static int userdata_url(char *out, size_t len, int *tries)
 	json_int_t t = json_integer_value(json_object_get(upd, "tries"));
 	*tries = t >= 1 && t <= 9 ? (int)t : UPDATE_TRIES_DEF;
 	int rc = -1;
-	if (url && (strncmp(url, "file://", 7) == 0 || url[0] == '/')) {
-		snprintf(out, len, "%s", url[0] == '/' ? url : url + 7);
+	if (url && (strncmp(url, "file://", 7) == 0 || url[0] == '/' || is_http(url))) {
+		snprintf(out, len, "%s", strncmp(url, "file://", 7) ? url : url + 7);
 		rc = 0;
 	} else if (url) {
-		say("userdata stele.update.url %s: only a path or file:// URL is supported", url);
+		say("userdata stele.update.url %s: give a path, a file:// or an http(s):// URL",
+		    url);
 	}
 	json_decref(root);
 	return rc;
 }
 
-static int install(const char *file, int tries, bool reboot)
+static void refuse(const char *msg)
+{
+	if (console)
+		say("%s", msg);
+	else
+		log_err("update: %s", msg);
+}
+
+/* stele-fetch URL > FETCHED_FILE, bounded. 0, or -1 after one line
+ * (stele-fetch's, or why it could not run); the partial file is removed.
+ * The file is on the state volume (or in memory without one), never on
+ * the ESP: a failed fetch writes nothing there. */
+static int fetch(const char *url)
+{
+	char msg[1024];
+	if (access(FETCH_BIN, X_OK) < 0) {
+		snprintf(msg, sizeof msg,
+			 "%s: cannot fetch: %s is missing; build the image with the fetch init "
+			 "component (init: [..., stelectl, fetch])",
+			 url, FETCH_BIN);
+		refuse(msg);
+		return -1;
+	}
+	if (mkdir(UPDATE_TRIAL_DIR, 0700) < 0 && errno != EEXIST) {
+		snprintf(msg, sizeof msg, "%s: cannot fetch: %s: %s", url, UPDATE_TRIAL_DIR,
+			 strerror(errno));
+		refuse(msg);
+		return -1;
+	}
+	int out = open(FETCHED_FILE, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	int errfd = memfd_create("stele-fetch-err", MFD_CLOEXEC);
+	pid_t pid = -1;
+	if (out >= 0 && errfd >= 0) {
+		struct spawn_opts o = SPAWN_OPTS_DEFAULT;
+		o.stdout_fd = out;
+		o.stderr_fd = errfd;
+		char *argv[] = {FETCH_BIN, (char *)url, NULL};
+		pid = spawn(FETCH_BIN, argv, &o);
+	}
+	int status = -1,
+	    w = pid < 0 ? -1 : wait_pid_timeout(pid, (FETCH_TOTAL_S + 30) * 1000, &status);
+	if (w == 1) {
+		kill(pid, SIGKILL);
+		wait_pid_timeout(pid, 5000, &status);
+		status = -1;
+	}
+	msg[0] = '\0';
+	if (errfd >= 0) {
+		ssize_t n = pread(errfd, msg, sizeof msg - 1, 0);
+		msg[n > 0 ? n : 0] = '\0';
+		msg[strcspn(msg, "\n")] = '\0';
+		close(errfd);
+	}
+	if (out >= 0)
+		close(out);
+	if (w == 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		return 0;
+	unlink(FETCHED_FILE);
+	const char *prefix = "stele-fetch: ";
+	char line[1200];
+	if (!strncmp(msg, prefix, strlen(prefix)))
+		snprintf(line, sizeof line, "%s", msg + strlen(prefix));
+	else
+		snprintf(line, sizeof line, "%s: cannot fetch: %s", url,
+			 msg[0]
+			     ? msg
+			     : (w == 1 ? "stele-fetch did not finish in time" : strerror(errno)));
+	refuse(line);
+	return -1;
+}
+
+/* file: the update; shown: what to call it (the URL it came from). */
+static int install(const char *file, const char *shown, int tries, bool reboot)
 {
 	char err[768];
 	struct uki_info info;
 	if (update_install(file, tries, &info, err, sizeof err) < 0) {
-		if (console)
-			say("%s", err);
+		size_t n = strlen(file);
+		char line[1024];
+		if (shown != file && !strncmp(err, file, n))
+			snprintf(line, sizeof line, "%s%s", shown, err + n);
 		else
-			log_err("update: %s", err);
+			snprintf(line, sizeof line, "%s", err);
+		refuse(line);
 		return 1;
 	}
-	say("%s (%s version %s build %s) installed in the inactive slot with %d tries%s", file,
+	say("%s (%s version %s build %s) installed in the inactive slot with %d tries%s", shown,
 	    info.name, info.version, info.build, tries, reboot ? "; rebooting" : "");
 	return reboot ? ctl_power("reboot") : 0;
 }
 
-/* The update userdata asks for, unless it runs already or failed. */
+/* --url: fetched, then installed as a file; the fetched copy goes. */
+static int install_url(const char *url, int tries, bool reboot)
+{
+	if (fetch(url) < 0)
+		return 1;
+	int rc = install(FETCHED_FILE, url, tries, false);
+	unlink(FETCHED_FILE);
+	if (rc == 0 && reboot) {
+		say("rebooting into the update");
+		return ctl_power("reboot");
+	}
+	return rc;
+}
+
+/* The update userdata asks for, unless it runs already or failed. A URL
+ * is fetched first (at each boot while userdata names it): its build is
+ * in the file. */
 static int follow_userdata(const struct slot s[2], char run)
 {
-	char path[PATH_MAX];
+	char want_path[PATH_MAX];
 	int tries;
-	if (userdata_url(path, sizeof path, &tries) < 0)
+	if (userdata_url(want_path, sizeof want_path, &tries) < 0)
 		return 0;
+	const char *path = want_path;
+	if (is_http(want_path)) {
+		if (fetch(want_path) < 0)
+			return 0;
+		path = FETCHED_FILE;
+	}
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	struct uki_info want, have;
+	int rc = -1;
 	if (fd < 0 || uki_check_fd(fd, &want) < 0) {
-		if (fd >= 0)
-			close(fd);
-		return install(path, tries, true); /* which says why it refuses */
-	}
-	close(fd);
-	for (int i = 0; i < 2; i++) {
-		slot_info(&s[i], &have);
-		bool same = have.build[0] && !strcmp(have.build, want.build);
-		if (same && s[i].letter == run)
-			return 0; /* done already */
-		if (same && s[i].state == SLOT_BAD) {
-			say("userdata asks for build %s, which was rolled back; not trying it "
-			    "again",
-			    want.build);
-			return 0;
+		rc = install(path, want_path, tries, false); /* which says why it refuses */
+	} else {
+		for (int i = 0; i < 2 && rc < 0; i++) {
+			slot_info(&s[i], &have);
+			bool same = have.build[0] && !strcmp(have.build, want.build);
+			if (same && s[i].letter == run)
+				rc = 0; /* done already */
+			else if (same && s[i].state == SLOT_BAD) {
+				say("userdata asks for build %s, which was rolled back; not trying "
+				    "it again",
+				    want.build);
+				rc = 0;
+			}
 		}
+		if (rc < 0)
+			rc = install(path, want_path, tries, false) ? -1 : 1;
 	}
-	return install(path, tries, true);
+	if (fd >= 0)
+		close(fd);
+	if (path != want_path)
+		unlink(FETCHED_FILE);
+	if (rc == 1) {
+		say("rebooting into the update");
+		return ctl_power("reboot");
+	}
+	return 0;
 }
 
 static int boot_mode(void)
@@ -319,14 +437,16 @@ static int boot_mode(void)
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: stelectl update FILE.efi [--no-reboot] [--tries N]\n"
-			"       stelectl update --rollback [--no-reboot]\n");
+	fprintf(stderr,
+		"usage: stelectl update FILE.efi [--no-reboot] [--tries N]\n"
+		"       stelectl update --url http[s]://HOST/NEW.efi [--no-reboot] [--tries N]\n"
+		"       stelectl update --rollback [--no-reboot]\n");
 	return 2;
 }
 
 int cmd_update(int argc, char **argv)
 {
-	const char *file = NULL;
+	const char *file = NULL, *url = NULL;
 	bool reboot = true, rollback = false, boot = false;
 	int tries = UPDATE_TRIES_DEF;
 	for (int i = 1; i < argc; i++) {
@@ -336,6 +456,8 @@ int cmd_update(int argc, char **argv)
 			rollback = true;
 		else if (!strcmp(argv[i], "--boot"))
 			boot = true;
+		else if (!strcmp(argv[i], "--url") && i + 1 < argc)
+			url = argv[++i];
 		else if (!strcmp(argv[i], "--tries") && i + 1 < argc) {
 			char *end;
 			long t = strtol(argv[++i], &end, 10);
@@ -361,7 +483,16 @@ int cmd_update(int argc, char **argv)
 		    reboot ? "; rebooting" : "");
 		return reboot ? ctl_power("reboot") : 0;
 	}
-	if (!file || rollback)
+	if (url && !file && !rollback) {
+		if (!is_http(url)) {
+			log_err("update: --url %s: give an http:// or https:// URL (a file: "
+				"stelectl update FILE.efi)",
+				url);
+			return 2;
+		}
+		return install_url(url, tries, reboot);
+	}
+	if (!file || rollback || url)
 		return usage();
-	return install(file, tries, reboot);
+	return install(file, file, tries, reboot);
 }
