@@ -124,7 +124,8 @@ int http_get_file(const char *url, const struct http_limits *lim, int fd, char *
 		return set_error(err, errlen, "larger than %zu bytes", lim->cap);
 	if (rc == CURLE_HTTP_RETURNED_ERROR)
 		return set_error(err, errlen, "the server answered HTTP %ld", status);
-	return set_error(err, errlen, "%s", why[0] ? why : curl_easy_strerror(rc));
+	return set_error(err, errlen, "%s%s", rc == CURLE_OPERATION_TIMEDOUT ? "timed out: " : "",
+			 why[0] ? why : curl_easy_strerror(rc));
 }
 
 void http_reply_free(struct http_reply *reply)
