@@ -118,8 +118,10 @@ int http_get_file(const char *url, const struct http_limits *lim, int fd, char *
 	long status = 0;
 	curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
 	curl_easy_cleanup(curl);
-	if (rc == CURLE_OK)
+	if (rc == CURLE_OK && status >= 200 && status < 300)
 		return 0;
+	if (rc == CURLE_OK) /* a redirect, which is not followed */
+		return set_error(err, errlen, "the server answered HTTP %ld", status);
 	if (sink.too_big)
 		return set_error(err, errlen, "larger than %zu bytes", lim->cap);
 	if (rc == CURLE_HTTP_RETURNED_ERROR)
