@@ -23,8 +23,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#define TRIAL_FILE   UPDATE_TRIAL_DIR "/last-trial"
-#define FETCHED_FILE UPDATE_TRIAL_DIR "/fetched.efi"
+#define TRIAL_FILE    UPDATE_TRIAL_DIR "/last-trial"
+#define FETCHED_NAME  "fetched.efi"
+#define FETCH_RUN_DIR "/run/stele-update"
 
 static FILE *console;
 
@@ -248,10 +249,23 @@ static void refuse(const char *msg)
 		log_err("update: %s", msg);
 }
 
-/* stele-fetch URL > FETCHED_FILE, bounded. 0, or -1 after one line
- * (stele-fetch's, or why it could not run); the partial file is removed.
- * The file is on the state volume (or in memory without one), never on
- * the ESP: a failed fetch writes nothing there. */
+static char fetched_file[PATH_MAX];
+
+/* Where a fetched update waits for its checks: on the state volume when
+ * there is one (UPDATE_TRIAL_DIR), else in /run (memory); never on the
+ * ESP. */
+static int fetched_path(void)
+{
+	const char *dir = access("/var/lib", W_OK) == 0 ? UPDATE_TRIAL_DIR : FETCH_RUN_DIR;
+	if (mkdir(dir, 0700) < 0 && errno != EEXIST)
+		return -1;
+	snprintf(fetched_file, sizeof fetched_file, "%s/" FETCHED_NAME, dir);
+	return 0;
+}
+
+/* stele-fetch URL > fetched_file, bounded. 0, or -1 after one line
+ * (stele-fetch's, or why it could not run); the partial file is removed,
+ * so a failed fetch writes nothing that stays, and nothing on the ESP. */
 static int fetch(const char *url)
 {
 	char msg[1024];
@@ -263,13 +277,13 @@ static int fetch(const char *url)
 		refuse(msg);
 		return -1;
 	}
-	if (mkdir(UPDATE_TRIAL_DIR, 0700) < 0 && errno != EEXIST) {
-		snprintf(msg, sizeof msg, "%s: cannot fetch: %s: %s", url, UPDATE_TRIAL_DIR,
+	if (fetched_path() < 0) {
+		snprintf(msg, sizeof msg, "%s: cannot fetch: creating a folder for it: %s", url,
 			 strerror(errno));
 		refuse(msg);
 		return -1;
 	}
-	int out = open(FETCHED_FILE, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	int out = open(fetched_file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	int errfd = memfd_create("stele-fetch-err", MFD_CLOEXEC);
 	pid_t pid = -1;
 	if (out >= 0 && errfd >= 0) {
@@ -297,7 +311,7 @@ static int fetch(const char *url)
 		close(out);
 	if (w == 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0)
 		return 0;
-	unlink(FETCHED_FILE);
+	unlink(fetched_file);
 	const char *prefix = "stele-fetch: ";
 	char line[1200];
 	if (!strncmp(msg, prefix, strlen(prefix)))
@@ -336,8 +350,8 @@ static int install_url(const char *url, int tries, bool reboot)
 {
 	if (fetch(url) < 0)
 		return 1;
-	int rc = install(FETCHED_FILE, url, tries, false);
-	unlink(FETCHED_FILE);
+	int rc = install(fetched_file, url, tries, false);
+	unlink(fetched_file);
 	if (rc == 0 && reboot) {
 		say("rebooting into the update");
 		return ctl_power("reboot");
@@ -358,7 +372,7 @@ static int follow_userdata(const struct slot s[2], char run)
 	if (is_http(want_path)) {
 		if (fetch(want_path) < 0)
 			return 0;
-		path = FETCHED_FILE;
+		path = fetched_file;
 	}
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	struct uki_info want, have;
@@ -384,7 +398,7 @@ static int follow_userdata(const struct slot s[2], char run)
 	if (fd >= 0)
 		close(fd);
 	if (path != want_path)
-		unlink(FETCHED_FILE);
+		unlink(fetched_file);
 	if (rc == 1) {
 		say("rebooting into the update");
 		return ctl_power("reboot");

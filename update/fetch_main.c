@@ -11,8 +11,12 @@
 
 int main(int argc, char **argv)
 {
-	if (argc != 2 || (strncmp(argv[1], "http://", 7) && strncmp(argv[1], "https://", 8))) {
+	if (argc != 2) {
 		fprintf(stderr, "usage: stele-fetch http[s]://HOST/PATH > FILE\n");
+		return 2;
+	}
+	if (strncmp(argv[1], "http://", 7) && strncmp(argv[1], "https://", 8)) {
+		fprintf(stderr, "stele-fetch: %s: not an http:// or https:// URL\n", argv[1]);
 		return 2;
 	}
 	struct stat st;
