@@ -1,6 +1,7 @@
 /* stele-fetch URL > FILE: one update file over http(s) (fetch.h). */
 #include "update/fetch.h"
 
+#include "lib/log.h"
 #include "metadata/http.h"
 
 #include <curl/curl.h>
@@ -11,21 +12,22 @@
 
 int main(int argc, char **argv)
 {
+	log_init_host("stele-fetch");
 	if (argc != 2) {
 		fprintf(stderr, "usage: stele-fetch http[s]://HOST/PATH > FILE\n");
 		return 2;
 	}
 	if (strncmp(argv[1], "http://", 7) && strncmp(argv[1], "https://", 8)) {
-		fprintf(stderr, "stele-fetch: %s: not an http:// or https:// URL\n", argv[1]);
+		log_err("%s: not an http:// or https:// URL", argv[1]);
 		return 2;
 	}
 	struct stat st;
 	if (fstat(STDOUT_FILENO, &st) < 0 || !S_ISREG(st.st_mode)) {
-		fprintf(stderr, "stele-fetch: stdout must be a file\n");
+		log_err("stdout must be a file: stele-fetch URL > FILE");
 		return 2;
 	}
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != 0) {
-		fprintf(stderr, "stele-fetch: %s: libcurl initialisation failed\n", argv[1]);
+		log_err("%s: libcurl initialisation failed", argv[1]);
 		return 1;
 	}
 	const struct http_limits lim = {.protocols = FETCH_PROTOCOLS,
@@ -39,9 +41,8 @@ int main(int argc, char **argv)
 		rc = -1, snprintf(err, sizeof err, "writing the file: %m");
 	curl_global_cleanup();
 	if (rc < 0) {
-		fprintf(stderr,
-			"stele-fetch: %s: %s; check that the URL serves the update file and that "
-			"the host reaches it\n",
+		log_err("%s: %s; check that the URL serves the update file and that the host "
+			"reaches it",
 			argv[1], err);
 		return 1;
 	}
