@@ -325,7 +325,9 @@ static int fetch(const char *url)
 	return -1;
 }
 
-/* file: the update; shown: what to call it (the URL it came from). */
+/* file: the update; shown: what to call it (the URL it came from).
+ * Returns 0 when installed; the caller reboots when it said so (after
+ * removing a fetched copy). */
 static int install(const char *file, const char *shown, int tries, bool reboot)
 {
 	char err[768];
@@ -342,21 +344,44 @@ static int install(const char *file, const char *shown, int tries, bool reboot)
 	}
 	say("%s (%s version %s build %s) installed in the inactive slot with %d tries%s", shown,
 	    info.name, info.version, info.build, tries, reboot ? "; rebooting" : "");
-	return reboot ? ctl_power("reboot") : 0;
+	return 0;
 }
 
-/* --url: fetched, then installed as a file; the fetched copy goes. */
-static int install_url(const char *url, int tries, bool reboot)
+/* FILE.efi or --url: a URL is fetched, then installed as a file; the
+ * fetched copy goes. */
+static int install_cmd(const char *what, int tries, bool reboot)
 {
-	if (fetch(url) < 0)
-		return 1;
-	int rc = install(fetched_file, url, tries, false);
-	unlink(fetched_file);
-	if (rc == 0 && reboot) {
-		say("rebooting into the update");
-		return ctl_power("reboot");
+	if (!is_http(what)) {
+		int rc = install(what, what, tries, reboot);
+		return rc == 0 && reboot ? ctl_power("reboot") : rc;
 	}
-	return rc;
+	if (fetch(what) < 0)
+		return 1;
+	int rc = install(fetched_file, what, tries, reboot);
+	unlink(fetched_file);
+	return rc == 0 && reboot ? ctl_power("reboot") : rc;
+}
+
+/* Whether the update file at fd is already running, or rolled back:
+ * then userdata's update is done (saying so for a rollback). */
+static bool done_already(int fd, const struct slot s[2], char run)
+{
+	struct uki_info want, have;
+	if (uki_check_fd(fd, &want) < 0)
+		return false; /* install() says why it refuses */
+	for (int i = 0; i < 2; i++) {
+		slot_info(&s[i], &have);
+		bool same = have.build[0] && !strcmp(have.build, want.build);
+		if (same && s[i].letter == run)
+			return true;
+		if (same && s[i].state == SLOT_BAD) {
+			say("userdata asks for build %s, which was rolled back; not trying it "
+			    "again",
+			    want.build);
+			return true;
+		}
+	}
+	return false;
 }
 
 /* The update userdata asks for, unless it runs already or failed. A URL
@@ -364,46 +389,22 @@ static int install_url(const char *url, int tries, bool reboot)
  * in the file. */
 static int follow_userdata(const struct slot s[2], char run)
 {
-	char want_path[PATH_MAX];
+	char want[PATH_MAX];
 	int tries;
-	if (userdata_url(want_path, sizeof want_path, &tries) < 0)
+	if (userdata_url(want, sizeof want, &tries) < 0)
 		return 0;
-	const char *path = want_path;
-	if (is_http(want_path)) {
-		if (fetch(want_path) < 0)
-			return 0;
-		path = fetched_file;
-	}
+	bool fetched = is_http(want);
+	if (fetched && fetch(want) < 0)
+		return 0;
+	const char *path = fetched ? fetched_file : want;
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	struct uki_info want, have;
-	int rc = -1;
-	if (fd < 0 || uki_check_fd(fd, &want) < 0) {
-		rc = install(path, want_path, tries, false); /* which says why it refuses */
-	} else {
-		for (int i = 0; i < 2 && rc < 0; i++) {
-			slot_info(&s[i], &have);
-			bool same = have.build[0] && !strcmp(have.build, want.build);
-			if (same && s[i].letter == run)
-				rc = 0; /* done already */
-			else if (same && s[i].state == SLOT_BAD) {
-				say("userdata asks for build %s, which was rolled back; not trying "
-				    "it again",
-				    want.build);
-				rc = 0;
-			}
-		}
-		if (rc < 0)
-			rc = install(path, want_path, tries, false) ? -1 : 1;
-	}
+	bool done = fd >= 0 && done_already(fd, s, run);
 	if (fd >= 0)
 		close(fd);
-	if (path != want_path)
+	int rc = done ? 1 : install(path, want, tries, true);
+	if (fetched)
 		unlink(fetched_file);
-	if (rc == 1) {
-		say("rebooting into the update");
-		return ctl_power("reboot");
-	}
-	return 0;
+	return rc == 0 ? ctl_power("reboot") : 0;
 }
 
 static int boot_mode(void)
@@ -504,9 +505,9 @@ int cmd_update(int argc, char **argv)
 				url);
 			return 2;
 		}
-		return install_url(url, tries, reboot);
+		return install_cmd(url, tries, reboot);
 	}
 	if (!file || rollback || url)
 		return usage();
-	return install(file, file, tries, reboot);
+	return install_cmd(file, tries, reboot);
 }
