@@ -99,6 +99,7 @@ int stage_host_binary(struct stage *st, const char *src, const char *dest)
 struct component {
 	const char *name;
 	bool host;
+	bool libs;		 /* a stele binary linked dynamically: its libraries come too */
 	const char *files[3][2]; /* source, destination */
 	const char *link[2];	 /* a symlink in the image: path, target */
 };
@@ -113,6 +114,9 @@ static const struct component components[] = {
     {.name = "onboot", .host = false, .files = {{"stele-onboot", "/sbin/stele-onboot"}}},
     {.name = "stelectl", .host = false, .files = {{"stelectl", "/usr/bin/stelectl"}}},
     {.name = "metadata", .host = false, .files = {{"stele-metadata", "/sbin/stele-metadata"}}},
+    /* stelectl update --url and userdata's stele.update.url over http(s):
+     * libcurl and its libraries (update/fetch.h), for images that want it. */
+    {.name = "fetch", .libs = true, .files = {{"stele-fetch", "/usr/bin/stele-fetch"}}},
     {.name = "runc", .host = true, .files = {{"/usr/sbin/runc", "/usr/bin/runc"}}},
     /* crun in runc's place: stele-onboot and the containerd shim both run
      * "runc" from PATH, and crun takes runc's command line. A C runtime
@@ -199,8 +203,8 @@ static int stage_component(struct stage *st, const struct component *c, bool req
 				return -1;
 			continue;
 		}
-		int rc = c->host ? stage_host_binary(st, src, c->files[i][1]) : 0;
-		if (!c->host) {
+		int rc = c->host || c->libs ? stage_host_binary(st, src, c->files[i][1]) : 0;
+		if (!c->host && !c->libs) {
 			char dst[PATH_MAX];
 			rc = tree_path(st, c->files[i][1], dst, sizeof dst) < 0 ||
 				     mkdir_parents(dst) < 0 || copy_file(src, dst, 0755) < 0
@@ -273,8 +277,8 @@ static bool linuxkit_image(const struct config *cfg, const char *ref)
 	else
 		schema_error(cfg, cfg->root, "init",
 			     "\"%s\" is a LinuxKit image with no stele component; remove it "
-			     "(components: init, supervisor, onboot, stelectl, metadata, runc, "
-			     "crun, containerd, ctr, e2fsprogs, busybox)",
+			     "(components: init, supervisor, onboot, stelectl, metadata, fetch, "
+			     "runc, crun, containerd, ctr, e2fsprogs, busybox)",
 			     ref);
 	return true;
 }
@@ -331,7 +335,8 @@ int stage_check_init(const struct config *cfg)
 			schema_error(
 			    cfg, cfg->root, "init",
 			    "unknown component \"%s\"; expected init, supervisor, onboot, "
-			    "stelectl, metadata, runc, crun, containerd, ctr, e2fsprogs or busybox",
+			    "stelectl, metadata, fetch, runc, crun, containerd, ctr, e2fsprogs or "
+			    "busybox",
 			    name);
 			errors++;
 		}

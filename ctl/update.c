@@ -2,7 +2,9 @@
 
 #include "lib/clock.h"
 #include "lib/log.h"
+#include "lib/spawn.h"
 #include "update/esp.h"
+#include "update/fetch.h"
 #include "update/install.h"
 #include "update/slots.h"
 
@@ -10,15 +12,20 @@
 #include <fcntl.h>
 #include <jansson.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
-#define TRIAL_FILE UPDATE_TRIAL_DIR "/last-trial"
+#define TRIAL_FILE    UPDATE_TRIAL_DIR "/last-trial"
+#define FETCHED_NAME  "fetched.efi"
+#define FETCH_RUN_DIR "/run/stele-update"
 
 static FILE *console;
 
@@ -208,8 +215,13 @@ static int bless_when_healthy(const struct slot *run)
 	return ctl_power("reboot");
 }
 
-/* userdata {"stele": {"update": {"url": "...", "tries": N}}}: a path or
- * file:// URL. */
+static bool is_http(const char *url)
+{
+	return strncmp(url, "http://", 7) == 0 || strncmp(url, "https://", 8) == 0;
+}
+
+/* userdata {"stele": {"update": {"url": "...", "tries": N}}}: a path, a
+ * file:// URL, or an http(s) URL (fetched by stele-fetch). */
 static int userdata_url(char *out, size_t len, int *tries)
 {
 	json_t *root = json_load_file(UPDATE_USERDATA, 0, NULL);
@@ -218,60 +230,181 @@ static int userdata_url(char *out, size_t len, int *tries)
 	json_int_t t = json_integer_value(json_object_get(upd, "tries"));
 	*tries = t >= 1 && t <= 9 ? (int)t : UPDATE_TRIES_DEF;
 	int rc = -1;
-	if (url && (strncmp(url, "file://", 7) == 0 || url[0] == '/')) {
-		snprintf(out, len, "%s", url[0] == '/' ? url : url + 7);
+	if (url && (strncmp(url, "file://", 7) == 0 || url[0] == '/' || is_http(url))) {
+		snprintf(out, len, "%s", strncmp(url, "file://", 7) ? url : url + 7);
 		rc = 0;
 	} else if (url) {
-		say("userdata stele.update.url %s: only a path or file:// URL is supported", url);
+		say("userdata stele.update.url %s: give a path, a file:// or an http(s):// URL",
+		    url);
 	}
 	json_decref(root);
 	return rc;
 }
 
-static int install(const char *file, int tries, bool reboot)
+static void refuse(const char *msg)
+{
+	if (console)
+		say("%s", msg);
+	else
+		log_err("update: %s", msg);
+}
+
+static char fetched_file[PATH_MAX];
+
+/* Where a fetched update waits for its checks: on the state volume when
+ * there is one (UPDATE_TRIAL_DIR), else in /run (memory); never on the
+ * ESP. */
+static int fetched_path(void)
+{
+	const char *dir = access("/var/lib", W_OK) == 0 ? UPDATE_TRIAL_DIR : FETCH_RUN_DIR;
+	if (mkdir(dir, 0700) < 0 && errno != EEXIST)
+		return -1;
+	snprintf(fetched_file, sizeof fetched_file, "%s/" FETCHED_NAME, dir);
+	return 0;
+}
+
+/* stele-fetch URL > fetched_file, bounded. 0, or -1 after one line
+ * (stele-fetch's, or why it could not run); the partial file is removed,
+ * so a failed fetch writes nothing that stays, and nothing on the ESP. */
+static int fetch(const char *url)
+{
+	char msg[1024];
+	if (access(FETCH_BIN, X_OK) < 0) {
+		snprintf(msg, sizeof msg,
+			 "%s: cannot fetch: %s is missing; build the image with the fetch init "
+			 "component (init: [..., stelectl, fetch])",
+			 url, FETCH_BIN);
+		refuse(msg);
+		return -1;
+	}
+	if (fetched_path() < 0) {
+		snprintf(msg, sizeof msg, "%s: cannot fetch: creating a folder for it: %s", url,
+			 strerror(errno));
+		refuse(msg);
+		return -1;
+	}
+	int out = open(fetched_file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	int errfd = memfd_create("stele-fetch-err", MFD_CLOEXEC);
+	pid_t pid = -1;
+	if (out >= 0 && errfd >= 0) {
+		struct spawn_opts o = SPAWN_OPTS_DEFAULT;
+		o.stdout_fd = out;
+		o.stderr_fd = errfd;
+		char *argv[] = {FETCH_BIN, (char *)url, NULL};
+		pid = spawn(FETCH_BIN, argv, &o);
+	}
+	int status = -1,
+	    w = pid < 0 ? -1 : wait_pid_timeout(pid, (FETCH_TOTAL_S + 30) * 1000, &status);
+	if (w == 1) {
+		kill(pid, SIGKILL);
+		wait_pid_timeout(pid, 5000, &status);
+		status = -1;
+	}
+	msg[0] = '\0';
+	if (errfd >= 0) {
+		ssize_t n = pread(errfd, msg, sizeof msg - 1, 0);
+		msg[n > 0 ? n : 0] = '\0';
+		msg[strcspn(msg, "\n")] = '\0';
+		close(errfd);
+	}
+	if (out >= 0)
+		close(out);
+	if (w == 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		return 0;
+	unlink(fetched_file);
+	const char *prefix = "stele-fetch: ";
+	char line[1200];
+	if (!strncmp(msg, prefix, strlen(prefix)))
+		snprintf(line, sizeof line, "%s", msg + strlen(prefix));
+	else
+		snprintf(line, sizeof line, "%s: cannot fetch: %s", url,
+			 msg[0]
+			     ? msg
+			     : (w == 1 ? "stele-fetch did not finish in time" : strerror(errno)));
+	refuse(line);
+	return -1;
+}
+
+/* file: the update; shown: what to call it (the URL it came from).
+ * Returns 0 when installed; the caller reboots when it said so (after
+ * removing a fetched copy). */
+static int install(const char *file, const char *shown, int tries, bool reboot)
 {
 	char err[768];
 	struct uki_info info;
 	if (update_install(file, tries, &info, err, sizeof err) < 0) {
-		if (console)
-			say("%s", err);
+		size_t n = strlen(file);
+		char line[1024];
+		if (shown != file && !strncmp(err, file, n))
+			snprintf(line, sizeof line, "%s%s", shown, err + n);
 		else
-			log_err("update: %s", err);
+			snprintf(line, sizeof line, "%s", err);
+		refuse(line);
 		return 1;
 	}
-	say("%s (%s version %s build %s) installed in the inactive slot with %d tries%s", file,
+	say("%s (%s version %s build %s) installed in the inactive slot with %d tries%s", shown,
 	    info.name, info.version, info.build, tries, reboot ? "; rebooting" : "");
-	return reboot ? ctl_power("reboot") : 0;
+	return 0;
 }
 
-/* The update userdata asks for, unless it runs already or failed. */
-static int follow_userdata(const struct slot s[2], char run)
+/* FILE.efi or --url: a URL is fetched, then installed as a file; the
+ * fetched copy goes. */
+static int install_cmd(const char *what, int tries, bool reboot)
 {
-	char path[PATH_MAX];
-	int tries;
-	if (userdata_url(path, sizeof path, &tries) < 0)
-		return 0;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	struct uki_info want, have;
-	if (fd < 0 || uki_check_fd(fd, &want) < 0) {
-		if (fd >= 0)
-			close(fd);
-		return install(path, tries, true); /* which says why it refuses */
+	if (!is_http(what)) {
+		int rc = install(what, what, tries, reboot);
+		return rc == 0 && reboot ? ctl_power("reboot") : rc;
 	}
-	close(fd);
+	if (fetch(what) < 0)
+		return 1;
+	int rc = install(fetched_file, what, tries, reboot);
+	unlink(fetched_file);
+	return rc == 0 && reboot ? ctl_power("reboot") : rc;
+}
+
+/* Whether the update file at fd is already running, or rolled back:
+ * then userdata's update is done (saying so for a rollback). */
+static bool done_already(int fd, const struct slot s[2], char run)
+{
+	struct uki_info want, have;
+	if (uki_check_fd(fd, &want) < 0)
+		return false; /* install() says why it refuses */
 	for (int i = 0; i < 2; i++) {
 		slot_info(&s[i], &have);
 		bool same = have.build[0] && !strcmp(have.build, want.build);
 		if (same && s[i].letter == run)
-			return 0; /* done already */
+			return true;
 		if (same && s[i].state == SLOT_BAD) {
 			say("userdata asks for build %s, which was rolled back; not trying it "
 			    "again",
 			    want.build);
-			return 0;
+			return true;
 		}
 	}
-	return install(path, tries, true);
+	return false;
+}
+
+/* The update userdata asks for, unless it runs already or failed. A URL
+ * is fetched first (at each boot while userdata names it): its build is
+ * in the file. */
+static int follow_userdata(const struct slot s[2], char run)
+{
+	char want[PATH_MAX];
+	int tries;
+	if (userdata_url(want, sizeof want, &tries) < 0)
+		return 0;
+	bool fetched = is_http(want);
+	if (fetched && fetch(want) < 0)
+		return 0;
+	const char *path = fetched ? fetched_file : want;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	bool done = fd >= 0 && done_already(fd, s, run);
+	if (fd >= 0)
+		close(fd);
+	int rc = done ? 1 : install(path, want, tries, true);
+	if (fetched)
+		unlink(fetched_file);
+	return rc == 0 ? ctl_power("reboot") : 0;
 }
 
 static int boot_mode(void)
@@ -319,14 +452,16 @@ static int boot_mode(void)
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: stelectl update FILE.efi [--no-reboot] [--tries N]\n"
-			"       stelectl update --rollback [--no-reboot]\n");
+	fprintf(stderr,
+		"usage: stelectl update FILE.efi [--no-reboot] [--tries N]\n"
+		"       stelectl update --url http[s]://HOST/NEW.efi [--no-reboot] [--tries N]\n"
+		"       stelectl update --rollback [--no-reboot]\n");
 	return 2;
 }
 
 int cmd_update(int argc, char **argv)
 {
-	const char *file = NULL;
+	const char *file = NULL, *url = NULL;
 	bool reboot = true, rollback = false, boot = false;
 	int tries = UPDATE_TRIES_DEF;
 	for (int i = 1; i < argc; i++) {
@@ -336,6 +471,8 @@ int cmd_update(int argc, char **argv)
 			rollback = true;
 		else if (!strcmp(argv[i], "--boot"))
 			boot = true;
+		else if (!strcmp(argv[i], "--url") && i + 1 < argc)
+			url = argv[++i];
 		else if (!strcmp(argv[i], "--tries") && i + 1 < argc) {
 			char *end;
 			long t = strtol(argv[++i], &end, 10);
@@ -361,7 +498,16 @@ int cmd_update(int argc, char **argv)
 		    reboot ? "; rebooting" : "");
 		return reboot ? ctl_power("reboot") : 0;
 	}
-	if (!file || rollback)
+	if (url && !file && !rollback) {
+		if (!is_http(url)) {
+			log_err("update: --url %s: give an http:// or https:// URL (a file: "
+				"stelectl update FILE.efi)",
+				url);
+			return 2;
+		}
+		return install_cmd(url, tries, reboot);
+	}
+	if (!file || rollback || url)
 		return usage();
-	return install(file, tries, reboot);
+	return install_cmd(file, tries, reboot);
 }

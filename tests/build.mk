@@ -59,10 +59,11 @@ test-linuxkit: deps
 	$(MAKE) test-build
 	LINUXKIT_BOOT=all tests/run config/68-vm-linuxkit-boot
 
-# A/B updates under OVMF (tests/image/70-update.test, seven boots).
+# A/B updates under OVMF (tests/image/70-update.test, seven boots;
+# 75-update-url.test, eight).
 test-update: deps
 	$(MAKE) test-build
-	UPDATE_TEST=1 tests/run image/70-update
+	UPDATE_TEST=1 tests/run image/70-update image/75-update-url
 
 # The long soak: two hours instead of make test's ten minutes.
 SOAK_SECONDS ?= 7200
