@@ -376,7 +376,8 @@ static void emit(struct writer *w, const struct kase *k)
 	FILE *f = fopen(path, "we");
 	if (!f)
 		exit(1);
-	fprintf(f, "kernel:\n  path: %s\ninit: [init, supervisor, onboot, containerd]\n", w->kernel);
+	fprintf(f, "kernel:\n  path: %s\ninit: [init, supervisor, onboot, containerd]\n",
+		w->kernel);
 	line = 3;
 	for (size_t s = 0; s < 3; s++) {
 		bool varied = k->section && strcmp(k->section, sections[s]) == 0;
