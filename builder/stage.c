@@ -289,7 +289,7 @@ static bool has_containers(const struct config *cfg, const char *section)
 }
 
 /* The components without which the image cannot boot what it holds: no
- * /init, services nobody starts, onboot containers nobody runs. */
+ * /init, services nobody starts or runs, onboot containers nobody runs. */
 static bool init_complete(const struct config *cfg, json_t *list)
 {
 	if (!json_array_size(list)) {
@@ -299,11 +299,13 @@ static bool init_complete(const struct config *cfg, json_t *list)
 		    ") or drop init: for the default set");
 		return false;
 	}
-	char missing[128] = "";
+	char missing[192] = "";
 	if (!lists(list, "init"))
 		strcat(missing, ", init (/init)");
 	if (has_containers(cfg, "services") && !lists(list, "supervisor"))
 		strcat(missing, ", supervisor (starts services:)");
+	if (has_containers(cfg, "services") && !lists(list, "containerd"))
+		strcat(missing, ", containerd (runs services:)");
 	if ((has_containers(cfg, "onboot") || has_containers(cfg, "onshutdown")) &&
 	    !lists(list, "onboot"))
 		strcat(missing, ", onboot (runs onboot: and onshutdown:)");
