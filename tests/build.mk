@@ -54,10 +54,11 @@ test-linuxkit: deps
 	$(MAKE) test-build
 	LINUXKIT_BOOT=all tests/run config/68-vm-linuxkit-boot
 
-# A/B updates under OVMF (tests/image/70-update.test, seven boots).
+# A/B updates under OVMF (tests/image/70-update.test, seven boots;
+# 72-update-rollback.test, ten).
 test-update: deps
 	$(MAKE) test-build
-	UPDATE_TEST=1 tests/run image/70-update
+	UPDATE_TEST=1 tests/run image/70-update image/72-update
 
 # The long soak: two hours instead of make test's ten minutes.
 SOAK_SECONDS ?= 7200

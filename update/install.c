@@ -5,6 +5,7 @@
 #include "lib/spawn.h"
 #include "update/esp.h"
 #include "update/slots.h"
+#include "update/teststop.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -85,21 +86,27 @@ static void slot_path(const char *file, char *out, size_t len)
 	snprintf(out, len, ESP_MOUNT "/" SLOTS_DIR "/%s", file);
 }
 
-/* Free bytes once the inactive slot's old file is gone. */
+static unsigned long long file_bytes(const char *name)
+{
+	char p[PATH_MAX];
+	struct stat st;
+	slot_path(name, p, sizeof p);
+	return stat(p, &st) == 0 ? (unsigned long long)st.st_blocks * 512 : 0;
+}
+
+/* Free bytes once the inactive slot's old file is gone, and what a write
+ * cut short left under the temporary name (which the write replaces). */
 static unsigned long long room(const struct slot *target)
 {
 	struct statvfs sv;
 	if (statvfs(ESP_MOUNT, &sv) < 0)
 		return 0;
 	unsigned long long free_b = (unsigned long long)sv.f_bavail * sv.f_frsize;
-	if (target->state != SLOT_EMPTY) {
-		char p[PATH_MAX];
-		struct stat st;
-		slot_path(target->file, p, sizeof p);
-		if (stat(p, &st) == 0)
-			free_b += (unsigned long long)st.st_blocks * 512;
-	}
-	return free_b;
+	if (target->state != SLOT_EMPTY)
+		free_b += file_bytes(target->file);
+	char tmp[64];
+	snprintf(tmp, sizeof tmp, SLOT_PREFIX "%c.tmp", target->letter);
+	return free_b + file_bytes(tmp);
 }
 
 struct plan {
@@ -136,14 +143,20 @@ static int write_slot(int fd, char letter, int tries, char *err, size_t len)
 	int out = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (out < 0)
 		return set_error(err, len, "%s: %s", tmp, strerror(errno));
-	if (copy_fd(fd, out) < 0 || fsync(out) < 0) {
+	int copied = copy_fd(fd, out);
+	if (copied == 0)
+		update_test_stop("write");
+	if (copied < 0 || fsync(out) < 0) {
 		int saved = errno;
 		close(out);
 		unlink(tmp);
 		return set_error(err, len, "writing %s: %s", tmp, strerror(saved));
 	}
 	close(out);
-	if (rename(tmp, final) < 0 || fsync_dir(ESP_MOUNT "/" SLOTS_DIR) < 0)
+	if (rename(tmp, final) < 0)
+		return set_error(err, len, "renaming %s: %s", tmp, strerror(errno));
+	update_test_stop("rename");
+	if (fsync_dir(ESP_MOUNT "/" SLOTS_DIR) < 0)
 		return set_error(err, len, "renaming %s: %s", tmp, strerror(errno));
 	char pattern[64];
 	snprintf(pattern, sizeof pattern, SLOT_PREFIX "%c+[1-9]*.efi", letter);

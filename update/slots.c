@@ -1,6 +1,7 @@
 #include "update/slots.h"
 
 #include "update/esp.h"
+#include "update/teststop.h"
 
 #include <ctype.h>
 #include <dirent.h>
@@ -120,6 +121,7 @@ int loader_default(const char *esp, const char *pattern)
 		return -1;
 	}
 	close(fd);
+	update_test_stop("default");
 	if (rename(tmp, conf) < 0)
 		return -1;
 	return fsync_dir(dir);
