@@ -188,8 +188,6 @@ static bool service_optional(const char *name)
 	return optional;
 }
 
-enum { F_KIND, F_NAME, F_STATE, F_PID, F_SINCE, F_RESTARTS, F_DETAIL, N_FIELDS };
-
 /* Every required service running or ready: 1; one failed (given up
  * after its restart limit: a crash loop): -1, with what it was in
  * failed; else 0. */
@@ -202,19 +200,12 @@ static int services_health(char *failed, size_t len)
 	for (char *save = NULL, *line = strtok_r(body, "\n", &save); line;
 	     line = strtok_r(NULL, "\n", &save)) {
 		char *f[N_FIELDS] = {0};
-		char *p = line;
-		for (int i = 0; i < N_FIELDS && p; i++) {
-			f[i] = p;
-			p = i + 1 < N_FIELDS ? strchr(p, '\t') : NULL;
-			if (p)
-				*p++ = '\0';
-		}
-		if (!f[F_STATE] || strcmp(f[F_KIND], "service") != 0 || service_optional(f[F_NAME]))
+		if (ctl_status_fields(line, f) != N_FIELDS || strcmp(f[F_KIND], "service") != 0 ||
+		    service_optional(f[F_NAME]))
 			continue;
 		if (!strcmp(f[F_STATE], "failed")) {
 			snprintf(failed, len, "%s failed after %s restarts (%s)", f[F_NAME],
-				 f[F_RESTARTS] ? f[F_RESTARTS] : "?",
-				 f[F_DETAIL] && f[F_DETAIL][0] ? f[F_DETAIL] : "no detail");
+				 f[F_RESTARTS], f[F_DETAIL][0] ? f[F_DETAIL] : "no detail");
 			rc = -1;
 			break;
 		}

@@ -29,9 +29,12 @@
 int cmd_update(int argc, char **argv);
 void update_status(void);
 
-/* From stelectl.c: the supervisor's status body (free it), or NULL; and
- * a power request. */
+/* From stelectl.c: the supervisor's status body (free it), or NULL; one
+ * line of it split in place at its tabs into f[N_FIELDS] (returns how
+ * many); and a power request. */
+enum { F_KIND, F_NAME, F_STATE, F_PID, F_SINCE, F_RESTARTS, F_DETAIL, N_FIELDS };
 char *ctl_status_body(void);
+int ctl_status_fields(char *line, char **f);
 int ctl_power(const char *verb);
 
 #endif
