@@ -178,10 +178,7 @@ static int write_slot(int fd, char letter, int tries, char *err, size_t len)
 		return set_error(err, len, "writing %s: %s", tmp, strerror(saved));
 	}
 	close(out);
-	if (rename(tmp, final) < 0)
-		return set_error(err, len, "renaming %s: %s", tmp, strerror(errno));
-	update_test_stop("rename");
-	if (fsync_dir(ESP_MOUNT "/" SLOTS_DIR) < 0)
+	if (rename_durable(tmp, final, ESP_MOUNT "/" SLOTS_DIR) < 0)
 		return set_error(err, len, "renaming %s: %s", tmp, strerror(errno));
 	char pattern[64];
 	snprintf(pattern, sizeof pattern, SLOT_PREFIX "%c+[1-9]*.efi", letter);
@@ -244,7 +241,7 @@ int update_bless(char *err, size_t len)
 	slot_path(run->file, from, sizeof from);
 	snprintf(name, sizeof name, SLOT_PREFIX "%c.efi", run->letter);
 	slot_path(name, to, sizeof to);
-	if (rename(from, to) < 0 || fsync_dir(ESP_MOUNT "/" SLOTS_DIR) < 0)
+	if (rename_durable(from, to, ESP_MOUNT "/" SLOTS_DIR) < 0)
 		return set_error(err, len, "renaming %s: %s", from, strerror(errno));
 	if (loader_default(ESP_MOUNT, name) < 0)
 		return set_error(err, len, ESP_MOUNT "/" LOADER_CONF ": %s", strerror(errno));

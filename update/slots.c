@@ -99,6 +99,22 @@ int fsync_dir(const char *dir)
 	return rc;
 }
 
+int rename_durable(const char *from, const char *to, const char *dir)
+{
+	int fd = open(from, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	int rc = rename(from, to);
+	if (rc == 0)
+		update_test_stop("rename");
+	if (rc == 0)
+		rc = fsync(fd);
+	int saved = errno;
+	close(fd);
+	errno = saved;
+	return rc < 0 ? -1 : fsync_dir(dir);
+}
+
 int loader_default(const char *esp, const char *pattern)
 {
 	char conf[PATH_MAX], tmp[PATH_MAX], dir[PATH_MAX], text[512];
@@ -122,7 +138,5 @@ int loader_default(const char *esp, const char *pattern)
 	}
 	close(fd);
 	update_test_stop("default");
-	if (rename(tmp, conf) < 0)
-		return -1;
-	return fsync_dir(dir);
+	return rename_durable(tmp, conf, dir);
 }

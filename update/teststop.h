@@ -6,7 +6,8 @@
  *
  * Contract: update_test_stop(STEP), where STEP is one of
  *   write    the new slot's bytes written to stele-X.tmp, not yet fsynced
- *   rename   stele-X.tmp renamed stele-X+TRIES.efi, the folder not fsynced
+ *   rename   stele-X.tmp renamed stele-X+TRIES.efi (the first rename of
+ *            rename_durable, slots.h), before its fsyncs
  *   default  loader.conf's new text fsynced in loader/loader.tmp, not yet
  *            renamed over loader.conf
  * returns at once unless the variable names STEP; then it says so in one
