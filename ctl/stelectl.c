@@ -189,9 +189,7 @@ static void human_duration(const char *secs, char *out, size_t len)
 		snprintf(out, len, "%ldh%02ldm", s / 3600, (s % 3600) / 60);
 }
 
-enum { F_KIND, F_NAME, F_STATE, F_PID, F_SINCE, F_RESTARTS, F_DETAIL, N_FIELDS };
-
-static int split_fields(char *line, char **f)
+int ctl_status_fields(char *line, char **f)
 {
 	int n = 0;
 	for (char *p = line; n < N_FIELDS; n++) {
@@ -223,7 +221,7 @@ static int cmd_status(const char *name)
 	static char since[1024][24];
 	for (char *save = NULL, *line = strtok_r(body, "\n", &save); line && n < 1024;
 	     line = strtok_r(NULL, "\n", &save)) {
-		if (split_fields(line, rows[n]) != N_FIELDS)
+		if (ctl_status_fields(line, rows[n]) != N_FIELDS)
 			continue;
 		human_duration(rows[n][F_SINCE], since[n], sizeof since[n]);
 		rows[n][F_SINCE] = since[n];
@@ -367,7 +365,7 @@ static bool service_fields(const char *name, char *state, size_t slen, char *pid
 	char *f[N_FIELDS];
 	if (body)
 		body[strcspn(body, "\n")] = '\0';
-	bool got = body && split_fields(body, f) == N_FIELDS;
+	bool got = body && ctl_status_fields(body, f) == N_FIELDS;
 	if (got) {
 		snprintf(state, slen, "%s", f[F_STATE]);
 		snprintf(pid, plen, "%s", f[F_PID]);

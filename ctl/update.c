@@ -1,8 +1,10 @@
 #include "ctl/update.h"
 
 #include "lib/clock.h"
+#include "lib/fdio.h"
 #include "lib/log.h"
 #include "lib/spawn.h"
+#include "lib/timeline.h"
 #include "update/esp.h"
 #include "update/fetch.h"
 #include "update/install.h"
@@ -24,6 +26,9 @@
 #include <unistd.h>
 
 #define TRIAL_FILE    UPDATE_TRIAL_DIR "/last-trial"
+#define TRIAL_TIMELINE UPDATE_TRIAL_DIR "/last-trial-timeline.json"
+#define SERVICES_DIR   "/containers/services"
+#define TIMELINE_MAX   (4 * 1024 * 1024)
 #define FETCHED_NAME  "fetched.efi"
 #define FETCH_RUN_DIR "/run/stele-update"
 
@@ -101,6 +106,45 @@ static void trial_write(const char *fmt, ...)
 	rename(TRIAL_FILE ".tmp", TRIAL_FILE);
 }
 
+/* The trial boot's timeline so far, kept next to its record: the state
+ * volume outlives the boot that a reset or a reboot ends. */
+static void trial_keep_timeline(void)
+{
+	int in = open(TIMELINE_JSON, O_RDONLY | O_CLOEXEC);
+	if (in < 0)
+		return;
+	int out = open(TRIAL_TIMELINE ".tmp", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	char buf[65536];
+	ssize_t n, total = 0;
+	while (out >= 0 && (n = read(in, buf, sizeof buf)) > 0 && total < TIMELINE_MAX) {
+		if (write_all(out, buf, (size_t)n) < 0)
+			break;
+		total += n;
+	}
+	close(in);
+	if (out < 0)
+		return;
+	if (fsync(out) == 0 && close(out) == 0)
+		rename(TRIAL_TIMELINE ".tmp", TRIAL_TIMELINE);
+	else
+		unlink(TRIAL_TIMELINE ".tmp");
+}
+
+/* What the failed trial left: its last words, and where its timeline is. */
+static void trial_why(char *out, size_t len)
+{
+	char why[512];
+	trial_read(why, sizeof why);
+	if (!why[0]) {
+		snprintf(out, len,
+			 "why unknown (it left no record: it failed before boot complete)");
+		return;
+	}
+	snprintf(out, len, "%s%s", why,
+		 access(TRIAL_TIMELINE, R_OK) == 0 ? "; its last boot's timeline: " TRIAL_TIMELINE
+						   : "");
+}
+
 static void print_slots(FILE *out);
 
 void update_status(void)
@@ -131,41 +175,48 @@ static void print_slots(FILE *out)
 	}
 	int other = run == 'a' ? 1 : 0;
 	if (run && s[run - 'a'].state == SLOT_GOOD && s[other].state == SLOT_BAD) {
-		char why[512];
-		trial_read(why, sizeof why);
+		char why[768];
+		trial_why(why, sizeof why);
 		fprintf(out, "%supdate rolled back: slot %c failed %d boots; %s\n",
 			out == console ? "stele: update: " : "", s[other].letter,
-			s[other].tries_done, why[0] ? why : "why unknown (it left no record)");
+			s[other].tries_done, why);
 	}
 }
 
-/* Every service running or ready: 1; one failed: -1 (name in failed);
- * else 0. */
+/* An optional service (stele.json "optional": true) may fail without
+ * failing the slot: only the required ones count. */
+static bool service_optional(const char *name)
+{
+	char path[PATH_MAX];
+	snprintf(path, sizeof path, SERVICES_DIR "/%s/stele.json", name);
+	json_t *j = json_load_file(path, 0, NULL);
+	bool optional = json_is_true(json_object_get(j, "optional"));
+	json_decref(j);
+	return optional;
+}
+
+/* Every required service running or ready: 1; one failed (given up
+ * after its restart limit: a crash loop): -1, with what it was in
+ * failed; else 0. */
 static int services_health(char *failed, size_t len)
 {
 	char *body = ctl_status_body();
 	if (!body)
 		return 0;
-	int rc = 1, n = 0;
+	int rc = 1;
 	for (char *save = NULL, *line = strtok_r(body, "\n", &save); line;
 	     line = strtok_r(NULL, "\n", &save)) {
-		char *f[4] = {0};
-		char *p = line;
-		for (int i = 0; i < 4 && p; i++) {
-			f[i] = p;
-			p = strchr(p, '\t');
-			if (p)
-				*p++ = '\0';
-		}
-		if (!f[2] || strcmp(f[0], "service") != 0)
+		char *f[N_FIELDS] = {0};
+		if (ctl_status_fields(line, f) != N_FIELDS || strcmp(f[F_KIND], "service") != 0 ||
+		    service_optional(f[F_NAME]))
 			continue;
-		n++;
-		if (!strcmp(f[2], "failed")) {
-			snprintf(failed, len, "%s", f[1]);
+		if (!strcmp(f[F_STATE], "failed")) {
+			snprintf(failed, len, "%s failed after %s restarts (%s)", f[F_NAME],
+				 f[F_RESTARTS], f[F_DETAIL][0] ? f[F_DETAIL] : "no detail");
 			rc = -1;
 			break;
 		}
-		if (strcmp(f[2], "running") && strcmp(f[2], "ready"))
+		if (strcmp(f[F_STATE], "running") && strcmp(f[F_STATE], "ready"))
 			rc = 0;
 	}
 	free(body);
@@ -178,17 +229,21 @@ static int bless_when_healthy(const struct slot *run)
 	say("slot %c on trial (%d tries left): blessing it after %ld s with every service "
 	    "running",
 	    run->letter, run->tries_left, after);
-	trial_write("slot %c reached boot complete, then had not been healthy for %ld s",
+	trial_write("slot %c reached boot complete, then its boot ended before it had been "
+		    "healthy for %ld s (a reset: a hang the watchdog ended, or a power cut)",
 		    run->letter, after);
+	trial_keep_timeline();
 	double start = boottime_ms(), healthy_since = -1;
 	while (boottime_ms() - start < (after + UPDATE_HEALTH_BOUND_S) * 1000.0) {
 		char failed[128] = "";
 		int h = services_health(failed, sizeof failed);
 		double now = boottime_ms();
 		if (h < 0) {
-			trial_write("slot %c: service %s failed before the slot was blessed",
+			trial_write("slot %c: required service %s before the slot was blessed",
 				    run->letter, failed);
-			say("slot %c: service %s failed before blessing; rebooting (a try is used)",
+			trial_keep_timeline();
+			say("slot %c: required service %s before blessing; rebooting (a try is "
+			    "used)",
 			    run->letter, failed);
 			return ctl_power("reboot");
 		}
@@ -203,14 +258,16 @@ static int bless_when_healthy(const struct slot *run)
 				return 1;
 			}
 			unlink(TRIAL_FILE);
+			unlink(TRIAL_TIMELINE);
 			say("slot %c blessed: it is the default now", run->letter);
 			print_slots(console);
 			return 0;
 		}
 		sleep(1);
 	}
-	trial_write("slot %c: services not all running within %ld s", run->letter,
+	trial_write("slot %c: required services not all running within %ld s", run->letter,
 		    after + UPDATE_HEALTH_BOUND_S);
+	trial_keep_timeline();
 	say("slot %c: not healthy in time; rebooting (a try is used)", run->letter);
 	return ctl_power("reboot");
 }
@@ -435,15 +492,13 @@ static int boot_mode(void)
 	if (me->state != SLOT_GOOD)
 		return bless_when_healthy(me);
 	if (other->state == SLOT_BAD) {
-		char why[512];
+		char why[768];
 		struct uki_info info;
 		slot_info(other, &info);
-		trial_read(why, sizeof why);
+		trial_why(why, sizeof why);
 		say("an update was rolled back: slot %c (version %s build %s) failed %d boots; %s",
 		    other->letter, info.version[0] ? info.version : "?",
-		    info.build[0] ? info.build : "?", other->tries_done,
-		    why[0] ? why
-			   : "why unknown (it left no record: it failed before boot complete)");
+		    info.build[0] ? info.build : "?", other->tries_done, why);
 	}
 	if (console)
 		print_slots(console);

@@ -60,10 +60,10 @@ test-linuxkit: deps
 	LINUXKIT_BOOT=all tests/run config/68-vm-linuxkit-boot
 
 # A/B updates under OVMF (tests/image/70-update.test, seven boots;
-# 75-update-url.test, eight).
+# 72-update-rollback.test, ten; 75-update-url.test, eight).
 test-update: deps
 	$(MAKE) test-build
-	UPDATE_TEST=1 tests/run image/70-update image/75-update-url
+	UPDATE_TEST=1 tests/run image/70-update image/72-update image/75-update-url
 
 # The long soak: two hours instead of make test's ten minutes.
 SOAK_SECONDS ?= 7200

@@ -75,7 +75,11 @@ int esp_mount(char *err, size_t errlen)
 		snprintf(err, errlen, "%s: %s", ESP_MOUNT, strerror(errno));
 		return -1;
 	}
-	if (mount(dev, ESP_MOUNT, "vfat", MS_NOSUID | MS_NODEV | MS_NOEXEC, "") < 0) {
+	/* dirsync: vfat's rename then writes the new entry, the file's first
+	 * cluster and size in it, and the removal of the old one, each on
+	 * disk before the next, so that a power cut never leaves the
+	 * renamed file empty with its clusters lost (slots.h). */
+	if (mount(dev, ESP_MOUNT, "vfat", MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_DIRSYNC, "") < 0) {
 		snprintf(err, errlen,
 			 "mounting the ESP %s: %s (the image needs the vfat, nls_cp437 and "
 			 "nls_ascii modules)",

@@ -2,7 +2,7 @@
  *
  * Contract: esp_mount() finds the partition whose GPT name is PARTNAME_ESP
  * (lib/partnames.h; the builder names raw-efi's so) in /sys/class/block, mounts it vfat at
- * ESP_MOUNT (nosuid, nodev, noexec) unless something is mounted there
+ * ESP_MOUNT (nosuid, nodev, noexec, dirsync) unless something is mounted there
  * already, and returns 0; -1 with err[] one line naming the fix.
  * efivar_read() reads a systemd-boot variable (vendor GUID
  * 4a67b082-...) as ASCII, mounting efivarfs first when it is not there;

@@ -5,12 +5,14 @@
 #include "lib/spawn.h"
 #include "update/esp.h"
 #include "update/slots.h"
+#include "update/teststop.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -85,6 +87,14 @@ static void slot_path(const char *file, char *out, size_t len)
 	snprintf(out, len, ESP_MOUNT "/" SLOTS_DIR "/%s", file);
 }
 
+static unsigned long long file_bytes(const char *name)
+{
+	char p[PATH_MAX];
+	struct stat st;
+	slot_path(name, p, sizeof p);
+	return stat(p, &st) == 0 ? (unsigned long long)st.st_blocks * 512 : 0;
+}
+
 /* Free bytes once the inactive slot's old file is gone. */
 static unsigned long long room(const struct slot *target)
 {
@@ -92,14 +102,28 @@ static unsigned long long room(const struct slot *target)
 	if (statvfs(ESP_MOUNT, &sv) < 0)
 		return 0;
 	unsigned long long free_b = (unsigned long long)sv.f_bavail * sv.f_frsize;
-	if (target->state != SLOT_EMPTY) {
-		char p[PATH_MAX];
-		struct stat st;
-		slot_path(target->file, p, sizeof p);
-		if (stat(p, &st) == 0)
-			free_b += (unsigned long long)st.st_blocks * 512;
-	}
-	return free_b;
+	return target->state != SLOT_EMPTY ? free_b + file_bytes(target->file) : free_b;
+}
+
+/* What a write cut short left under the temporary name: vfat frees its
+ * clusters only when the file goes (its size on disk may be 0, its chain
+ * is the preallocated one of write_slot). */
+static void remove_leftover(char letter)
+{
+	char name[64], p[PATH_MAX];
+	snprintf(name, sizeof name, SLOT_PREFIX "%c.tmp", letter);
+	slot_path(name, p, sizeof p);
+	if (unlink(p) == 0)
+		fsync_dir(ESP_MOUNT "/" SLOTS_DIR);
+}
+
+/* Room for size bytes in the target slot, once what a cut write left is
+ * gone (the one write a refusal makes: removing that debris). */
+static bool fits(const struct slot *target, off_t size, unsigned long long *free_b)
+{
+	remove_leftover(target->letter);
+	*free_b = room(target);
+	return (unsigned long long)size + ESP_MARGIN <= *free_b;
 }
 
 struct plan {
@@ -136,14 +160,25 @@ static int write_slot(int fd, char letter, int tries, char *err, size_t len)
 	int out = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (out < 0)
 		return set_error(err, len, "%s: %s", tmp, strerror(errno));
-	if (copy_fd(fd, out) < 0 || fsync(out) < 0) {
+	/* The clusters first, with the entry that owns them on disk: a power
+	 * cut during the long write then leaves them to this file, which the
+	 * next update removes, instead of lost to everything but fsck.fat.
+	 * Best effort: an ESP that cannot preallocate is written as it is. */
+	struct stat st;
+	if (fstat(fd, &st) == 0 && st.st_size > 0 &&
+	    fallocate(out, FALLOC_FL_KEEP_SIZE, 0, st.st_size) == 0)
+		fsync(out);
+	int copied = copy_fd(fd, out);
+	if (copied == 0)
+		update_test_stop("write");
+	if (copied < 0 || fsync(out) < 0) {
 		int saved = errno;
 		close(out);
 		unlink(tmp);
 		return set_error(err, len, "writing %s: %s", tmp, strerror(saved));
 	}
 	close(out);
-	if (rename(tmp, final) < 0 || fsync_dir(ESP_MOUNT "/" SLOTS_DIR) < 0)
+	if (rename_durable(tmp, final, ESP_MOUNT "/" SLOTS_DIR) < 0)
 		return set_error(err, len, "renaming %s: %s", tmp, strerror(errno));
 	char pattern[64];
 	snprintf(pattern, sizeof pattern, SLOT_PREFIX "%c+[1-9]*.efi", letter);
@@ -160,6 +195,7 @@ int update_install(const char *file, int tries, struct uki_info *info, char *err
 	struct stat st;
 	int rc = -1;
 	struct plan p;
+	unsigned long long free_b = 0;
 	if (fstat(fd, &st) < 0) {
 		set_error(err, len, "%s: %s", file, strerror(errno));
 	} else if (uki_check_fd(fd, info) < 0) {
@@ -175,12 +211,12 @@ int update_install(const char *file, int tries, struct uki_info *info, char *err
 			  "%s: refused: the running slot %c is still on trial; wait until it is "
 			  "blessed, or roll back",
 			  file, p.running);
-	} else if ((unsigned long long)st.st_size + ESP_MARGIN > room(p.target)) {
+	} else if (!fits(p.target, st.st_size, &free_b)) {
 		set_error(
 		    err, len,
 		    "%s: refused: %lld bytes do not fit in the ESP's %llu free bytes; build a "
 		    "smaller image",
-		    file, (long long)st.st_size, room(p.target));
+		    file, (long long)st.st_size, free_b);
 	} else {
 		char old[PATH_MAX];
 		slot_path(p.target->file, old, sizeof old);
@@ -205,7 +241,7 @@ int update_bless(char *err, size_t len)
 	slot_path(run->file, from, sizeof from);
 	snprintf(name, sizeof name, SLOT_PREFIX "%c.efi", run->letter);
 	slot_path(name, to, sizeof to);
-	if (rename(from, to) < 0 || fsync_dir(ESP_MOUNT "/" SLOTS_DIR) < 0)
+	if (rename_durable(from, to, ESP_MOUNT "/" SLOTS_DIR) < 0)
 		return set_error(err, len, "renaming %s: %s", from, strerror(errno));
 	if (loader_default(ESP_MOUNT, name) < 0)
 		return set_error(err, len, ESP_MOUNT "/" LOADER_CONF ": %s", strerror(errno));

@@ -1,6 +1,7 @@
 #include "update/slots.h"
 
 #include "update/esp.h"
+#include "update/teststop.h"
 
 #include <ctype.h>
 #include <dirent.h>
@@ -98,6 +99,22 @@ int fsync_dir(const char *dir)
 	return rc;
 }
 
+int rename_durable(const char *from, const char *to, const char *dir)
+{
+	int fd = open(from, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	int rc = rename(from, to);
+	if (rc == 0)
+		update_test_stop("rename");
+	if (rc == 0)
+		rc = fsync(fd);
+	int saved = errno;
+	close(fd);
+	errno = saved;
+	return rc < 0 ? -1 : fsync_dir(dir);
+}
+
 int loader_default(const char *esp, const char *pattern)
 {
 	char conf[PATH_MAX], tmp[PATH_MAX], dir[PATH_MAX], text[512];
@@ -120,7 +137,6 @@ int loader_default(const char *esp, const char *pattern)
 		return -1;
 	}
 	close(fd);
-	if (rename(tmp, conf) < 0)
-		return -1;
-	return fsync_dir(dir);
+	update_test_stop("default");
+	return rename_durable(tmp, conf, dir);
 }

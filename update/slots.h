@@ -41,5 +41,10 @@ int loader_default(const char *esp, const char *pattern);
 
 /* fsync the folder holding path's entries. */
 int fsync_dir(const char *dir);
+/* rename(2) made durable on vfat, whose rename writes the new entry empty
+ * and the file's first cluster and size only with the file's inode: the
+ * file is fsynced after the rename, then its folder (on the ESP, mounted
+ * dirsync, the rename has done both already). */
+int rename_durable(const char *from, const char *to, const char *dir);
 
 #endif
