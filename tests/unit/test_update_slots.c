@@ -1,4 +1,4 @@
-// sources: update/slots.c update/esp.c update/uki_check.c metadata/sandbox.c
+// sources: update/slots.c update/esp.c update/uki_check.c metadata/sandbox.c update/teststop.c
 /* update: slot names in systemd-boot's boot-counting form, and the check
  * of an update file on crafted PE files: a stele UKI passes, in the
  * sandbox too; a truncated header, a section past the end, a missing
