@@ -7,6 +7,10 @@
 # works, TCG otherwise.
 #   vm_start LOG INITRD "CMDLINE" [qemu args...]; vm_wait_for LOG REGEX SECS
 # start qemu in the background (pid in $VM_PID) and wait for console text.
+#   vm_secs_between LOG FROM TO
+# seconds between the kernel timestamps of LOG's first line matching FROM
+# and the first line after it matching TO (awk EREs), "?" when either is
+# missing: a figure for the report, never an assertion.
 #   qemu_monitor SOCKET CMD
 # one command to a qemu monitor listening on a unix socket
 # (-monitor unix:SOCKET,server,nowait); its answer on stdout.
@@ -55,6 +59,16 @@ vm_wait_for() {
 		sleep 0.25
 	done
 	return 1
+}
+
+vm_secs_between() {
+	awk -v from="$2" -v to="$3" '
+		/^\[ *[0-9]+\.[0-9]+\]/ {
+			t = $0; sub(/^\[ */, "", t); sub(/\].*/, "", t)
+			if (a == "" && $0 ~ from) a = t
+			else if (a != "" && b == "" && $0 ~ to) b = t
+		}
+		END { if (a == "" || b == "") print "?"; else printf "%.1f\n", b - a }' "$1" 2>/dev/null
 }
 
 qemu_monitor() {
