@@ -7,7 +7,10 @@ tests/config/47-linuxkit-files.test compares: capabilities (bounding set),
 env, hostname, mounts (destination -> type, source, and for binds rw/ro and
 propagation), the net and pid namespaces, and device cgroup rules. The
 image's Env and org.mobyproject.config label come from the shipped package
-(PKG_DIR/NAME). Prints {"onboot/000-NAME": {...}, "services/NAME": {...}}.
+(PKG_DIR/NAME); a bind naming a volume becomes the volume's folder, and a
+file with "# Built after: OTHER.yml" lines is read after those files, as
+LinuxKit reads several files on one command line. Prints
+{"onboot/000-NAME": {...}, "services/NAME": {...}}.
 Run it by hand when a corpus file changes; its output is checked in as
 FILE.expect.json, so the test needs neither LinuxKit nor this script's
 correctness at run time to be reproducible.
@@ -50,7 +53,22 @@ def merged(label, y, key):
     return (label.get(key) or []) + (y.get(key + ".add") or [])
 
 
-def convert(y, pkgs):
+def volume_binds(y, volumes):
+    """updateMountsAndBindsFromVolumes (moby/build/volume.go): a bind in the
+    YAML's binds or binds.add whose source does not start with / names a
+    volume, and becomes its merged folder. (Its loop over mounts changes a
+    copy, so a bind mount's volume source is left as it is there.)"""
+    y = dict(y)
+    for key in ("binds", "binds.add"):
+        if y.get(key):
+            y[key] = [b if b.startswith("/") or b.split(":")[0] not in volumes else
+                      ":".join([f"/containers/volumes/{b.split(':')[0]}/merged"] + b.split(":")[1:])
+                      for b in y[key]]
+    return y
+
+
+def convert(y, pkgs, volumes):
+    y = volume_binds(y, volumes)
     cfg, label = image_config(pkgs, y["image"])
     out = {}
     env = y["env"] if "env" in y else label["env"] if "env" in label else cfg.get("Env") or []
@@ -91,13 +109,33 @@ def convert(y, pkgs):
     return out
 
 
+def load(path):
+    """The file, after those its header names ("# Built after: FILE.yml"),
+    merged as LinuxKit's AppendConfig merges several files: init, onboot,
+    onshutdown, services, files and volumes are concatenated in order."""
+    import os
+    import re
+    doc = {}
+    for line in open(path):
+        m = re.match(r"# Built after: (\S+\.yml)", line)
+        if m:
+            doc = load(os.path.join(os.path.dirname(path), m.group(1)))
+    for key, val in (yaml.safe_load(open(path)) or {}).items():
+        if key in ("init", "onboot", "onshutdown", "services", "files", "volumes") and key in doc:
+            doc[key] = (doc[key] or []) + (val or [])
+        else:
+            doc[key] = val
+    return doc
+
+
 def main():
-    doc = yaml.safe_load(open(sys.argv[1]))
+    doc = load(sys.argv[1])
     res = {}
+    volumes = {v["name"] for v in doc.get("volumes") or []}
     for i, y in enumerate(doc.get("onboot") or []):
-        res[f"onboot/{i:03d}-{y['name']}"] = convert(y, sys.argv[2])
+        res[f"onboot/{i:03d}-{y['name']}"] = convert(y, sys.argv[2], volumes)
     for y in doc.get("services") or []:
-        res[f"services/{y['name']}"] = convert(y, sys.argv[2])
+        res[f"services/{y['name']}"] = convert(y, sys.argv[2], volumes)
     json.dump(res, sys.stdout, indent=1, sort_keys=True)
     print()
 
