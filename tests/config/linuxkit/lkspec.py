@@ -27,6 +27,7 @@ CAP_MKNOD CAP_NET_ADMIN CAP_NET_BIND_SERVICE CAP_NET_BROADCAST CAP_NET_RAW CAP_P
 CAP_SETGID CAP_SETPCAP CAP_SETUID CAP_SYSLOG CAP_SYS_ADMIN CAP_SYS_BOOT CAP_SYS_CHROOT
 CAP_SYS_MODULE CAP_SYS_NICE CAP_SYS_PACCT CAP_SYS_PTRACE CAP_SYS_RAWIO CAP_SYS_RESOURCE
 CAP_SYS_TIME CAP_SYS_TTY_CONFIG CAP_WAKE_ALARM""".split()
+PROPAGATION = ("rshared", "rslave", "rprivate", "shared", "slave", "private")
 DEFAULT_MOUNTPOINT = {"proc": "/proc", "devpts": "/dev/pts", "sysfs": "/sys",
                       "cgroup": "/sys/fs/cgroup", "mqueue": "/dev/mqueue"}
 
@@ -56,9 +57,15 @@ def merged(label, y, key):
 def volume_binds(y, volumes):
     """updateMountsAndBindsFromVolumes (moby/build/volume.go): a bind in the
     YAML's binds or binds.add whose source does not start with / names a
-    volume, and becomes its merged folder. (Its loop over mounts changes a
-    copy, so a bind mount's volume source is left as it is there.)"""
+    volume, and becomes its merged folder; so does a bind mount's source.
+    (Its loop over mounts assigns to a copy, but LinuxKit's own test case
+    070_volumes/006_mount_types checks the volume's content at the mount's
+    destination: that meaning is the one taken here.)"""
     y = dict(y)
+    if y.get("mounts"):
+        y["mounts"] = [dict(m, source=f"/containers/volumes/{m['source']}/merged")
+                       if m.get("type") == "bind" and m.get("source") in volumes else m
+                       for m in y["mounts"]]
     for key in ("binds", "binds.add"):
         if y.get(key):
             y[key] = [b if b.startswith("/") or b.split(":")[0] not in volumes else
@@ -80,7 +87,7 @@ def convert(y, pkgs, volumes):
     for b in merged(label, y, "binds"):
         p = b.split(":")
         opts = p[2].split(",") if len(p) == 3 else ["rw", "rshared"]
-        prop = [o for o in opts if o in ("rshared", "rslave", "rprivate", "shared", "slave", "private")]
+        prop = [o for o in opts if o in PROPAGATION]
         mounts[p[1]] = {"type": "bind", "source": p[0], "ro": "ro" in opts,
                         "propagation": prop[0] if prop else None}
     for m in assign(label, y, "mounts") or []:
@@ -91,6 +98,10 @@ def convert(y, pkgs, volumes):
             tp = "tmpfs"
         dest = dest or DEFAULT_MOUNTPOINT.get(tp, "")
         mounts[dest] = {"type": tp, "source": src or tp}
+        if tp == "bind":
+            opts = m.get("options") or []
+            prop = [o for o in opts if o in PROPAGATION]
+            mounts[dest].update(ro="ro" in opts, propagation=prop[0] if prop else None)
     out["mounts"] = mounts
     caps = merged(label, y, "capabilities")
     if len(caps) == 1 and caps[0].lower() == "all":
