@@ -99,7 +99,8 @@ static int find_kernel(const struct build_opts *o, const struct config *cfg, con
 		return -1;
 	}
 	const char *ucode = json_string_value(json_object_get(k, "ucode"));
-	if (ucode) {
+	/* LinuxKit's: an empty ucode is none (platform-equinixmetal.arm64). */
+	if (ucode && *ucode) {
 		snprintf(out->ucode_src, sizeof out->ucode_src, "%s%s%s",
 			 ucode[0] == '/' ? "" : yml_dir, ucode[0] == '/' ? "" : "/", ucode);
 		if (!path_exists(out->ucode_src)) {

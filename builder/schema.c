@@ -365,6 +365,41 @@ const char *schema_bind_volume_problem(const struct config *cfg, const char *bin
 	return NULL;
 }
 
+/* A bind mount whose source names a volume, checked as the bind
+ * SOURCE:DEST[:ro] would be. */
+static int check_mount_volumes(const struct config *cfg, const json_t *c)
+{
+	int errors = 0;
+	size_t j, k;
+	json_t *m, *o;
+	json_array_foreach(json_object_get(c, "mounts"), j, m)
+	{
+		const char *type = json_string_value(json_object_get(m, "type"));
+		const char *src = json_string_value(json_object_get(m, "source"));
+		const char *dst = json_string_value(json_object_get(m, "destination"));
+		if (!type || strcmp(type, "bind") || !src || src[0] == '/')
+			continue;
+		bool ro = false;
+		json_array_foreach(json_object_get(m, "options"), k, o) ro =
+		    ro || (json_string_value(o) && !strcmp(json_string_value(o), "ro"));
+		char bind[PATH_MAX], why[PATH_MAX + 256], key[64];
+		snprintf(bind, sizeof bind, "%s:%s%s", src, dst ? dst : "", ro ? ":ro" : "");
+		if (!schema_bind_volume_problem(cfg, bind, why, sizeof why))
+			continue;
+		snprintf(key, sizeof key, "mounts[%zu]", j);
+		if (strstr(why, "is read-only"))
+			schema_error(
+			    cfg, c, key,
+			    "bind mount of the volume \"%s\" on %s: the volume is read-only; "
+			    "add ro to its options",
+			    src, dst ? dst : "");
+		else
+			schema_error(cfg, c, key, "%s", why);
+		errors++;
+	}
+	return errors;
+}
+
 /* Volume names: LinuxKit's [a-z0-9_-], unique; the binds naming one. */
 static int check_volumes(const struct config *cfg)
 {
@@ -409,6 +444,8 @@ static int check_volumes(const struct config *cfg)
 				errors++;
 			}
 		}
+		json_array_foreach(json_object_get(cfg->root, schema_sections[s]), i, c) errors +=
+		    check_mount_volumes(cfg, c);
 	}
 	return errors;
 }

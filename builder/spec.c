@@ -376,6 +376,19 @@ json_t *spec_complete_mount(const json_t *given)
 	return m;
 }
 
+/* LinuxKit's volumes: a bind mount's source without '/' names one, as a
+ * bind's does (its test case 070_volumes/006_mount_types). */
+static json_t *volume_source(json_t *m)
+{
+	const char *type = string_of(m, "type"), *src = string_of(m, "source");
+	if (m && type && src && strcmp(type, "bind") == 0 && src[0] != '/') {
+		char vol[1200];
+		snprintf(vol, sizeof vol, SPEC_VOLUMES_DIR "/%s/merged", src);
+		json_object_set_new(m, "source", json_string(vol));
+	}
+	return m;
+}
+
 static bool mounts_valid(const json_t *c, const char *where)
 {
 	size_t i;
@@ -447,7 +460,8 @@ static json_t *mounts(const json_t *c)
 		  mount("/sys/fs/cgroup", "cgroup", "cgroup", "nosuid,noexec,nodev,relatime,ro"));
 	size_t i;
 	json_t *v;
-	json_array_foreach(json_object_get(c, "mounts"), i, v) add_mount(m, spec_complete_mount(v));
+	json_array_foreach(json_object_get(c, "mounts"), i, v)
+	    add_mount(m, volume_source(spec_complete_mount(v)));
 	json_array_foreach(json_object_get(c, "binds"), i, v)
 	{
 		/* SRC:DST[:OPTS], OPTS comma-separated (ro, rshared, ...). */

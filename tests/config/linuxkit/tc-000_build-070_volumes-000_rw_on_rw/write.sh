@@ -1,0 +1,7 @@
+#!/bin/sh
+# From github.com/linuxkit/linuxkit at 3bf33c3a11fc20b459195294a7d8980cbca4195b, test/cases/000_build/070_volumes/000_rw_on_rw/write.sh
+# (Apache-2.0, Copyright the LinuxKit authors): a files: source of tc-000_build-070_volumes-000_rw_on_rw.yml.
+
+set -x
+
+echo -n "file" > /vola/mytestfile

@@ -1,0 +1,17 @@
+#!/bin/sh
+# From github.com/linuxkit/linuxkit at 3bf33c3a11fc20b459195294a7d8980cbca4195b, test/cases/000_build/070_volumes/003_ro_on_rw/write.sh
+# (Apache-2.0, Copyright the LinuxKit authors): a files: source of tc-000_build-070_volumes-003_ro_on_rw.yml.
+
+set -x
+
+function failed {
+	printf "ro_on_ro test suite FAILED\n" >&1
+	exit 1
+}
+
+# this should fail as it is read-only
+echo -n "file" > /vola/mytestfile || true
+
+[ -e /vola/mytestfile ] && failed
+
+printf "ro_on_ro test suite PASSED\n" >&1

@@ -1,0 +1,19 @@
+#!/bin/sh
+# From github.com/linuxkit/linuxkit at 3bf33c3a11fc20b459195294a7d8980cbca4195b, test/cases/000_build/070_volumes/005_image/check.sh
+# (Apache-2.0, Copyright the LinuxKit authors): a files: source of tc-000_build-070_volumes-005_image.yml.
+
+set -x
+
+function failed {
+	printf "blank volume test suite FAILED\n" >&1
+	exit 1
+}
+
+# check that no files exist
+
+[ -d /vola ] || failed
+
+contents=$(ls -A /vola)
+[ -n "$contents" ] || failed
+[ -e "/vola/bin/busybox" ] || failed
+printf "blank volume test suite PASSED\n" >&1
