@@ -97,7 +97,7 @@ initrd_of() { # KIND N
 	esac
 }
 append_of() { [ "$1" = lkservice ] && echo "PEER_SERVICES=lkservice"; }
-done_regex() { case $1 in stele | crun | cmp-*) echo '^bench: report-end' ;; *) echo '^peer: memory ' ;; esac; }
+done_regex() { case $1 in stele | crun | cmp-*) echo 'bench: report-end' ;; *) echo 'peer: memory ' ;; esac; }
 # The opt-in crun runtime (builder/README.md) is booted beside stele's
 # default when Debian's crun is installed.
 has_crun() { [ -x /usr/bin/crun ]; }
