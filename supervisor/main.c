@@ -89,6 +89,7 @@ static void on_services_stopped(void)
 static void on_containerd_stopped(void)
 {
 	shims_stop(&shims);
+	services_read_output(&table); /* before onshutdown reads the files */
 	phases_containerd_stopped(&ph);
 }
 
