@@ -89,8 +89,11 @@ static void on_services_stopped(void)
 static void on_containerd_stopped(void)
 {
 	shims_stop(&shims);
+	services_read_output(&table); /* before onshutdown reads the files */
 	phases_containerd_stopped(&ph);
 }
+
+#define CONSOLE_FLUSH_MS 3000
 
 static void on_shutdown_done(bool timed_out)
 {
@@ -98,6 +101,10 @@ static void on_shutdown_done(bool timed_out)
 		cdproc_kill(&cd);
 	control_close(&ctl);
 	log_info("all stopped; exiting");
+	/* What onshutdown printed may still wait for a slow console; PID 1
+	 * powers off right after we exit. */
+	int left = phases_shutdown_left_ms(&ph);
+	console_flush(left < CONSOLE_FLUSH_MS ? left : CONSOLE_FLUSH_MS);
 	fflush(stdout);
 	exit(0);
 }

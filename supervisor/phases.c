@@ -268,6 +268,7 @@ void phases_shutdown(struct phases *ph, const char *why)
 	if (timeline_mark("supervisor", "phase", "shutdown", "start") < 0)
 		log_debug("timeline: shutdown: %m");
 	ph->shutdown = SD_STOPPING;
+	ph->shutdown_ms = boottime_ms();
 	if (timer_init(&ph->bound, shutdown_bound, ph) < 0 ||
 	    timer_arm(&ph->bound, ph->opt->shutdown_timeout_s * 1000) < 0)
 		log_err("shutdown: arming its time bound: %m");
@@ -281,6 +282,12 @@ void phases_containerd_stopped(struct phases *ph)
 {
 	if (ph->shutdown == SD_STOPPING)
 		run_onshutdown(ph);
+}
+
+int phases_shutdown_left_ms(const struct phases *ph)
+{
+	double left = ph->opt->shutdown_timeout_s * 1000.0 - (boottime_ms() - ph->shutdown_ms);
+	return left > 0 ? (int)left : 0;
 }
 
 struct logstore *phases_log(struct phases *ph)

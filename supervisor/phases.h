@@ -43,6 +43,7 @@ struct phases {
 	enum shutdown_phase shutdown;
 	enum power_action power;
 	struct timer bound;
+	double shutdown_ms;	/* when the shutdown started */
 	struct timer lock_wait; /* an earlier supervisor's onboot still runs */
 	bool waiting_earlier;
 };
@@ -55,6 +56,8 @@ bool phases_reaped(struct phases *ph, pid_t pid, int status);
 void phases_power(struct phases *ph, enum power_action action);
 void phases_shutdown(struct phases *ph, const char *why);
 void phases_containerd_stopped(struct phases *ph);
+/* What is left of the shutdown's bound (--shutdown-timeout), in ms. */
+int phases_shutdown_left_ms(const struct phases *ph);
 struct logstore *phases_log(struct phases *ph);
 void phases_status(const struct phases *ph, struct status_row *row);
 

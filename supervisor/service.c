@@ -95,6 +95,13 @@ size_t service_last_words(struct service *s, char *out, size_t len)
 	return ring_last_line(&s->log.ring, s->run_log_from, out, len);
 }
 
+void services_read_output(struct services *t)
+{
+	for (size_t i = 0; i < t->n; i++)
+		if (t->svcs[i].fifo_fd >= 0)
+			read_output(&t->svcs[i]);
+}
+
 /* The FIFO survives a supervisor restart, so a shim still writing to it
  * is read again by the next supervisor. O_RDWR: with a writer of our own it
  * never reports hang-up between two runs of the service. */

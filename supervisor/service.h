@@ -19,6 +19,10 @@
  *  - services_shutdown(): services stop in reverse dependency order, then
  *    their containers are deleted; then the services stopped event. With
  *    containerd away there is nothing to ask: the event comes at once.
+ *  - services_read_output(): what each service's FIFO holds now goes to
+ *    its log, one drain budget (the FIFO's size) each. After the shutdown
+ *    deleted the tasks, their shims have copied all their output there,
+ *    so onshutdown then finds every line in the files.
  * The table uses the connection only between the containerd up and lost
  * events. Its files: service.c (loading), supervise.c (the lifecycle's
  * actions, starting, the shutdown), reconcile.c (containerd up). */
@@ -136,6 +140,7 @@ void services_task_exit(struct services *t, const char *id, uint32_t pid, uint32
 void services_ready(struct services *t, const char *name, const char *how);
 void services_hold(struct services *t);
 void services_shutdown(struct services *t);
+void services_read_output(struct services *t);
 
 /* stelectl start|stop|restart NAME: 0 with the state it is in now in msg,
  * or -1 with the reason in msg. The change itself is asynchronous. */
