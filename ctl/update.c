@@ -25,12 +25,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#define TRIAL_FILE    UPDATE_TRIAL_DIR "/last-trial"
+#define TRIAL_FILE     UPDATE_TRIAL_DIR "/last-trial"
 #define TRIAL_TIMELINE UPDATE_TRIAL_DIR "/last-trial-timeline.json"
 #define SERVICES_DIR   "/containers/services"
 #define TIMELINE_MAX   (4 * 1024 * 1024)
-#define FETCHED_NAME  "fetched.efi"
-#define FETCH_RUN_DIR "/run/stele-update"
+#define FETCHED_NAME   "fetched.efi"
+#define FETCH_RUN_DIR  "/run/stele-update"
 
 static FILE *console;
 
@@ -128,6 +128,15 @@ static void trial_keep_timeline(void)
 		rename(TRIAL_TIMELINE ".tmp", TRIAL_TIMELINE);
 	else
 		unlink(TRIAL_TIMELINE ".tmp");
+}
+
+/* The record belongs to the slot that made it: a blessing, or a new
+ * install in its place, ends it (else a trial that fails before boot
+ * complete, leaving none, would be given the previous trial's why). */
+static void trial_forget(void)
+{
+	unlink(TRIAL_FILE);
+	unlink(TRIAL_TIMELINE);
 }
 
 /* What the failed trial left: its last words, and where its timeline is. */
@@ -257,8 +266,7 @@ static int bless_when_healthy(const struct slot *run)
 				say("blessing slot %c: %s", run->letter, err);
 				return 1;
 			}
-			unlink(TRIAL_FILE);
-			unlink(TRIAL_TIMELINE);
+			trial_forget();
 			say("slot %c blessed: it is the default now", run->letter);
 			print_slots(console);
 			return 0;
@@ -399,6 +407,7 @@ static int install(const char *file, const char *shown, int tries, bool reboot)
 		refuse(line);
 		return 1;
 	}
+	trial_forget();
 	say("%s (%s version %s build %s) installed in the inactive slot with %d tries%s", shown,
 	    info.name, info.version, info.build, tries, reboot ? "; rebooting" : "");
 	return 0;

@@ -114,6 +114,9 @@ int http_get_file(const char *url, const struct http_limits *lim, int fd, char *
 	curl_easy_setopt(curl, CURLOPT_FAILONERROR, 1L);
 	curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, to_file);
 	curl_easy_setopt(curl, CURLOPT_WRITEDATA, &sink);
+	/* A length announced past the cap is refused before its first byte;
+	 * one not announced is counted by to_file. */
+	curl_easy_setopt(curl, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)lim->cap);
 	CURLcode rc = curl_easy_perform(curl);
 	long status = 0;
 	curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
@@ -122,7 +125,7 @@ int http_get_file(const char *url, const struct http_limits *lim, int fd, char *
 		return 0;
 	if (rc == CURLE_OK) /* a redirect, which is not followed */
 		return set_error(err, errlen, "the server answered HTTP %ld", status);
-	if (sink.too_big)
+	if (sink.too_big || rc == CURLE_FILESIZE_EXCEEDED)
 		return set_error(err, errlen, "larger than %zu bytes", lim->cap);
 	if (rc == CURLE_HTTP_RETURNED_ERROR)
 		return set_error(err, errlen, "the server answered HTTP %ld", status);

@@ -3,7 +3,10 @@
 tests/image/75-update-url.test. Serves the files of DIR over plain HTTP on
 127.0.0.1 (a free port, written to PORTFILE); a missing file is a 404;
 /stall/ANYTHING answers nothing (the request hangs until the client gives
-up), for the timeout refusal. Logs one line per request to stdout."""
+up), for the timeout refusal; /endless/ANYTHING streams zeros with no
+length until the client hangs up, and /huge/N answers a length of N bytes
+then streams zeros like /endless/, for the size cap. Logs one line per
+request to stdout."""
 import http.server, os, sys, threading, time
 
 root, portfile = sys.argv[1], sys.argv[2]
@@ -18,6 +21,17 @@ class Handler(http.server.SimpleHTTPRequestHandler):
             print("stall", self.path, flush=True)
             time.sleep(600)
             return
+        if self.path.startswith(("/endless/", "/huge/")):
+            self.send_response(200)
+            if self.path.startswith("/huge/"):
+                self.send_header("Content-Length", self.path[6:])
+            self.end_headers()
+            zeros = bytes(1 << 20)
+            try:
+                while True:
+                    self.wfile.write(zeros)
+            except OSError:
+                return
         super().do_GET()
 
     def log_message(self, fmt, *args):
