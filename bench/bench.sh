@@ -599,7 +599,7 @@ variant_label() {
 	full) echo "packages as Debian ships them, no dedup" ;;
 	pruned) echo "pruned packages, no dedup" ;;
 	dedup) echo "pruned packages + dedup, cpio layout" ;;
-	erofs) echo "as shipped: pruned + dedup, \\`/containers\\` as erofs (containers.layout)" ;;
+	erofs) echo "as shipped: pruned + dedup, \`/containers\` as erofs (containers.layout)" ;;
 	minimal) echo "\`examples/minimal.yml\` (one service), built as the default" ;;
 	esac
 }
