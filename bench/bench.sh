@@ -33,7 +33,7 @@ REPORT=$OUT/report.md
 say() { echo "bench: $*" >&2; }
 die() { say "$*"; exit 1; }
 [ "$(id -u)" = 0 ] || die "needs root (qemu, containerd, PID namespaces)"
-for b in stele stele-mkinitramfs stelectl stele-ctrd init stele-reapbench stele-execlog stele-premount; do
+for b in stele stele-mkinitramfs stelectl stele-ctrd init stele-reapbench stele-execlog; do
 	[ -x "$BENCH_BIN/$b" ] || die "build/bin/$b is missing: run make"
 done
 [ -e "$BENCH_KERNEL" ] || die "no guest kernel: run make kernel"
@@ -585,19 +585,21 @@ section_image() {
 }
 
 # --- 8. initramfs: what goes into it, and whether it is unpacked -----------
-# examples/default.yml with the probe, four ways (bench/README.md):
+# examples/default.yml with the probe (bench/README.md); the first three
+# with the cpio layout (containers.layout: cpio):
 #   full    its packages as Debian ships them (MKPKG_PRUNE=0), --no-dedup
 #   pruned  the shipped packages (mkpkg's DEFAULT_PRUNE), --no-dedup
-#   dedup   the shipped packages, identical files linked: stele's default
-#   erofs   dedup's host part; /containers on an erofs disk (prototype)
-#   minimal examples/minimal.yml with the probe, built as dedup: the small
-#           image `make run`'s default (dedup) is measured against
+#   dedup   the shipped packages, identical files linked
+#   erofs   as shipped: /containers as an erofs image in an uncompressed
+#           initrd segment (containers.layout: erofs), mounted by init
+#   minimal examples/minimal.yml with the probe: the small image `make
+#           run`'s (erofs) is measured against
 variant_label() {
 	case $1 in
 	full) echo "packages as Debian ships them, no dedup" ;;
 	pruned) echo "pruned packages, no dedup" ;;
-	dedup) echo "pruned packages + dedup (the default)" ;;
-	erofs) echo "pruned + dedup, /containers on an erofs disk (prototype)" ;;
+	dedup) echo "pruned packages + dedup, cpio layout" ;;
+	erofs) echo "as shipped: pruned + dedup, \`/containers\` as erofs (containers.layout)" ;;
 	minimal) echo "\`examples/minimal.yml\` (one service), built as the default" ;;
 	esac
 }
@@ -615,7 +617,7 @@ full_packages() { # YML DIR
 	done
 }
 
-# W/variant-V-initrd.img (and W/variant-erofs.erofs), once.
+# W/variant-V-initrd.img, once.
 variant_image() { # V
 	local v=$1 yml=$W/variant.yml dir=$W/v-$1 name=variant
 	[ -e "$W/variant-$v-initrd.img" ] && return 0
@@ -626,23 +628,41 @@ variant_image() { # V
 		yml=$W/minimal.yml name=minimal
 		bench_default_yaml "$yml" "$TOP/examples/minimal.yml" || return 1
 		;;
-	full) full_packages "$yml" "$W/pkg-full" && args+=(--pkg-dir "$W/pkg-full" --no-dedup) || return 1 ;;
-	pruned) args+=(--no-dedup) ;;
 	erofs)
-		command -v mkfs.erofs >/dev/null || { say "initramfs: no mkfs.erofs (erofs-utils, tools/deps.sh)"; return 1; }
-		name=variant-erofs
-		sed 's/^\(  modules: \[\)/\1erofs, /' "$yml" >"$W/$name.yml" && grep -q 'modules: \[erofs, ' "$W/$name.yml" ||
-			{ say "initramfs: $yml has no kernel modules list to add erofs to"; return 1; }
-		yml=$W/$name.yml args+=(--keep-tree)
+		grep -q '^  layout: erofs$' "$yml" ||
+			{ say "initramfs: $yml does not set containers.layout: erofs"; return 1; }
+		;;
+	*)
+		name=variant-cpio
+		sed 's/^  layout: erofs$/  layout: cpio/' "$yml" >"$W/$name.yml" || return 1
+		yml=$W/$name.yml
+		case $v in
+		full) full_packages "$yml" "$W/pkg-full" && args+=(--pkg-dir "$W/pkg-full" --no-dedup) || return 1 ;;
+		pruned) args+=(--no-dedup) ;;
+		esac
 		;;
 	esac
 	"$BENCH_BIN/stele" build "${args[@]}" "$yml" >"$W/variant-$v.build.log" 2>&1 || return 1
-	if [ "$v" = erofs ]; then
-		bench_erofs_split "$dir/$name-tree" "$W/variant-erofs" >>"$W/variant-$v.build.log" 2>&1 || return 1
-	else
-		mv "$dir/$name-initrd.img" "$W/variant-$v-initrd.img" || return 1
-	fi
+	mv "$dir/$name-initrd.img" "$W/variant-$v-initrd.img" || return 1
 	rm -rf "$dir"
+}
+
+# Bytes of IMG's leading uncompressed cpio segments (newc), 0 when none.
+plain_segment_bytes() { # IMG
+	python3 - "$1" <<'PY'
+import sys
+d = open(sys.argv[1], "rb").read()
+o = 0
+while d[o:o + 6] == b"070701":
+    size, nlen = int(d[o + 54:o + 62], 16), int(d[o + 94:o + 102], 16)
+    name = d[o + 110:o + 110 + nlen - 1]
+    o = (o + 110 + nlen + 3) & ~3
+    o = (o + size + 3) & ~3
+    if name == b"TRAILER!!!":
+        while d[o:o + 4] == b"\0\0\0\0":
+            o += 4
+print(o)
+PY
 }
 
 # The guest's memory in use (MemTotal - MemAvailable) at boot complete, MiB.
@@ -655,10 +675,6 @@ boot_variant() { # V RUN
 	local v=$1 log=$RAW/initramfs-$1-$2.log append= m
 	BENCH_QEMU_NIC=user,model=virtio-net-pci,restrict=on
 	BENCH_QEMU_EXTRA=()
-	if [ "$v" = erofs ]; then
-		BENCH_QEMU_EXTRA=(-drive "file=$W/variant-erofs.erofs,if=virtio,format=raw,readonly=on")
-		append=stele.supervisor=/sbin/stele-premount
-	fi
 	if bench_boot "$log" "$W/variant-$v-initrd.img" '^bench: report-end' "$BOOT_SECS" "$append"; then
 		m=$(bench_milestones "$log")
 		echo "$m $(used_mib "$log") $(unpack_ms "$log")" >>"$RAW/initramfs-$v.txt"
@@ -688,12 +704,14 @@ section_initramfs() {
 		echo "\`examples/default.yml\` (\`make run\`'s image: dhcpcd at boot, getty, redis) with the bench probe, built four"
 		echo "ways: its packages as Debian ships them (\`MKPKG_PRUNE=0\`) and as \`make pkgs\` ships"
 		echo "them (tools/mkpkg.sh's DEFAULT_PRUNE: docs, man pages, locales, debug symbols, gconv"
-		echo "modules), without and with dedup (identical files as one inode, builder/dedup.h); and a"
-		echo "prototype with \`/containers\` in an erofs image (lz4hc) on a second, read-only virtio"
-		echo "disk, mounted before the supervisor starts (\`stele-premount\`), so only the host part is"
-		echo "unpacked. lz4 initrds; $BOOTS boots each, alternating, with qemu's user network for"
+		echo "modules), without and with dedup (identical files as one inode, builder/dedup.h), all with"
+		echo "\`containers.layout: cpio\`; and as shipped, \`containers.layout: erofs\`: \`/containers\` as one"
+		echo "erofs image (lz4hc) in an uncompressed cpio segment before the lz4 one, which the kernel"
+		echo "copies, mounted read-only by init (builder/README.md); its initrd bytes name that segment."
+		echo "lz4 initrds; $BOOTS boots each, alternating, with qemu's user network for"
 		echo "dhcpcd; median (min-max). Memory: MemTotal - MemAvailable at boot complete (an unpacked"
-		echo "initramfs is never available; erofs pages are page cache). The last row,"
+		echo "initramfs is never available, the erofs image included; what erofs decompresses is page"
+		echo "cache). The last row,"
 		echo "\`examples/minimal.yml\` with the probe built as the default, is the small image the"
 		echo "default one's kernel start to init is held against."
 		echo
@@ -703,8 +721,10 @@ section_initramfs() {
 			local img=$W/variant-$v-initrd.img size=- cpio=-
 			if [ -e "$img" ]; then
 				size=$(stat -c %s "$img")
-				cpio=$(lz4 -dc "$img" 2>/dev/null | wc -c)
-				[ "$v" = erofs ] && size="$size + $(stat -c %s "$W/variant-erofs.erofs") (erofs)"
+				local seg
+				seg=$(plain_segment_bytes "$img")
+				cpio=$(($(tail -c +$((seg + 1)) "$img" | lz4 -dc 2>/dev/null | wc -c) + seg))
+				[ "$seg" -gt 0 ] && size="$size ($seg uncompressed: erofs)"
 			fi
 			printf '| %s | %s | %s | %s | %s | %s | %s |\n' "$(variant_label "$v")" "$size" "$cpio" \
 				"$(col 7 "$RAW/initramfs-$v.txt" | cell)" "$(col 1 "$RAW/initramfs-$v.txt" | cell)" \
@@ -713,7 +733,7 @@ section_initramfs() {
 		echo
 	} >"$W/initramfs.md"
 	local d m
-	d=$(col 1 "$RAW/initramfs-dedup.txt" 2>/dev/null | median_of)
+	d=$(col 1 "$RAW/initramfs-erofs.txt" 2>/dev/null | median_of)
 	m=$(col 1 "$RAW/initramfs-minimal.txt" 2>/dev/null | median_of)
 	goal "\`make run\`'s default image: kernel start to init within 15% of minimal.yml's" \
 		"$d ms vs $m ms ($(ratio "$d" "$m")x)" \

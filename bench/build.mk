@@ -8,15 +8,11 @@ $(BIN)/stele-reapbench: $(OBJ)/bench/reap.o $(LIBSTELE)
 	$(call static_link,)
 
 # The instrumented images' helpers (README.md): the runc/shim timing
-# wrapper and the read-only image prototype's mount. Static: they run in
-# images whatever libraries those carry.
+# wrapper. Static: it runs in images whatever libraries those carry.
 $(BIN)/stele-execlog: $(OBJ)/bench/execlog.o $(LIBSTELE)
 	$(call static_link,)
 
-$(BIN)/stele-premount: $(OBJ)/bench/premount.o $(LIBSTELE)
-	$(call static_link,)
-
-all: $(BIN)/stele-reapbench $(BIN)/stele-execlog $(BIN)/stele-premount
+all: $(BIN)/stele-reapbench $(BIN)/stele-execlog
 
 LKSERVICE := $(BUILD)/bench/lkservice
 $(LKSERVICE): bench/peer/lkservice/main.go

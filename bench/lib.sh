@@ -11,8 +11,6 @@
 #   bench_peer DIR N KIND            DIR/peer-KIND-N-initrd.img (KIND: shell, lkservice)
 #   bench_exec_image DIR N           DIR/exec-N-initrd.img: bench-N with runc and the
 #                                    shim behind stele-execlog (per-call times)
-#   bench_erofs_split TREE OUT       TREE's /containers into OUT.erofs, the rest
-#                                    (with stele-premount) into OUT-initrd.img
 #   bench_boot LOG INITRD REGEX SECS [APPEND]   boot until REGEX, then stop qemu
 #   bench_boot_to_poweroff LOG INITRD SECS APPEND  boot until the guest powers off
 #   bench_milestones LOG             "init state onboot containerd services" in ms
@@ -133,32 +131,6 @@ bench_exec_image() { # DIR N
 	SOURCE_DATE_EPOCH=0 "$BENCH_BIN/stele-mkinitramfs" -c gzip \
 		-s "$dir/bench-$n-tree.overrides" "$tree" "$dir/exec-$n-initrd.img" || return 1
 	rm -rf "$tree"
-}
-
-# The read-only image prototype: the tree's /containers (owners, modes and
-# nodes from the overrides applied, identical files hard-linked) becomes
-# OUT.erofs (lz4hc); the rest, with an empty /containers, stele-premount and
-# its /etc/bench/premount, becomes OUT-initrd.img (lz4). Boot it with
-# OUT.erofs as the second virtio disk and stele.supervisor=/sbin/stele-premount.
-# Consumes TREE.
-bench_erofs_split() { # TREE OUT
-	local tree=$1 out=$2 src=$2-containers
-	rm -rf "$src" && mv "$tree/containers" "$src" && mkdir "$tree/containers" || return 1
-	awk '$2 ~ /^\/containers\// { sub(/^\/containers/, "", $2); print }' "$tree.overrides" |
-		while read -r kind path a b c d e f; do
-			case $kind in
-			own) chown -h "$a:$b" "$src$path" && { [ -z "$c" ] || [ -L "$src$path" ] || chmod "$c" "$src$path"; } ;;
-			dir) mkdir -p "$src$path" && chown "$b:$c" "$src$path" && chmod "$a" "$src$path" ;;
-			nod) rm -f "$src$path" && mknod -m "$a" "$src$path" "$d" "$e" "$f" && chown "$b:$c" "$src$path" ;;
-			esac
-		done
-	hardlink -q -t "$src" && mkfs.erofs -zlz4hc --quiet "$out.erofs" "$src" >/dev/null || return 1
-	grep -v '^[a-z]* /containers/' "$tree.overrides" >"$out.overrides"
-	install -m 0755 "$BENCH_BIN/stele-premount" "$tree/sbin/stele-premount" &&
-		mkdir -p "$tree/etc/bench" && echo "/dev/vdb /containers erofs" >"$tree/etc/bench/premount" &&
-		SOURCE_DATE_EPOCH=0 "$BENCH_BIN/stele-mkinitramfs" -c lz4 -s "$out.overrides" "$tree" \
-			"$out-initrd.img" || return 1
-	rm -rf "$src" "$tree"
 }
 
 # The qemu command line every bench boot uses, in BENCH_QEMU: the tests'

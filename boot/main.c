@@ -21,6 +21,7 @@
 #include "pid1/signals.h"
 #include "pid1/watchdog.h"
 
+#include "boot/containers.h"
 #include "boot/userdata.h"
 #include "state/state.h"
 
@@ -43,18 +44,19 @@
 
 /* The boot, in order: a phase is one line here. */
 static const struct phase phases[] = {
-    {"mounts", mounts_phase},	   /* /proc /sys /dev /run /tmp cgroup2 ... */
-    {"settings", console_phase},   /* init.conf + cmdline, logging, stdio */
-    {"var", var_phase},		   /* /var tmpfs, var_size */
-    {"modules", modules_phase},	   /* modules.dep order, finit_module */
-    {"userdata", userdata_local},  /* /run/config: cmdline, fw_cfg, cidata */
-    {"sysctl", sysctl_phase},	   /* /etc/sysctl.d, /run/config/sysctl.conf */
-    {"hostname", hostname_phase},  /* /run/config, /etc/hostname, MAC */
-    {"resolver", resolver_phase},  /* /run/resolvconf/resolv.conf, userdata DNS */
-    {"loopback", loopback_phase},  /* lo up, 127.0.0.1/8, ::1 */
-    {"state", state_volume_setup}, /* probe, mkfs only if blank, fsck, mount */
-    {"limits", rlimits_phase},	   /* NOFILE, oom_score_adj */
-    {"readonly", readonly_phase},  /* remount / read-only: last */
+    {"mounts", mounts_phase},	      /* /proc /sys /dev /run /tmp cgroup2 ... */
+    {"settings", console_phase},      /* init.conf + cmdline, logging, stdio */
+    {"var", var_phase},		      /* /var tmpfs, var_size */
+    {"modules", modules_phase},	      /* modules.dep order, finit_module */
+    {"containers", containers_phase}, /* the erofs layout: /containers */
+    {"userdata", userdata_local},     /* /run/config: cmdline, fw_cfg, cidata */
+    {"sysctl", sysctl_phase},	      /* /etc/sysctl.d, /run/config/sysctl.conf */
+    {"hostname", hostname_phase},     /* /run/config, /etc/hostname, MAC */
+    {"resolver", resolver_phase},     /* /run/resolvconf/resolv.conf, userdata DNS */
+    {"loopback", loopback_phase},     /* lo up, 127.0.0.1/8, ::1 */
+    {"state", state_volume_setup},    /* probe, mkfs only if blank, fsck, mount */
+    {"limits", rlimits_phase},	      /* NOFILE, oom_score_adj */
+    {"readonly", readonly_phase},     /* remount / read-only: last */
 };
 
 #define PHASE_COUNT (sizeof phases / sizeof *phases)

@@ -1,6 +1,7 @@
 #include "builder/build.h"
 
 #include "builder/bundle.h"
+#include "builder/erofs.h"
 #include "builder/formats.h"
 #include "builder/fsutil.h"
 #include "builder/modules.h"
@@ -65,7 +66,8 @@ static int add_default_modules(const struct build_opts *o, const struct config *
 	json_t *names = json_object_get(k, "modules");
 	if (!names && json_object_set_new(k, "modules", names = json_array()) < 0)
 		return -1;
-	return modules_add_defaults(modules_src, names, (o->formats & esp) != 0);
+	return modules_add_defaults(modules_src, names, (o->formats & esp) != 0,
+				    erofs_layout(cfg->root));
 }
 
 /* kernel.path (or LinuxKit's kernel.image) and kernel.modules_dir, with
@@ -228,22 +230,63 @@ static int append_to(FILE *out, const char *path)
 	return rc;
 }
 
-/* kernel.ucode, LinuxKit's: the early microcode cpio goes first, and
- * uncompressed, before the initramfs: the kernel looks for it there. */
-static int prepend_ucode(const char *ucode, const char *main_cpio, const char *initrd)
+/* The initrd: kernel.ucode (LinuxKit's: the early microcode cpio goes
+ * first, and uncompressed, where the kernel looks for it), then the
+ * uncompressed erofs segment (erofs.h), then the initramfs. Empty names
+ * are left out; the parts are removed. */
+static int concat_initrd(const char *const parts[3], const char *initrd)
 {
 	FILE *out = fopen(initrd, "wbe");
 	if (!out) {
 		log_err("%s: %s", initrd, strerror(errno));
 		return -1;
 	}
-	int rc = append_to(out, ucode) < 0 || append_to(out, main_cpio) < 0 ? -1 : 0;
+	int rc = 0;
+	for (int i = 0; i < 3; i++)
+		if (parts[i][0] && append_to(out, parts[i]) < 0)
+			rc = -1;
 	if (fclose(out) != 0 || rc < 0) {
 		log_err("%s: cannot write", initrd);
 		rc = -1;
 	}
-	unlink(main_cpio);
+	unlink(parts[1]);
+	unlink(parts[2]);
 	return rc;
+}
+
+/* The initramfs, with /containers as an erofs segment when the YAML's
+ * containers.layout asks for it. */
+static int write_initrd(const struct build_opts *o, const struct config *cfg,
+			const struct outputs *out, const char *overrides, const char *initrd)
+{
+	static const char *const names[] = {"none", "gzip", "zstd", "lz4"};
+	bool erofs = erofs_layout(cfg->root);
+	char main_cpio[PATH_MAX * 2 + 8], segment[PATH_MAX + 16], cpio_overrides[PATH_MAX + 16];
+	snprintf(main_cpio, sizeof main_cpio, "%s.main", initrd);
+	snprintf(segment, sizeof segment, "%s/erofs.cpio", out->work);
+	snprintf(cpio_overrides, sizeof cpio_overrides, "%s/overrides.cpio", out->work);
+	struct erofs_job job = {.tree = out->tree,
+				.work = out->work,
+				.name = cfg->name,
+				.overrides = overrides,
+				.cpio_overrides = cpio_overrides,
+				.segment = segment,
+				.epoch = o->epoch};
+	if (erofs && erofs_split(&job) < 0)
+		return -1;
+	log_info("writing the initramfs (cpio, %s)", names[o->compression]);
+	struct initramfs_opts cpio = {.compression = o->compression,
+				      .epoch = o->epoch,
+				      .dedup = !o->no_dedup,
+				      .progress = true};
+	bool alone = !out->ucode_src[0] && !erofs;
+	if (initramfs_write(out->tree, erofs ? cpio_overrides : overrides,
+			    alone ? initrd : main_cpio, &cpio) < 0)
+		return -1;
+	if (erofs && erofs_join(&job) < 0)
+		return -1;
+	const char *const parts[3] = {out->ucode_src, erofs ? segment : "", main_cpio};
+	return alone ? 0 : concat_initrd(parts, initrd);
 }
 
 static int write_outputs(const struct build_opts *o, const struct config *cfg, struct outputs *out,
@@ -255,19 +298,7 @@ static int write_outputs(const struct build_opts *o, const struct config *cfg, s
 	snprintf(initrd, sizeof initrd, "%s/%s-initrd.img", out->work, cfg->name);
 	snprintf(kernel, sizeof kernel, "%s/%s-kernel", out->work, cfg->name);
 	snprintf(cmdline, sizeof cmdline, "%s/%s-cmdline", out->work, cfg->name);
-	static const char *const names[] = {"none", "gzip", "zstd", "lz4"};
-	log_info("writing the initramfs (cpio, %s)", names[o->compression]);
-	struct initramfs_opts cpio = {.compression = o->compression,
-				      .epoch = o->epoch,
-				      .dedup = !o->no_dedup,
-				      .progress = true};
-	char main_cpio[PATH_MAX * 2 + 8];
-	snprintf(main_cpio, sizeof main_cpio, "%s.main", initrd);
-	const char *cpio_out = out->ucode_src[0] ? main_cpio : initrd;
-	if (meta_write(meta, overrides) < 0 ||
-	    initramfs_write(out->tree, overrides, cpio_out, &cpio) < 0)
-		return -1;
-	if (out->ucode_src[0] && prepend_ucode(out->ucode_src, main_cpio, initrd) < 0)
+	if (meta_write(meta, overrides) < 0 || write_initrd(o, cfg, out, overrides, initrd) < 0)
 		return -1;
 	if (copy_file(out->kernel_src, kernel, 0644) < 0)
 		return -1;

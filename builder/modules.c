@@ -210,7 +210,11 @@ static int add_listed(const char *text, const char *const *list, size_t n, json_
 	return rc;
 }
 
-int modules_add_defaults(const char *src, json_t *names, bool slots)
+/* loop and erofs: stage 1 mounts the erofs layout's image, a file in the
+ * initramfs, through a loop device (boot/containers.h). */
+static const char *const erofs_modules[] = {"loop", "erofs"};
+
+int modules_add_defaults(const char *src, json_t *names, bool slots, bool erofs)
 {
 	char path[PATH_MAX];
 	snprintf(path, sizeof path, "%s/modules.dep", src);
@@ -221,6 +225,9 @@ int modules_add_defaults(const char *src, json_t *names, bool slots)
 			    names);
 	if (rc == 0 && slots)
 		rc = add_listed(text, slot_modules, sizeof slot_modules / sizeof *slot_modules,
+				names);
+	if (rc == 0 && erofs)
+		rc = add_listed(text, erofs_modules, sizeof erofs_modules / sizeof *erofs_modules,
 				names);
 	free(text);
 	return rc;

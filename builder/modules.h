@@ -18,8 +18,9 @@ int modules_stage(const char *src, const char *version, const json_t *names, con
  * modules: `button` and `evdev`, through which PID 1 sees the ACPI power
  * button (pid1/powerbutton.h). Nothing when SRC lacks modules.dep or
  * names has them already. With slots (a disk with an ESP of A/B slots):
- * vfat, nls_cp437, nls_ascii, efivarfs too, for stelectl update. 0, or
- * -1 when out of memory. */
-int modules_add_defaults(const char *src, json_t *names, bool slots);
+ * vfat, nls_cp437, nls_ascii, efivarfs too, for stelectl update. With
+ * erofs (containers.layout erofs): loop and erofs. 0, or -1 when out of
+ * memory. */
+int modules_add_defaults(const char *src, json_t *names, bool slots, bool erofs);
 
 #endif

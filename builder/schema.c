@@ -257,6 +257,7 @@ static const struct yfield top_fields[] = {
     {"state", Y_OBJ, NULL, NULL, false, schema_state, true},
     {"watchdog", Y_OBJ, NULL, NULL, false, schema_watchdog, true},
     {"update", Y_OBJ, NULL, NULL, false, schema_update, true},
+    {"containers", Y_OBJ, NULL, NULL, false, schema_containers, true},
     {"sysctl", Y_STRMAP, NULL, NULL, false, NULL, false},
     {"hostname", Y_STR, NULL, NULL, false, NULL, false},
     {"debug", Y_BOOL, NULL, NULL, false, NULL, false},
@@ -587,6 +588,22 @@ static int check_conf_section(const struct config *cfg, const char *section,
 	return errors;
 }
 
+/* Volumes live under /containers and are written at boot (their merged
+ * folders are mount points filled by onboot): they need the cpio layout. */
+static int check_layout(const struct config *cfg)
+{
+	const char *layout =
+	    json_string_value(json_object_get(json_object_get(cfg->root, "containers"), "layout"));
+	if (!layout || strcmp(layout, "erofs") != 0 ||
+	    !json_array_size(json_object_get(cfg->root, "volumes")))
+		return 0;
+	log_msg_as(LOG_ERR, NULL,
+		   "%s:%d: containers.layout: erofs cannot hold volumes (they live under "
+		   "/containers); use layout cpio or drop the volumes",
+		   schema_file_of(cfg, cfg->root), yconv_line(cfg->root, "containers.layout"));
+	return 1;
+}
+
 /* A relative path in FILE is relative to FILE's folder: made absolute
  * before the files are merged, so it keeps that meaning. */
 static void absolutize(json_t *obj, const char *key, const char *dir)
@@ -706,6 +723,8 @@ int schema_load_files(const char *const *files, size_t n, struct config *cfg)
 	errors += check_conf_section(cfg, "watchdog", schema_watchdog);
 	errors += check_volumes(cfg);
 	errors += check_conf_section(cfg, "update", schema_update);
+	errors += check_conf_section(cfg, "containers", schema_containers);
+	errors += check_layout(cfg);
 	if (!errors)
 		errors += check_dependencies(cfg);
 	cfg->errors = errors;

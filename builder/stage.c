@@ -425,6 +425,7 @@ static void init_conf(const struct config *cfg, FILE *f)
 		fprintf(f, "watchdog=%s\n", schema_find(schema_watchdog, "device")->def);
 	conf_section(watchdog, schema_watchdog, f);
 	conf_section(json_object_get(root, "update"), schema_update, f);
+	conf_section(json_object_get(root, "containers"), schema_containers, f);
 }
 
 /* The root is read-only at run time: the resolver lives in /run, where

@@ -344,6 +344,25 @@ const struct schema_field schema_state[] = {
     {0},
 };
 
+/* containers: how the package rootfses under /containers ship, in
+ * init.conf as containers_layout=, which stage 1 reads
+ * (boot/containers.h): cpio, unpacked by the kernel with the rest of the
+ * initramfs, or erofs, one compressed read-only image that stage 1 mounts
+ * on /containers. */
+static const char *const layout_values[] = {"cpio", "erofs", NULL};
+
+const struct schema_field schema_containers[] = {
+    {.key = "layout",
+     .conf_key = "containers_layout",
+     .type = SCHEMA_STR,
+     .min = 1,
+     .max = 15,
+     .values = layout_values,
+     .def = "cpio",
+     .expected = "cpio or erofs"},
+    {0},
+};
+
 /* update: in init.conf as update_healthy_after=, which stelectl update
  * --boot reads (update/README.md). */
 const struct schema_field schema_update[] = {

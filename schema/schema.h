@@ -77,6 +77,7 @@ extern const struct schema_field schema_bundle[];
 extern const struct schema_field schema_state[];
 extern const struct schema_field schema_watchdog[];
 extern const struct schema_field schema_update[];
+extern const struct schema_field schema_containers[];
 /* A container's name, and each entry of depends_on: schema_name_valid(). */
 extern const struct schema_field schema_name_field;
 

@@ -17,7 +17,7 @@ PKGS="build-essential pkg-config file cpio xz-utils zstd lz4 gzip
  cloud-image-utils expect dosfstools xfsprogs cryptsetup-bin mdadm gdisk fdisk lvm2
  iproute2 redis-tools dpkg-dev umoci jq openssh-client dnsmasq-base etcd-client
  xorriso isolinux syslinux-common libssl-dev zlib1g-dev
- systemd-boot-efi sbsigntool ovmf syslinux erofs-utils"
+ systemd-boot-efi sbsigntool ovmf syslinux erofs-utils fakeroot"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f '${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed' ||
