@@ -6,11 +6,10 @@
 # installing etcd-server would start an etcd on this host under systemd.
 set -eu
 PKGS="build-essential pkg-config file cpio xz-utils zstd lz4 gzip
- libcap-dev libseccomp-dev libnl-3-dev libnl-route-3-dev libnl-genl-3-dev
+ libcap-dev libseccomp-dev libnl-3-dev libnl-route-3-dev
  libyaml-dev libjansson-dev libarchive-dev libnghttp2-dev
  libprotobuf-c-dev protobuf-c-compiler libprotobuf-dev
  golang-github-containerd-containerd-dev golang-go libxml2-utils libcurl4-openssl-dev
- libsystemd-dev libudev-dev
  runc crun containerd e2fsprogs util-linux kmod
  libcmocka-dev musl-tools qemu-system-x86 qemu-utils busybox-static dhcpcd5
  clang libclang-rt-14-dev clang-format python3 genisoimage mtools
