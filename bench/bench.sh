@@ -251,7 +251,7 @@ cpu_md() { # LOG
 	echo "## Where the CPU of a stele boot goes (boot 1, guest /proc at boot complete)"
 	echo
 	console "$1" | awk '/^bench: cpu-total / { for (i = 3; i <= NF; i++) { split($i, kv, "="); t[kv[1]] = kv[2] } }
-		END { printf "2 vCPUs; since the kernel started: %d ms user, %d ms system, %d ms idle; %d processes forked.\n",
+		END { printf "'"$BENCH_CPUS"' vCPUs; since the kernel started: %d ms user, %d ms system, %d ms idle; %d processes forked.\n",
 		      t["user_ms"], t["sys_ms"], t["idle_ms"], t["forks"] }'
 	echo "Per command name: its live processes' CPU and that of the children they reaped"
 	echo "(containerd reaps each \`containerd-shim-runc-v2 start\`, a shim its \`runc create\` and"
@@ -862,7 +862,7 @@ fi
 	echo "- commit: $(git -C "$TOP" describe --always --dirty 2>/dev/null || echo unknown)"
 	echo "- machine: $(nproc) CPUs ($(sed -n 's/^model name\t*: //p' /proc/cpuinfo | head -n 1)),"
 	echo "  $(free -m | awk '/^Mem:/ { print $2 }') MiB, $(uname -sr), qemu $(qemu-system-x86_64 --version | head -n 1 | awk '{ print $4 }') with \`$VM_ACCEL\`"
-	echo "- guest: kernel $(cat "$TOP/build/kernel/version"), 2 vCPUs, $BENCH_MEM MiB"
+	echo "- guest: kernel $(cat "$TOP/build/kernel/version"), $BENCH_CPUS vCPUs, $BENCH_MEM MiB"
 	echo "- settings: BENCH_QUICK=$quick boots=$BOOTS services=$SERVICES scale=\"$SCALE\" starts=$STARTS"
 	echo "  orphans=\"$ORPHANS\" restarts=$RESTARTS sections=\"$SECTIONS\" variants=\"$VARIANTS\""
 	echo

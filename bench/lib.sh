@@ -20,6 +20,7 @@
 BENCH_BUILD=${BENCH_BUILD:-$TOP/build/bench}
 BENCH_BIN=${BENCH_BIN:-$TOP/build/bin}
 BENCH_MEM=${BENCH_MEM:-2048}
+BENCH_CPUS=${BENCH_CPUS:-2}
 
 bench_yaml() { # N OUT [RUNTIME: runc or crun]
 	local n=$1 out=$2 runtime=${3:-runc} i
@@ -134,14 +135,15 @@ bench_exec_image() { # DIR N
 }
 
 # The qemu command line every bench boot uses, in BENCH_QEMU: the tests'
-# machine (tests/lib/vm.sh: VM_ACCEL, 2 vCPUs, no network unless
+# machine (tests/lib/vm.sh: VM_ACCEL), BENCH_CPUS vCPUs (2: the peers and
+# stele start in parallel; tests use one under TCG), no network unless
 # BENCH_QEMU_NIC says), BENCH_MEM MiB (the initramfs of 100 services is
 # ~330 MiB unpacked), a fresh 256 MiB sparse state disk, DISK, and
 # BENCH_QEMU_EXTRA.
 bench_qemu() { # LOG INITRD APPEND DISK
 	rm -f "$4"
 	truncate -s 256M "$4" || return 1
-	BENCH_QEMU=(qemu-system-x86_64 $VM_ACCEL -m "$BENCH_MEM" -smp 2 -nodefaults -no-reboot -display none
+	BENCH_QEMU=(qemu-system-x86_64 $VM_ACCEL -m "$BENCH_MEM" -smp "$BENCH_CPUS" -nodefaults -no-reboot -display none
 		-serial "file:$1" -kernel "$BENCH_KERNEL" -initrd "$2"
 		-append "console=ttyS0 panic=-1 $3" -nic "${BENCH_QEMU_NIC:-none}"
 		-drive "file=$4,if=virtio,format=raw" ${BENCH_QEMU_EXTRA[@]+"${BENCH_QEMU_EXTRA[@]}"})

@@ -21,7 +21,7 @@ usage: stele run [options] DIR/NAME | FILE
                           default OVMF_VARS_4M.fd, with --secure-boot
                           OVMF_VARS_4M.snakeoil.fd: Debian's test keys)
   -m, --mem MB            guest memory (default 1024)
-  -c, --cpus N            guest CPUs (default 2)
+  -c, --cpus N            guest CPUs (default 2; 1 without KVM)
   -d, --disk FILE[:SIZE]  virtio state disk; created at SIZE (default 1G) when missing
   -u, --userdata FILE     userdata as a NoCloud cidata ISO (cloud-localds)
   -U, --fw-cfg FILE       userdata through qemu fw_cfg (opt/stele/userdata)
@@ -36,7 +36,7 @@ usage: stele run [options] DIR/NAME | FILE
 USAGE
 }
 
-mem=1024 cpus=2 disk= userdata= fwcfg= log= secs= append= tcg_append= net=user
+mem=1024 cpus= disk= userdata= fwcfg= log= secs= append= tcg_append= net=user
 format= firmware= secure= vars=
 ports=() extra=()
 while [ $# -gt 0 ]; do
@@ -76,7 +76,13 @@ else
 	# Under emulation a loaded host can miss the kernel's IO-APIC timer
 	# check, which then panics; the check proves nothing on a virtual board.
 	tcg_append=no_timer_check
+	# QEMU 7.2's multi-threaded TCG can livelock two vCPUs on the kernel's
+	# live code patching (the memcg static branch in __alloc_pages that
+	# the first container cgroup flips): soft lockups, no boot. One vCPU
+	# has nothing to race, and boots no slower here.
+	cpus=${cpus:-1}
 fi
+cpus=${cpus:-2}
 
 # The format of a file, from the name stele build gives it.
 format_of_file() {

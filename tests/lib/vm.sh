@@ -28,10 +28,16 @@ vm_accel() {
 	fi
 }
 VM_ACCEL=${VM_ACCEL:-$(vm_accel)}
+# One vCPU under TCG: QEMU 7.2's multi-threaded TCG can livelock two on the
+# kernel's live code patching (builder/stele-run.sh says more).
+case $VM_ACCEL in
+*tcg*) VM_CPUS=${VM_CPUS:-1} ;;
+*) VM_CPUS=${VM_CPUS:-2} ;;
+esac
 
 _vm_cmd() {
 	local log=$1 initrd=$2 cmdline=$3; shift 3
-	VM_CMD=(qemu-system-x86_64 $VM_ACCEL -m "$VM_MEM" -smp 2 -nodefaults -no-reboot
+	VM_CMD=(qemu-system-x86_64 $VM_ACCEL -m "$VM_MEM" -smp "$VM_CPUS" -nodefaults -no-reboot
 		-display none -serial "file:$log" -kernel "$VM_KERNEL" -initrd "$initrd"
 		-append "console=ttyS0 panic=-1 no_timer_check $cmdline" -nic none "$@")
 }
