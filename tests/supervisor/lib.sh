@@ -84,7 +84,8 @@ sv_wait_state() {
 		[[ $(sv_state "$name") =~ ^($state)$ ]] && return 0
 		sleep 0.1
 	done
-	echo "# $name is '$(sv_state "$name")', not '$state', after ${secs}s" >&2
+	echo "# $name is '$(sv_state "$name")', not '$state', after ${secs}s; the supervisor's console ends:" >&2
+	tail -n 25 "$SV_CONSOLE" 2>/dev/null | sed 's/^/#   /' >&2
 	return 1
 }
 
