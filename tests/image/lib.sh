@@ -30,18 +30,6 @@ sed 's/^  cmdline: "console=ttyS0"$/  cmdline: "console=ttyS0 no_timer_check"/' 
 	"$TOP/examples/minimal.yml" >"$MINIMAL"
 BOOT_MARK='stele: boot complete: 1/1 services running'
 
-# TCG_CPUS: stele run options for the long OVMF tests (the 7x updates): one
-# vCPU under TCG. QEMU 7.2's multi-threaded TCG can livelock a guest that
-# patches its own code while the other vCPU runs it: runc's first cgroup
-# turns on memcg's kmem accounting, a static key in __alloc_pages, and
-# both vCPUs then spin at that site for good (soft lockups in runc, RCU
-# stalls, no boot complete); seen in image/72's boot logs. One vCPU has
-# no other vCPU to race; KVM keeps stele run's two.
-case $VM_ACCEL in
-*tcg*) TCG_CPUS=(--cpus 1) ;;
-*) TCG_CPUS=() ;;
-esac
-
 # boot_up WHAT LOG IMAGE [stele run options]: boot IMAGE with stele run
 # until the supervisor reports boot complete (a bounded wait). One TAP line.
 # boot_down LOG: quit qemu through its monitor; wait for stele run.
