@@ -51,9 +51,36 @@ static int read_version(const char *kernel_dir, const char *modules_root, char *
 	return found == 1 ? 0 : -1;
 }
 
-/* kernel.modules plus what every image gets (modules.h), and what an
- * image that boots from an ESP of A/B slots needs: a disk with the ESP, or
- * a UKI, which is what an update installs. */
+/* Every `add:` of runtime.interfaces, in onboot, services and onshutdown
+ * (a new array, or NULL when out of memory). */
+static json_t *interface_link_kinds(const json_t *root)
+{
+	static const char *const sections[] = {"onboot", "services", "onshutdown"};
+	json_t *kinds = json_array();
+	for (size_t s = 0; kinds && s < sizeof sections / sizeof *sections; s++) {
+		size_t i, j;
+		json_t *c, *iface;
+		json_array_foreach(json_object_get(root, sections[s]), i, c)
+		{
+			json_t *ifaces =
+			    json_object_get(json_object_get(c, "runtime"), "interfaces");
+			json_array_foreach(ifaces, j, iface)
+			{
+				json_t *add = json_object_get(iface, "add");
+				if (json_is_string(add) && json_array_append(kinds, add) < 0) {
+					json_decref(kinds);
+					return NULL;
+				}
+			}
+		}
+	}
+	return kinds;
+}
+
+/* kernel.modules plus what every image gets (modules.h), what an image
+ * that boots from an ESP of A/B slots needs (a disk with the ESP, or a UKI,
+ * which is what an update installs), and the modules of the links that
+ * runtime.interfaces creates. */
 static int add_default_modules(const struct build_opts *o, const struct config *cfg,
 			       const char *modules_src)
 {
@@ -66,8 +93,12 @@ static int add_default_modules(const struct build_opts *o, const struct config *
 	json_t *names = json_object_get(k, "modules");
 	if (!names && json_object_set_new(k, "modules", names = json_array()) < 0)
 		return -1;
-	return modules_add_defaults(modules_src, names, (o->formats & esp) != 0,
-				    erofs_layout(cfg->root));
+	json_t *kinds = interface_link_kinds(cfg->root);
+	int rc = kinds ? modules_add_defaults(modules_src, names, (o->formats & esp) != 0,
+					      erofs_layout(cfg->root), kinds)
+		       : -1;
+	json_decref(kinds);
+	return rc;
 }
 
 /* kernel.path (or LinuxKit's kernel.image) and kernel.modules_dir, with

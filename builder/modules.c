@@ -214,7 +214,26 @@ static int add_listed(const char *text, const char *const *list, size_t n, json_
  * initramfs, through a loop device (boot/containers.h). */
 static const char *const erofs_modules[] = {"loop", "erofs"};
 
-int modules_add_defaults(const char *src, json_t *names, bool slots, bool erofs)
+/* The kinds of link that runtime.interfaces creates (`add: wireguard`),
+ * which LinuxKit's kernels have built in and Debian's build as modules of
+ * the same name: the image has no modprobe for the kernel to load one
+ * when the link is asked for (hostlib/netif.h). */
+static int add_link_kinds(const char *text, const json_t *kinds, json_t *names)
+{
+	size_t i;
+	json_t *k;
+	int rc = 0;
+	json_array_foreach(kinds, i, k)
+	{
+		const char *kind = json_string_value(k);
+		if (rc == 0 && kind && in_dep(text, kind) && !listed(names, kind))
+			rc = json_array_append_new(names, json_string(kind));
+	}
+	return rc;
+}
+
+int modules_add_defaults(const char *src, json_t *names, bool slots, bool erofs,
+			 const json_t *link_kinds)
 {
 	char path[PATH_MAX];
 	snprintf(path, sizeof path, "%s/modules.dep", src);
@@ -229,6 +248,8 @@ int modules_add_defaults(const char *src, json_t *names, bool slots, bool erofs)
 	if (rc == 0 && erofs)
 		rc = add_listed(text, erofs_modules, sizeof erofs_modules / sizeof *erofs_modules,
 				names);
+	if (rc == 0 && link_kinds)
+		rc = add_link_kinds(text, link_kinds, names);
 	free(text);
 	return rc;
 }

@@ -19,8 +19,11 @@ int modules_stage(const char *src, const char *version, const json_t *names, con
  * button (pid1/powerbutton.h). Nothing when SRC lacks modules.dep or
  * names has them already. With slots (a disk with an ESP of A/B slots):
  * vfat, nls_cp437, nls_ascii, efivarfs too, for stelectl update. With
- * erofs (containers.layout erofs): loop and erofs. 0, or -1 when out of
+ * erofs (containers.layout erofs): loop and erofs. Each string of
+ * link_kinds (the `add:` of runtime.interfaces: veth, wireguard, ...; NULL
+ * for none) that SRC has as a module of that name. 0, or -1 when out of
  * memory. */
-int modules_add_defaults(const char *src, json_t *names, bool slots, bool erofs);
+int modules_add_defaults(const char *src, json_t *names, bool slots, bool erofs,
+			 const json_t *link_kinds);
 
 #endif
