@@ -61,9 +61,13 @@ booted_by_efi() { grep -qa 'efi: EFI v' "$1"; }
 # in /run/config ("report: identity KEY=VALUE" lines, then "identity done").
 # With "state", the image also has state.device auto (a one-disk instance's
 # state partition) and report counts its boots in /var/lib/report/boots
-# ("identity boots=N"). The disk formats hold no_timer_check as MINIMAL does.
+# ("identity boots=N"). With "erofs" as well, the package rootfses are
+# the erofs layout (containers.layout, as examples/default.yml ships), and
+# the boot shows CLOUD_EROFS_MARK. The disk formats hold no_timer_check as
+# MINIMAL does.
+CLOUD_EROFS_MARK='mounted /containers.erofs on /containers (erofs, read-only)'
 cloud_yml() {
-	local file=$1 state=${2:-} binds='"/run/config:/run/config"'
+	local file=$1 state=${2:-} layout=${3:-} binds='"/run/config:/run/config"'
 	[ -z "$state" ] || binds+=', "/var/lib/report:/data"'
 	cat >"$file" <<YML
 kernel:
@@ -98,6 +102,7 @@ services:
         exec sleep 2147483647
 YML
 	[ -z "$state" ] || printf 'state:\n  device: auto\n  wait: 1\n' >>"$file"
+	[ -z "$layout" ] || printf 'containers:\n  layout: %s\n' "$layout" >>"$file"
 }
 
 # imds_nic CLOUD: start CLOUD's fake metadata service (tests/metadata/
