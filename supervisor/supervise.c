@@ -897,6 +897,8 @@ void services_task_exit(struct services *t, const char *id, uint32_t pid, uint32
 	}
 	if (s->pid && pid && pid != s->pid)
 		return; /* not its task's init process */
+	if (pid && pid == s->deleted_pid)
+		return; /* the leftover reconcile deleted */
 	supervise_exit(s, pid, exit_status);
 	supervise_settle(t);
 }
