@@ -117,6 +117,7 @@ static void dead_task_deleted(void *arg, const struct ctrd_result *res)
 static void clean_service(struct service *s, const struct cd_task *task)
 {
 	struct ctrd *conn = s->table->conn;
+	s->deleted_pid = task ? task->pid : 0;
 	s->busy++;
 	int rc = task ? ctrd_task_delete(conn, s->name, dead_task_deleted, s)
 		      : ctrd_container_delete(conn, s->name, cleaned, s);

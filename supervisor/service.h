@@ -62,6 +62,13 @@ struct service {
 	bool early;
 	char late_why[240];
 	bool parked; /* its task is created; it starts when onboot ends */
+	/* The init pid of a leftover task reconcile deleted: containerd's exit
+	 * event for it may come after the next start has begun (pid still 0),
+	 * and is not that start's exit. */
+	uint32_t deleted_pid;
+	/* The pid Tasks.Create answered for this start (Tasks.Start answers
+	 * the same): until pid is set, an exit of another pid is not its. */
+	uint32_t created_pid;
 
 	enum svc_state state;
 	char detail[256]; /* the why of the state, for status */

@@ -22,6 +22,8 @@ extern char **environ;
 
 #define SHIM_BIN "containerd-shim-runc-v2"
 
+static int open_log(struct shims *s, struct shim_group *g);
+
 void shims_init(struct shims *s, const struct sv_options *opt, struct logstore *log,
 		void (*done)(unsigned group, bool up))
 {
@@ -31,6 +33,22 @@ void shims_init(struct shims *s, const struct sv_options *opt, struct logstore *
 	s->done = done;
 	for (size_t i = 0; i < SHIMS_MAX; i++)
 		s->g[i].log_fd = -1;
+	/* An earlier supervisor's groups: their daemons may wait for a
+	 * reader of their log (open_log), whether or not a service of
+	 * theirs is started now. */
+	for (unsigned k = 0; k < SHIMS_MAX; k++) {
+		struct shim_group *g = &s->g[k];
+		char path[PATH_MAX + 16];
+		snprintf(g->dir, sizeof g->dir, "%s/shims/%u", opt->run_dir, k);
+		snprintf(path, sizeof path, "%s/log", g->dir);
+		struct stat st;
+		if (lstat(path, &st) < 0 || !S_ISFIFO(st.st_mode)) {
+			g->dir[0] = '\0';
+			continue;
+		}
+		if (open_log(s, g) < 0)
+			log_warn("shim group %u: %s: %s", k, path, strerror(errno));
+	}
 }
 
 static void read_log(struct watch *w, uint32_t events)
@@ -44,6 +62,36 @@ static void read_log(struct watch *w, uint32_t events)
 static void shim_id(unsigned k, char *buf, size_t len)
 {
 	snprintf(buf, len, "%s-%u-shim", SPEC_SHIM_GROUP, k);
+}
+
+/* The group's log FIFO RUN/shims/K/log, opened read-write: it never
+ * blocks and never hangs up. A FIFO already there is kept, not replaced:
+ * an earlier supervisor killed while its `start` ran may have left a
+ * daemon blocked in opening it for writing (an open that waits for a
+ * reader), with its socket listening, so every task containerd creates in
+ * the group would wait for an answer; this open is the reader it waits
+ * for (tests/supervisor/68-shim-log-restart). */
+static int open_log(struct shims *s, struct shim_group *g)
+{
+	if (g->log_fd >= 0)
+		return 0;
+	char path[PATH_MAX + 16];
+	struct stat st;
+	snprintf(path, sizeof path, "%s/log", g->dir);
+	if (lstat(path, &st) < 0 || !S_ISFIFO(st.st_mode)) {
+		unlink(path);
+		if (mkfifo(path, 0600) < 0)
+			return -1;
+	}
+	g->log_fd = open(path, O_RDWR | O_NONBLOCK | O_CLOEXEC | O_NOFOLLOW);
+	if (g->log_fd < 0)
+		return -1;
+	if (loop_add(&g->log_watch, g->log_fd, EPOLLIN, read_log, s) < 0) {
+		close(g->log_fd);
+		g->log_fd = -1;
+		return -1;
+	}
+	return 0;
 }
 
 /* RUN/shims/K with the bundle's config.json (the group) and the shim's log
@@ -66,16 +114,7 @@ static int make_dir(struct shims *s, unsigned k, struct shim_group *g)
 		k);
 	if (fclose(f) != 0)
 		return -1;
-	if (g->log_fd >= 0)
-		return 0;
-	snprintf(path, sizeof path, "%s/log", g->dir);
-	unlink(path);
-	if (mkfifo(path, 0600) < 0)
-		return -1;
-	g->log_fd = open(path, O_RDWR | O_NONBLOCK | O_CLOEXEC);
-	if (g->log_fd < 0)
-		return -1;
-	return loop_add(&g->log_watch, g->log_fd, EPOLLIN, read_log, s);
+	return open_log(s, g);
 }
 
 static void shim_path(const struct sv_options *o, char *buf, size_t len)

@@ -186,13 +186,17 @@ static void task_created(void *arg, const struct ctrd_result *res)
 			 s->name, res->message);
 		s->shim_retried = true;
 		create_task(s);
-	} else if (res->grpc_status != CTRD_OK)
+	} else if (res->grpc_status != CTRD_OK) {
 		call_failed(s, "create its task", res);
-	else if (!s->table->onboot_done)
-		park(s);
-	else if (!s->table->conn || ctrd_task_start(s->table->conn, s->name, started, s) < 0)
-		start_failed(s, "start its task",
-			     s->table->conn ? strerror(errno) : "no containerd");
+	} else {
+		s->created_pid = res->pid;
+		if (!s->table->onboot_done)
+			park(s);
+		else if (!s->table->conn ||
+			 ctrd_task_start(s->table->conn, s->name, started, s) < 0)
+			start_failed(s, "start its task",
+				     s->table->conn ? strerror(errno) : "no containerd");
+	}
 	supervise_settle(s->table);
 }
 
@@ -241,7 +245,7 @@ static void create_container(struct service *s)
 
 static void begin_start(struct service *s)
 {
-	s->pid = 0;
+	s->pid = s->created_pid = 0;
 	s->start_ms = boottime_ms();
 	s->run_log_from = s->log.ring.end;
 	restart_record_start(&s->history, s->start_ms);
@@ -895,8 +899,11 @@ void services_task_exit(struct services *t, const char *id, uint32_t pid, uint32
 		reconcile_stale_exited(t, id);
 		return;
 	}
-	if (s->pid && pid && pid != s->pid)
+	uint32_t mine = s->pid ? s->pid : s->created_pid;
+	if (mine && pid && pid != mine)
 		return; /* not its task's init process */
+	if (pid && pid == s->deleted_pid)
+		return; /* the leftover reconcile deleted */
 	supervise_exit(s, pid, exit_status);
 	supervise_settle(t);
 }
