@@ -26,7 +26,9 @@
 
 /* Each start spawns a Go shim and runc; with every service at once,
  * containerd stops answering within its deadlines (measured by `make bench`
- * at 50 services under TCG). Starts beyond this many wait for a slot. */
+ * at 50 services under TCG); 16 at 100 services was no faster and some
+ * creates missed their deadline (docs/benchmarks.md). Starts beyond this
+ * many wait for a slot. */
 #define MAX_STARTING 8
 /* A shim daemon runs its tasks' creates one at a time (`make bench`,
  * section 9): more of a group's starts at once only queue in the shim,
