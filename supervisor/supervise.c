@@ -252,6 +252,7 @@ static void create_container(struct service *s)
 static void begin_start(struct service *s)
 {
 	s->pid = s->created_pid = 0;
+	s->dir_collision = false;
 	s->start_ms = boottime_ms();
 	s->run_log_from = s->log.ring.end;
 	restart_record_start(&s->history, s->start_ms);
@@ -346,18 +347,20 @@ static void start_container_deleted(void *arg, const struct ctrd_result *res)
 }
 
 /* A Tasks.Create that containerd gave up on (the call's deadline) is
- * cleaned up by containerd itself: it asks the shim to delete the task,
- * then to shut down, then runs the shim's delete command, each within 5 s,
- * and the last two steps remove the task directory. Under load all three
- * can miss their 5 s, and when the shim lives on (it runs the tasks of its
- * shim group) nothing removes the directory afterwards: containerd has no
+ * cleaned up by containerd itself: it asks the shim to delete the task and
+ * removes the task directory when the shim answers within 5 s; if not, it
+ * asks the shim to shut down and closes its connection, and the close runs
+ * the shim's delete command, which removes the directory if it succeeds
+ * within 5 s. Under load each step can miss its 5 s, and when the shim
+ * lives on (it runs the tasks of its shim group) nothing removes the
+ * directory afterwards: containerd has no
  * task of that name (Tasks.Delete: not found), and each Tasks.Create of it
  * fails with "mkdir .../io.containerd.runtime.v2.task/NS/NAME: file
  * exists". A collision with a create still under way in containerd ends
  * within its deadline and clean-up, LEFTOVER_GRACE_MS after it began at
  * most; one that lasts longer is cleared by restarting containerd, whose
  * start loads every task directory it finds: a task again (reconcile.c
- * deletes it, the shim removes the directory) or removed. Its tasks keep
+ * deletes it, containerd removes the directory) or removed. Its tasks keep
  * running; the calls the restart cuts are containerd busy. */
 #define LEFTOVER_GRACE_MS 45000
 
