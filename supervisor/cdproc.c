@@ -23,6 +23,9 @@
 #define PROBE_INTERVAL_MS 50
 #define STOP_GRACE_MS	  10000
 #define BACKOFF_MAX_MS	  30000
+/* A restart that clears a leftover (cdproc_restart) cuts every call in
+ * flight; whatever keeps asking for one gets it this rarely. */
+#define RESTART_MIN_INTERVAL_MS (5 * 60 * 1000)
 
 static void signal_containerd(struct cdproc *cd, int sig)
 {
@@ -61,7 +64,7 @@ static void reconnect(struct cdproc *cd, const char *why)
 {
 	log_warn("containerd connection lost (%s)", why);
 	close_conn(cd);
-	if (cd->pid > 0 && !cd->stopping) {
+	if (cd->pid > 0 && !cd->stopping && !cd->restarting) {
 		cd->state = CD_CONNECTING;
 		cd->start_ms = boottime_ms();
 		timer_arm(&cd->timer, PROBE_INTERVAL_MS);
@@ -225,6 +228,14 @@ static void containerd_died(struct watch *w, uint32_t events)
 		console_ok("Stopped containerd (%s)", how);
 		close_conn(cd);
 		cd->ev->containerd_stopped();
+		return;
+	}
+	if (cd->restarting) {
+		cd->restarting = false;
+		log_debug("containerd %s as asked; starting it again", how);
+		close_conn(cd);
+		if (!cd->stopping)
+			timer_arm(&cd->timer, 1);
 		return;
 	}
 	int delay = 1000;
@@ -466,6 +477,24 @@ void cdproc_stop(struct cdproc *cd)
 	timer_arm(&cd->timer, STOP_GRACE_MS);
 }
 
+bool cdproc_restart(struct cdproc *cd, const char *why)
+{
+	double now = boottime_ms();
+	if (cd->stopping || cd->restarting || cd->state != CD_UP || cd->pid <= 0 ||
+	    (cd->restart_ms > 0 && now - cd->restart_ms < RESTART_MIN_INTERVAL_MS))
+		return false;
+	log_debug("restarting containerd: %s", why);
+	cd->restart_ms = now;
+	cd->restarting = true;
+	/* Perhaps from inside one of the connection's callbacks: closed before
+	 * the next wait, which ends the calls in flight (containerd lost). */
+	cd->close_pending = cd->conn != NULL;
+	cd->state = CD_STOPPING;
+	signal_containerd(cd, SIGTERM);
+	timer_arm(&cd->timer, STOP_GRACE_MS);
+	return true;
+}
+
 void cdproc_kill(struct cdproc *cd)
 {
 	signal_containerd(cd, SIGKILL);
@@ -473,7 +502,7 @@ void cdproc_kill(struct cdproc *cd)
 
 void cdproc_before_wait(struct cdproc *cd, int *timeout_ms)
 {
-	if (cd->close_pending && cd->stopping)
+	if (cd->close_pending && (cd->stopping || cd->restarting))
 		close_conn(cd);
 	else if (cd->close_pending)
 		reconnect(cd, "reconnecting");

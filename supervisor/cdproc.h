@@ -11,6 +11,10 @@
  *    connection is the table's until the containerd lost event.
  *  - A broken connection is made again; a dead containerd is restarted
  *    after 1 s, doubling to 30 s. Exits are task exit events.
+ *  - cdproc_restart(): SIGTERM (SIGKILL after 10 s), then started again at
+ *    once, as after a death but without its backoff: its start loads every
+ *    task directory it finds (tasks keep running, a leftover becomes a task
+ *    again or is removed). At most once per 5 minutes.
  *  - cdproc_stop(): SIGTERM, SIGKILL after 10 s, never started again; its
  *    end is the containerd stopped event.
  *  - Not wanted (an image with no services: LinuxKit's `init: [init, runc]`
@@ -40,7 +44,9 @@ struct cdproc {
 	const struct sv_options *opt;
 	const struct sv_events *ev;
 	enum cd_state state;
-	bool stopping; /* asked to stop: never started again */
+	bool stopping;	   /* asked to stop: never started again */
+	bool restarting;   /* asked to restart: started again once it ends */
+	double restart_ms; /* when cdproc_restart() last did; 0: never */
 	pid_t pid;
 	int status; /* wait status, when main reaped it first */
 	bool reaped;
@@ -68,6 +74,9 @@ int cdproc_init(struct cdproc *cd, const struct sv_options *opt, const struct sv
 /* A child was reaped: true when it was containerd (its pidfd reports it). */
 bool cdproc_reaped(struct cdproc *cd, pid_t pid, int status);
 void cdproc_stop(struct cdproc *cd);
+/* Returns true when the restart begins; false when containerd is not up,
+ * or was restarted so less than 5 minutes ago. */
+bool cdproc_restart(struct cdproc *cd, const char *why);
 /* The shutdown's bound passed: SIGKILL. */
 void cdproc_kill(struct cdproc *cd);
 /* Around each loop_once(): the connection's epoll interest and deadlines. */

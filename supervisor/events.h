@@ -19,6 +19,8 @@
  *   task exit            cdproc: a task exited     -> service table
  *   ready                notify: READY=1           -> service table
  *   power request        control, onboot's verdict -> phases, service table
+ *   restart containerd   service table: a leftover task directory that
+ *                        containerd no longer knows -> cdproc
  * and the steps of the ordered shutdown:
  *   onboot done          phases                    -> service table
  *   shutdown             phases: stop the services -> service table
@@ -60,6 +62,9 @@ struct sv_events {
 	void (*task_exit)(const char *id, uint32_t pid, uint32_t exit_status);
 	void (*ready)(const char *service, const char *how);
 	void (*power_request)(enum power_action action);
+	/* Returns true when containerd is being restarted; false when it is
+	 * not up, or was restarted so within the last few minutes. */
+	bool (*restart_containerd)(const char *why);
 	/* earlier: by a supervisor that this one replaces (it died). */
 	void (*onboot_done)(bool earlier);
 	void (*shutdown)(void);

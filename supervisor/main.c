@@ -71,6 +71,11 @@ static void on_power_request(enum power_action action)
 	phases_power(&ph, action);
 }
 
+static bool on_restart_containerd(const char *why)
+{
+	return cdproc_restart(&cd, why);
+}
+
 static void on_onboot_done(bool earlier)
 {
 	services_onboot_done(&table, earlier);
@@ -115,6 +120,7 @@ static const struct sv_events wiring = {
     .task_exit = on_task_exit,
     .ready = on_ready,
     .power_request = on_power_request,
+    .restart_containerd = on_restart_containerd,
     .onboot_done = on_onboot_done,
     .shutdown = on_shutdown,
     .services_stopped = on_services_stopped,

@@ -93,6 +93,12 @@ struct service {
 	 * starts in a row were not counted against the restart policy. */
 	bool containerd_busy;
 	int busy_retries;
+	/* This start's Tasks.Create found its task directory already there
+	 * ("file exists"), and since when (boot ms, 0: not now) each such
+	 * collision has found no task of it in containerd: a leftover that
+	 * only a restart of containerd clears (supervise.c). */
+	bool dir_collision;
+	double leftover_since_ms;
 	int busy; /* container deletes in flight (clean-up, shutdown) */
 
 	struct logstore log;

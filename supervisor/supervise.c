@@ -126,9 +126,11 @@ static void describe_run_end(struct service *s, uint32_t status)
  * in a row (so a collision that never clears still ends in failed). */
 #define BUSY_RETRIES_MAX 10
 
+/* A call cut by a lost connection (containerd died or is restarted) is
+ * containerd busy as well. */
 static bool containerd_was_busy(const struct ctrd_result *res)
 {
-	return res->grpc_status == CTRD_DEADLINE_EXCEEDED ||
+	return res->grpc_status == CTRD_DEADLINE_EXCEEDED || res->grpc_status == CTRD_CANCELLED ||
 	       (res->message &&
 		(strstr(res->message, "already exists") || strstr(res->message, "file exists")));
 }
@@ -141,8 +143,11 @@ static void call_failed(struct service *s, const char *what, const struct ctrd_r
 	supervise_feed(s, &(struct svc_input){.event = EV_START_FAILED, .why = buf});
 }
 
+/* Without a connection (containerd was lost meanwhile) that is containerd
+ * busy too; with one, the service's own failure. */
 static void start_failed(struct service *s, const char *what, const char *why)
 {
+	s->containerd_busy = !s->table->conn;
 	char buf[300];
 	snprintf(buf, sizeof buf, "%s (%.220s)", what, why);
 	supervise_feed(s, &(struct svc_input){.event = EV_START_FAILED, .why = buf});
@@ -189,6 +194,7 @@ static void task_created(void *arg, const struct ctrd_result *res)
 		s->shim_retried = true;
 		create_task(s);
 	} else if (res->grpc_status != CTRD_OK) {
+		s->dir_collision = res->message && strstr(res->message, "file exists");
 		call_failed(s, "create its task", res);
 	} else {
 		s->created_pid = res->pid;
@@ -248,6 +254,7 @@ static void create_container(struct service *s)
 static void begin_start(struct service *s)
 {
 	s->pid = s->created_pid = 0;
+	s->dir_collision = false;
 	s->start_ms = boottime_ms();
 	s->run_log_from = s->log.ring.end;
 	restart_record_start(&s->history, s->start_ms);
@@ -341,10 +348,57 @@ static void start_container_deleted(void *arg, const struct ctrd_result *res)
 	supervise_settle(s->table);
 }
 
+/* A Tasks.Create that containerd gave up on (the call's deadline) is
+ * cleaned up by containerd itself: it asks the shim to delete the task and
+ * removes the task directory when the shim answers within 5 s; if not, it
+ * asks the shim to shut down and closes its connection, and the close runs
+ * the shim's delete command, which removes the directory if it succeeds
+ * within 5 s. Under load each step can miss its 5 s, and when the shim
+ * lives on (it runs the tasks of its shim group) nothing removes the
+ * directory afterwards: containerd has no
+ * task of that name (Tasks.Delete: not found), and each Tasks.Create of it
+ * fails with "mkdir .../io.containerd.runtime.v2.task/NS/NAME: file
+ * exists". A collision with a create still under way in containerd ends
+ * within its deadline and clean-up, LEFTOVER_GRACE_MS after it began at
+ * most; one that lasts longer is cleared by restarting containerd, whose
+ * start loads every task directory it finds: a task again (reconcile.c
+ * deletes it, containerd removes the directory) or removed. Its tasks keep
+ * running; the calls the restart cuts are containerd busy. */
+#define LEFTOVER_GRACE_MS 45000
+
+static void leftover_found(struct service *s)
+{
+	double now = boottime_ms();
+	if (!s->leftover_since_ms) {
+		s->leftover_since_ms = now;
+		return;
+	}
+	if (now - s->leftover_since_ms < LEFTOVER_GRACE_MS)
+		return;
+	char why[sizeof s->name + 80];
+	snprintf(why, sizeof why, "a task directory containerd no longer knows blocks %s", s->name);
+	if (s->table->ev->restart_containerd(why)) {
+		console_failed("%s: its task directory is left from a create containerd gave up "
+			       "(collisions for %.0f s), and containerd no longer knows it: "
+			       "restarting containerd to clear it (services keep running)",
+			       s->name, (now - s->leftover_since_ms) / 1000);
+		s->leftover_since_ms = 0;
+	} else {
+		console_failed("%s: its task directory is left from a create containerd gave up, "
+			       "and containerd no longer knows it; containerd is not up or was "
+			       "restarted less than 5 min ago",
+			       s->name);
+	}
+}
+
 static void start_task_deleted(void *arg, const struct ctrd_result *res)
 {
-	(void)res;
 	struct service *s = arg;
+	if (s->dir_collision && res->grpc_status == CTRD_NOT_FOUND)
+		leftover_found(s);
+	else if (res->grpc_status != CTRD_CANCELLED)
+		s->leftover_since_ms = 0;
+	s->dir_collision = false;
 	struct ctrd *conn = s->table->conn;
 	if (s->container_exists && conn &&
 	    ctrd_container_delete(conn, s->name, start_container_deleted, s) == 0)
@@ -386,6 +440,10 @@ static void count_failure(struct service *s)
 	if (s->containerd_busy && s->busy_retries < BUSY_RETRIES_MAX) {
 		s->containerd_busy = false;
 		int delay = busy_delay_ms(p, ++s->busy_retries);
+		/* A leftover is looked at again once its grace is over. */
+		double left = s->leftover_since_ms + LEFTOVER_GRACE_MS - now;
+		if (s->leftover_since_ms && left > delay)
+			delay = (int)left;
 		set_detail(s, "%s; containerd was busy, not counted; retrying in %.1f s", s->how,
 			   delay / 1000.0);
 		console_failed("%s %s, containerd busy: retrying in %d s (not counted)", s->name,
@@ -443,6 +501,7 @@ static void became_ready(struct service *s, const char *how)
 {
 	s->was_ready = true;
 	s->busy_retries = 0;
+	s->leftover_since_ms = 0;
 	set_detail(s, "pid %u", s->pid);
 	mark(s, "ready");
 	bool said = strcmp(how, "running") != 0;
