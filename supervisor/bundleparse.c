@@ -25,10 +25,11 @@
 #define MAX_NAME SCHEMA_NAME_MAX
 
 /* One record on the pipe: this header, then err_len bytes of message,
- * late_len bytes of why it is created after onboot, n_depends times
- * (uint32 length, name bytes), then spec_len bytes. */
+ * late_len bytes of why it is created after onboot, group_len bytes of its
+ * shim group's name, n_depends times (uint32 length, name bytes), then
+ * spec_len bytes. */
 struct wire {
-	uint32_t ok, err_len, early, late_len;
+	uint32_t ok, err_len, early, late_len, group_len;
 	uint32_t restart_mode, min_ms, max_ms, limit, window_ms;
 	uint32_t ready, timeout_s, grace_s, optional, binds_state, binds_dir, console;
 	uint32_t n_depends, spec_len;
@@ -37,10 +38,10 @@ struct wire {
 /* --- child ---------------------------------------------------------- */
 
 static int send_record(int fd, const struct wire *w, const char *err, const char *late,
-		       const struct svcconf *c, const char *spec)
+		       const char *group, const struct svcconf *c, const char *spec)
 {
 	if (write_all(fd, w, sizeof *w) < 0 || write_all(fd, err, w->err_len) < 0 ||
-	    write_all(fd, late, w->late_len) < 0)
+	    write_all(fd, late, w->late_len) < 0 || write_all(fd, group, w->group_len) < 0)
 		return -1;
 	for (uint32_t i = 0; i < w->n_depends; i++) {
 		uint32_t len = (uint32_t)strlen(c->depends_on[i]);
@@ -89,7 +90,11 @@ static int parse_one(int fd, const struct bundle_request *r, const char *ns,
 		w.early =
 		    early_verdict(reach, spec, w.spec_len, r->dir, c.n_depends, late, sizeof late);
 	w.late_len = (uint32_t)strnlen(late, sizeof late - 1);
-	int rc = send_record(fd, &w, err, late, &c, spec);
+	char group[SPEC_SHIM_GROUP_NAME_MAX] = "";
+	if (spec)
+		spec_shim_group_name(spec, w.spec_len, group, sizeof group);
+	w.group_len = (uint32_t)strlen(group);
+	int rc = send_record(fd, &w, err, late, group, &c, spec);
 	svcconf_free(&c);
 	free(spec);
 	return rc;
@@ -146,9 +151,10 @@ static int receive(int fd, struct parsed_bundle *b, int64_t deadline)
 	if (read_exact(fd, &w, sizeof w, deadline) < 0)
 		return -1;
 	if (w.err_len >= BUNDLE_ERR_LEN || w.late_len >= BUNDLE_LATE_LEN || w.early > 1 ||
-	    w.n_depends > MAX_DEPS || w.spec_len > MAX_SPEC || w.restart_mode > RESTART_NEVER ||
-	    w.ready > READY_NOTIFY || w.limit < 1 || w.limit > RESTART_MAX_LIMIT ||
-	    (w.ok && w.spec_len == 0) || w.min_ms < 1 || w.max_ms > SCHEMA_SECONDS_MAX * 1000u ||
+	    w.group_len >= SPEC_SHIM_GROUP_NAME_MAX || w.n_depends > MAX_DEPS ||
+	    w.spec_len > MAX_SPEC || w.restart_mode > RESTART_NEVER || w.ready > READY_NOTIFY ||
+	    w.limit < 1 || w.limit > RESTART_MAX_LIMIT || (w.ok && w.spec_len == 0) ||
+	    w.min_ms < 1 || w.max_ms > SCHEMA_SECONDS_MAX * 1000u ||
 	    w.window_ms > SCHEMA_SECONDS_MAX * 1000u || w.timeout_s > SCHEMA_SECONDS_MAX ||
 	    w.grace_s > SCHEMA_SECONDS_MAX)
 		return -2;
@@ -158,6 +164,9 @@ static int receive(int fd, struct parsed_bundle *b, int64_t deadline)
 	if (read_exact(fd, b->late_why, w.late_len, deadline) < 0)
 		return -1;
 	b->late_why[w.late_len] = '\0';
+	if (read_exact(fd, b->shim_group_name, w.group_len, deadline) < 0)
+		return -1;
+	b->shim_group_name[w.group_len] = '\0';
 	b->early = w.early;
 	svcconf_defaults(&b->conf);
 	b->conf.restart = (struct restart_policy){.mode = (enum restart_mode)w.restart_mode,

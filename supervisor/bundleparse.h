@@ -15,6 +15,7 @@
 #ifndef STELE_BUNDLEPARSE_H
 #define STELE_BUNDLEPARSE_H
 
+#include "supervisor/spec.h"
 #include "supervisor/svcconf.h"
 
 #include <stdbool.h>
@@ -39,6 +40,8 @@ struct parsed_bundle {
 	size_t spec_len;
 	bool early;			/* may be created while onboot runs (early.h) */
 	char late_why[BUNDLE_LATE_LEN]; /* else why not */
+	/* the shim group the adjusted spec names (spec_shim_group_name) */
+	char shim_group_name[SPEC_SHIM_GROUP_NAME_MAX];
 };
 
 /* onboot_dir: CONTAINERS/onboot, whose bundles decide which services may

@@ -74,6 +74,7 @@ static void take_parsed(struct service *s, struct parsed_bundle *b)
 	b->spec = NULL;
 	s->early = b->early;
 	snprintf(s->late_why, sizeof s->late_why, "%s", b->late_why);
+	snprintf(s->shim_group_name, sizeof s->shim_group_name, "%s", b->shim_group_name);
 }
 
 static void read_output(struct service *s)

@@ -37,6 +37,7 @@
 #include "supervisor/notify.h"
 #include "supervisor/options.h"
 #include "supervisor/restart.h"
+#include "supervisor/spec.h"
 #include "supervisor/svcconf.h"
 
 #include <limits.h>
@@ -54,8 +55,10 @@ struct service {
 	char *spec; /* adjusted config.json, NUL-terminated */
 	size_t spec_len;
 	/* Its default shim group (spec_shim_group), which the spec names
-	 * unless it names one of its own. */
+	 * unless it names one of its own; the name it does name. Services
+	 * share a shim by name only. */
 	unsigned shim_group;
+	char shim_group_name[SPEC_SHIM_GROUP_NAME_MAX];
 	int *dep_index;
 	bool prepared; /* bind sources and runtime hooks done: once, as onboot */
 	/* May be created while onboot runs (early.h), else why not. */

@@ -136,6 +136,15 @@ done:
 	return out;
 }
 
+void spec_shim_group_name(const char *spec_json, size_t len, char *buf, size_t size)
+{
+	json_t *spec = json_loadb(spec_json, len, 0, NULL);
+	const char *name = json_string_value(
+	    json_object_get(json_object_get(spec, "annotations"), SPEC_SHIM_GROUP_KEY));
+	snprintf(buf, size, "%s", name ? name : "");
+	json_decref(spec);
+}
+
 bool spec_binds_under(const char *spec_json, size_t len, const char *dir)
 {
 	json_t *spec = json_loadb(spec_json, len, 0, NULL);

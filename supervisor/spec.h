@@ -46,6 +46,10 @@
  * few hundred ms of CPU to start under emulation); past it, the groups
  * grow instead. At most 64 (the supervisor's group masks). */
 #define SPEC_SHIM_GROUPS_MAX 16
+/* A group's name as the supervisor keeps it (with its NUL); a longer one
+ * is cut, so two long names alike this far only wait for each other's
+ * first task (supervise.c), never share a shim by it. */
+#define SPEC_SHIM_GROUP_NAME_MAX 128
 
 /* K of the default group "SPEC_SHIM_GROUP-K" of the index-th of n
  * services (in name order): round robin over ceil(n /
@@ -56,6 +60,10 @@ unsigned spec_shim_group(size_t index, size_t n);
 char *spec_adjust(const char *spec_json, size_t len, const char *ns, const char *name,
 		  const char *notify_dir, unsigned pids, unsigned shim_group, char *err,
 		  size_t errlen);
+
+/* The SPEC_SHIM_GROUP_KEY annotation of a spec (spec_adjust's output sets
+ * it) into buf, cut to size - 1 bytes; "" when there is none. */
+void spec_shim_group_name(const char *spec_json, size_t len, char *buf, size_t size);
 
 /* True when a bind mount of the spec takes its source from under dir (the
  * state volume's mountpoint). */

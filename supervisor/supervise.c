@@ -647,9 +647,9 @@ static size_t starting_count(const struct services *t)
 /* Its spec names its default group (spec.c), not one of its own. */
 static bool in_default_group(const struct service *s, unsigned group)
 {
-	char value[96];
-	snprintf(value, sizeof value, "\"%s-%u\"", SPEC_SHIM_GROUP, group);
-	return s->spec && strstr(s->spec, value);
+	char name[SPEC_SHIM_GROUP_NAME_MAX];
+	snprintf(name, sizeof name, "%s-%u", SPEC_SHIM_GROUP, group);
+	return strcmp(s->shim_group_name, name) == 0;
 }
 
 /* A group whose shim the supervisor started (shims.h) has no first task
@@ -662,7 +662,7 @@ static bool shim_group_ready(const struct service *s)
 	int starting = 0;
 	for (size_t i = 0; i < t->n; i++) {
 		const struct service *o = &t->svcs[i];
-		if (o == s || o->shim_group != group)
+		if (o == s || strcmp(o->shim_group_name, s->shim_group_name) != 0)
 			continue;
 		alive |= lifecycle_task_alive(o->state) || o->parked;
 		starting += lifecycle_starting(o->state) && !o->parked;

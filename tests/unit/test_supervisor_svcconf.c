@@ -229,6 +229,27 @@ static void services_share_a_shim_unless_the_spec_names_a_group(void **state)
 	assert_string_equal(shim_group_of(own, 3), "db");
 }
 
+/* The supervisor keeps the name a spec's group annotation gives. */
+static void a_spec_s_shim_group_name_is_read_back(void **state)
+{
+	(void)state;
+	char name[SPEC_SHIM_GROUP_NAME_MAX];
+	const char *own = "{\"annotations\":{\"" SPEC_SHIM_GROUP_KEY "\":\"db\"}}";
+	spec_shim_group_name(own, strlen(own), name, sizeof name);
+	assert_string_equal(name, "db");
+	spec_shim_group_name("{}", 2, name, sizeof name);
+	assert_string_equal(name, "");
+	spec_shim_group_name("{", 1, name, sizeof name);
+	assert_string_equal(name, "");
+	char spec[400], longname[300];
+	memset(longname, 'g', sizeof longname - 1);
+	longname[sizeof longname - 1] = '\0';
+	snprintf(spec, sizeof spec, "{\"annotations\":{\"%s\":\"%s\"}}", SPEC_SHIM_GROUP_KEY,
+		 longname);
+	spec_shim_group_name(spec, strlen(spec), name, sizeof name);
+	assert_int_equal(strlen(name), SPEC_SHIM_GROUP_NAME_MAX - 1);
+}
+
 /* At most SPEC_SHIM_GROUP_TASKS services a group, round robin, up to
  * SPEC_SHIM_GROUPS_MAX groups; then the groups grow evenly. */
 static void default_groups_hold_few_services(void **state)
@@ -277,6 +298,7 @@ int main(void)
 	    cmocka_unit_test(spec_gets_pids_limit_and_oom_score_unless_set),
 	    cmocka_unit_test(pids_setting_is_read),
 	    cmocka_unit_test(services_share_a_shim_unless_the_spec_names_a_group),
+	    cmocka_unit_test(a_spec_s_shim_group_name_is_read_back),
 	    cmocka_unit_test(default_groups_hold_few_services),
 	    cmocka_unit_test(binds_under),
 	};
