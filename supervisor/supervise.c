@@ -135,22 +135,25 @@ static bool containerd_was_busy(const struct ctrd_result *res)
 		(strstr(res->message, "already exists") || strstr(res->message, "file exists")));
 }
 
-static void call_failed(struct service *s, const char *what, const struct ctrd_result *res)
+static void step_failed(struct service *s, bool containerd_busy, const char *what, const char *why)
 {
-	s->containerd_busy = containerd_was_busy(res);
-	char buf[300];
-	snprintf(buf, sizeof buf, "%s (%.220s)", what, res->message ? res->message : "no message");
-	supervise_feed(s, &(struct svc_input){.event = EV_START_FAILED, .why = buf});
-}
-
-/* Without a connection (containerd was lost meanwhile) that is containerd
- * busy too; with one, the service's own failure. */
-static void start_failed(struct service *s, const char *what, const char *why)
-{
-	s->containerd_busy = !s->table->conn;
+	s->containerd_busy = containerd_busy;
 	char buf[300];
 	snprintf(buf, sizeof buf, "%s (%.220s)", what, why);
 	supervise_feed(s, &(struct svc_input){.event = EV_START_FAILED, .why = buf});
+}
+
+static void call_failed(struct service *s, const char *what, const struct ctrd_result *res)
+{
+	step_failed(s, containerd_was_busy(res), what, res->message ? res->message : "no message");
+}
+
+/* A call to containerd that could not be made: without a connection
+ * (containerd was lost meanwhile) that is containerd busy; with one, the
+ * service's own failure. */
+static void start_failed(struct service *s, const char *what, const char *why)
+{
+	step_failed(s, !s->table->conn, what, why);
 }
 
 static void started(void *arg, const struct ctrd_result *res)
@@ -240,7 +243,7 @@ static void create_container(struct service *s)
 	if (!s->prepared) {
 		if (prepare_service(s->dir, s->spec, s->table->opt->state_mountpoint, why,
 				    sizeof why) < 0) {
-			start_failed(s, "prepare its host side", why);
+			step_failed(s, false, "prepare its host side", why); /* its own */
 			return;
 		}
 		s->prepared = true;
