@@ -126,11 +126,13 @@ static void describe_run_end(struct service *s, uint32_t status)
  * in a row (so a collision that never clears still ends in failed). */
 #define BUSY_RETRIES_MAX 10
 
-/* A call cut by a lost connection (containerd died or is restarted) is
- * containerd busy as well. */
+/* A call cut by a lost connection (containerd died or is restarted: the
+ * connection closed, or a send or read on it failed first) is containerd
+ * busy as well. */
 static bool containerd_was_busy(const struct ctrd_result *res)
 {
 	return res->grpc_status == CTRD_DEADLINE_EXCEEDED || res->grpc_status == CTRD_CANCELLED ||
+	       res->grpc_status == CTRD_UNAVAILABLE ||
 	       (res->message &&
 		(strstr(res->message, "already exists") || strstr(res->message, "file exists")));
 }
