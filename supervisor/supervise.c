@@ -390,8 +390,9 @@ static void leftover_found(struct service *s)
 		s->leftover_since_ms = 0;
 	} else {
 		console_failed("%s: its task directory is left from a create containerd gave up, "
-			       "and containerd no longer knows it; containerd is not up or was "
-			       "restarted less than 5 min ago",
+			       "and containerd no longer knows it; containerd is not up, or was "
+			       "restarted less than 5 min ago (at most one restart per 5 min): "
+			       "retried as containerd busy",
 			       s->name);
 	}
 }
