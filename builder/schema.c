@@ -48,6 +48,17 @@ static void check_syscall(struct yconv *c, int line, const char *key, const json
 			    name);
 }
 
+static void check_seccomp_arch(struct yconv *c, int line, const char *key, const json_t *v)
+{
+	const char *name = json_string_value(v);
+	if (name && strcasecmp(name, "x86") && strcasecmp(name, "x32") &&
+	    strcasecmp(name, "x86_64"))
+		yconv_error(c, line, key,
+			    "unknown architecture \"%s\"; expected x86 or x32 (the 32-bit ABIs "
+			    "of an x86_64 kernel; x86_64 itself is always allowed)",
+			    name);
+}
+
 static void check_ns(struct yconv *c, int line, const char *key, const json_t *v)
 {
 	const char *s = json_string_value(v);
@@ -66,7 +77,8 @@ static void check_seccomp(struct yconv *c, int line, const char *key, const json
 	if (json_is_string(v) && strcmp(json_string_value(v), "unconfined") &&
 	    strcmp(json_string_value(v), "default"))
 		yconv_error(c, line, key,
-			    "expected unconfined, default, or a mapping with allow/deny lists");
+			    "expected unconfined, default, or a mapping with allow, deny and "
+			    "architectures lists");
 }
 
 static void check_mode(struct yconv *c, int line, const char *key, const json_t *v)
@@ -130,6 +142,7 @@ static void check_mount(struct yconv *c, int line, const char *key, const json_t
 static const struct yfield seccomp_fields[] = {
     {"allow", Y_STRLIST, NULL, check_syscall, false, NULL, false},
     {"deny", Y_STRLIST, NULL, check_syscall, false, NULL, false},
+    {"architectures", Y_STRLIST, NULL, check_seccomp_arch, false, NULL, false},
     {0},
 };
 

@@ -120,6 +120,29 @@ static json_t *clone_rule(bool namespaces_allowed)
 			 "SCMP_CMP_MASKED_EQ");
 }
 
+/* The native ABI only, unless the YAML names the 32-bit ones (x86, x32):
+ * a compat syscall is then killed (libseccomp's bad-arch action), as
+ * systemd's SystemCallArchitectures=native does. The compat entry points
+ * are kernel surface few appliance containers use, and each listed ABI
+ * makes runc's libseccomp compile the whole allowlist again: with all
+ * three, the filter is most of a `runc run`'s CPU (docs/benchmarks.md). */
+static json_t *architectures(const json_t *custom)
+{
+	json_t *arches = json_pack("[s]", "SCMP_ARCH_X86_64");
+	size_t i;
+	json_t *v;
+	json_array_foreach(json_object_get(custom, "architectures"), i, v)
+	{
+		const char *name = json_string_value(v);
+		const char *oci = strcasecmp(name, "x86") == 0	 ? "SCMP_ARCH_X86"
+				  : strcasecmp(name, "x32") == 0 ? "SCMP_ARCH_X32"
+								 : NULL;
+		if (oci && !in_list(arches, oci))
+			json_array_append_new(arches, json_string(oci));
+	}
+	return arches;
+}
+
 json_t *seccomp_default_profile(const json_t *caps, const json_t *custom)
 {
 	const json_t *deny = json_object_get(custom, "deny");
@@ -141,7 +164,7 @@ json_t *seccomp_default_profile(const json_t *caps, const json_t *custom)
 		json_array_append_new(syscalls,
 				      json_pack("{s:[s],s:s,s:i}", "names", "clone3", "action",
 						"SCMP_ACT_ERRNO", "errnoRet", 38 /* ENOSYS */));
-	return json_pack("{s:s,s:i,s:[s,s,s],s:o}", "defaultAction", "SCMP_ACT_ERRNO",
-			 "defaultErrnoRet", 1 /* EPERM */, "architectures", "SCMP_ARCH_X86_64",
-			 "SCMP_ARCH_X86", "SCMP_ARCH_X32", "syscalls", syscalls);
+	return json_pack("{s:s,s:i,s:o,s:o}", "defaultAction", "SCMP_ACT_ERRNO", "defaultErrnoRet",
+			 1 /* EPERM */, "architectures", architectures(custom), "syscalls",
+			 syscalls);
 }

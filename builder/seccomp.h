@@ -9,6 +9,9 @@
  * like "CAP_SYS_ADMIN"). `custom` is the YAML's seccomp mapping or NULL:
  * its allow names are added and its deny names removed. Names the host's
  * libseccomp does not know are left out (runc would ignore them anyway).
+ * The filter covers the native x86_64 ABI; a syscall through another is
+ * killed unless `custom`'s architectures list it (x86, x32), in which case
+ * the same allowlist applies to it.
  * Returns a new reference. */
 #ifndef STELE_CONFIG_SECCOMP_H
 #define STELE_CONFIG_SECCOMP_H
