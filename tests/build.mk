@@ -34,7 +34,7 @@ $(SCHEMA_CASES): $(OBJ)/tests/schema/cases.o $(LIBSCHEMA)
 	$(CC) -o $@ $^ -ljansson
 $(SCHEMA_BOOT): $(OBJ)/tests/schema/boot_parse.o $(OBJ)/boot/settings.o $(OBJ)/boot/readfile.o \
 		$(OBJ)/state/config.o $(OBJ)/onboot/bundle.o $(OBJ)/supervisor/svcconf.o \
-		$(OBJ)/supervisor/bundleparse.o $(OBJ)/supervisor/early.o $(OBJ)/supervisor/restart.o \
+		$(OBJ)/supervisor/bundleparse.o $(OBJ)/supervisor/bundlewire.o $(OBJ)/supervisor/early.o $(OBJ)/supervisor/restart.o \
 		$(OBJ)/supervisor/spec.o $(OBJ)/containerd/spec.o $(OBJ)/pid1/testfault.o \
 		$(LIBHOST) $(LIBSCHEMA) $(LIBSTELE)
 	$(CC) -o $@ $^ -ljansson

@@ -1,5 +1,5 @@
 // clang-format off
-// sources: lib/fdio.c supervisor/bundleparse.c supervisor/early.c supervisor/svcconf.c supervisor/restart.c supervisor/spec.c containerd/spec.c hostlib/settings.c lib/error.c schema/check.c schema/fields.c
+// sources: lib/fdio.c supervisor/bundleparse.c supervisor/bundlewire.c supervisor/early.c supervisor/svcconf.c supervisor/restart.c supervisor/spec.c containerd/spec.c hostlib/settings.c lib/error.c schema/check.c schema/fields.c
 // clang-format on
 /* bundleparse: bundles are parsed in a child and come back whole: settings,
  * dependencies and the adjusted spec for good bundles, one line for bad
