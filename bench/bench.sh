@@ -257,7 +257,8 @@ cpu_md() { # LOG
 	echo "(containerd reaps each \`containerd-shim-runc-v2 start\`, a shim its \`runc create\` and"
 	echo "\`runc start\`; PID 1 every orphan). Exited processes nobody reaped into a live one"
 	echo "are not counted. A container's own time includes its \`runc init\` before the exec of"
-	echo "its command; PID 1's includes stage 1's boot phases (the counters survive exec)."
+	echo "its command; PID 1's includes stage 1's boot phases and the kernel's own start before"
+	echo "it (the counters survive exec). The bench probe leaves itself out."
 	echo
 	echo "| command | total ms | own ms | reaped children ms | processes |"
 	echo "| --- | --- | --- | --- | --- |"

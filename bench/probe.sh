@@ -31,11 +31,14 @@ used() { awk '/^MemTotal:/ {t = $2} /^MemAvailable:/ {a = $2} END {printf "used_
 # Where the CPU went since the kernel started, from /proc at this moment:
 # per command name, its live processes' own time and the time of the
 # children they reaped (a shim's `runc create`, containerd's `shim start`),
-# which is all a boot leaves behind without accounting. In ms (USER_HZ 100).
+# which is all a boot leaves behind without accounting; the probe leaves
+# itself out. In ms (USER_HZ 100).
 cpu_profile() {
 	awk '/^cpu / {printf "bench: cpu-total user_ms=%d sys_ms=%d idle_ms=%d", ($2 + $3) * 10, ($4 + $7 + $8) * 10, ($5 + $6) * 10}
 	     /^processes / {printf " forks=%d\n", $2}' /proc/stat >"$out"
-	for f in /proc/[0-9]*/stat; do cat "$f" 2>/dev/null && echo; done |
+	# Not the probe itself: it is a "sh" as the services are, and its polling
+	# would be counted as theirs.
+	for f in /proc/[0-9]*/stat; do [ "$f" = "/proc/$$/stat" ] || { cat "$f" 2>/dev/null && echo; }; done |
 		sed -n 's/^[0-9]* (\(.*\)) [A-Za-z] \(.*\)$/\1|\2/p' |
 		awk -F'|' '{ split($2, v, " "); n[$1]++; self[$1] += v[11] + v[12]; kids[$1] += v[13] + v[14] }
 		     END { for (c in n) if (self[c] + kids[c] > 0)
